@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI is bundled into dist/ by `npm run build` (run automatically by `npm ci` / `npm install`).
+const path = require('node:path');
+const fs = require('node:fs');
+const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
+if (!fs.existsSync(bundle)) {
+  process.stderr.write('layerlens: the CLI is not built yet; run `npm run build` in ' + path.dirname(__dirname) + '\n');
+  process.exit(2);
+}
+require(bundle);

@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+
+export const dockerfileSelector = [{ language: 'dockerfile' }];
+
+/** Builds the language client for the bundled server, started over IPC. */
+export function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: dockerfileSelector,
+    synchronize: { configurationSection: 'layerlens' },
+    outputChannel: output,
+  };
+  return new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);
+}

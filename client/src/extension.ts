@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './client';
+import { commands } from './commands';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('LayerLens', { log: true });
+  context.subscriptions.push(output);
+  for (const [name, handler] of Object.entries(commands)) {
+    context.subscriptions.push(vscode.commands.registerCommand(name, handler));
+  }
+  client = createClient(context, output);
+  try {
+    await client.start();
+  } catch (error) {
+    // Activation errors are shown, not swallowed: without the server there are no diagnostics at all.
+    const message = error instanceof Error ? error.message : String(error);
+    output.appendLine(`LayerLens server failed to start: ${message}`);
+    void vscode.window.showErrorMessage(`LayerLens could not start its language server: ${message}`);
+  }
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeDocument } from '../engine/document';
+import type { Finding } from '../engine/finding';
+import { rules } from '../rules';
+import type { RuleSetting } from '../engine/analyze';
+import { severities } from '../rules/types';
+import type { Severity } from '../rules/types';
+import { collectFiles } from './files';
+import { toSarif } from './sarif';
+import type { FileFindings } from './sarif';
+
+declare const LAYERLENS_VERSION: string | undefined;
+const version = typeof LAYERLENS_VERSION === 'string' ? LAYERLENS_VERSION : '0.0.0-dev';
+
+/** A problem with how the CLI was called or with reading its input: one line, exit code 2. */
+export class UsageError extends Error {}
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+const usage = `Usage: layerlens [options] <file|folder>...
+
+Checks Dockerfiles for what the shipped image carries and costs.
+A folder is searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --fail-on error|warning|info|none
+                             exit 1 when a finding has this severity or a higher one (default: error)
+  --target <stage>           the stage that is shipped (default: the last stage)
+  --rule <name>=<severity|off>
+                             override a rule's severity; repeatable
+  --list-rules               print the rules and exit
+  --version                  print the version and exit
+  -h, --help                 print this help and exit`;
+
+const thresholds: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export function main(argv: string[], io: Io): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'fail-on': { type: 'string', default: 'error' },
+        target: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        'list-rules': { type: 'boolean' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${usage}\n`);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${version}\n`);
+    return 0;
+  }
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format "${format}": use text, json or sarif`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (failOn !== 'none' && !(failOn in thresholds)) throw new UsageError(`unknown --fail-on "${failOn}": use error, warning, info or none`);
+  const ruleSettings = parseRuleSettings(values.rule ?? []);
+
+  if (values['list-rules']) {
+    io.stdout(listRules(format));
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('no files or folders given (see --help)');
+
+  let files: string[];
+  try {
+    files = collectFiles(positionals);
+  } catch (error) {
+    throw new UsageError(ioMessage(error));
+  }
+  const results: FileFindings[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(ioMessage(error));
+    }
+    results.push({ file, findings: analyzeDocument(text, { target: values.target, rules: ruleSettings }).findings });
+  }
+
+  if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(results, rules, version, io.cwd), null, 2)}\n`);
+  else if (format === 'json') io.stdout(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
+  else io.stdout(toText(results, files.length));
+
+  if (failOn === 'none') return 0;
+  const limit = thresholds[failOn];
+  return results.some((result) => result.findings.some((finding) => thresholds[finding.severity] <= limit)) ? 1 : 0;
+}
+
+function parseRuleSettings(entries: string[]): Record<string, RuleSetting> {
+  const settings: Record<string, RuleSetting> = {};
+  for (const entry of entries) {
+    const [name, setting] = entry.split('=');
+    if (!rules.some((rule) => rule.meta.name === name)) throw new UsageError(`unknown rule "${name}" in --rule (see --list-rules)`);
+    if (setting !== 'off' && !severities.includes(setting as Severity)) throw new UsageError(`--rule ${name}= needs off, error, warning, info or hint`);
+    settings[name] = setting as RuleSetting;
+  }
+  return settings;
+}
+
+function ioMessage(error: unknown): string {
+  const nodeError = error as NodeJS.ErrnoException;
+  if (nodeError?.code === 'ENOENT') return `no such file or folder: ${nodeError.path}`;
+  if (nodeError?.code === 'EACCES') return `permission denied: ${nodeError.path}`;
+  if (nodeError?.code === 'EISDIR') return `is a folder: ${nodeError.path}`;
+  return nodeError?.message ?? String(error);
+}
+
+function toJson({ file, findings }: FileFindings) {
+  return {
+    file,
+    findings: findings.map((finding: Finding) => ({
+      rule: finding.rule,
+      severity: finding.severity,
+      message: finding.message,
+      line: finding.range.start.line + 1,
+      column: finding.range.start.character + 1,
+      endLine: finding.range.end.line + 1,
+      endColumn: finding.range.end.character + 1,
+      docs: finding.docsUrl,
+      fixes: finding.fixes.map((fix) => fix.title),
+    })),
+  };
+}
+
+function toText(results: FileFindings[], fileCount: number): string {
+  const lines: string[] = [];
+  let total = 0;
+  for (const { file, findings } of results) {
+    for (const finding of findings) {
+      total++;
+      lines.push(`${file}:${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.severity} ${finding.rule} ${finding.message}`);
+    }
+  }
+  lines.push(`${total} finding${total === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function listRules(format: string): string {
+  if (format === 'json') {
+    return `${JSON.stringify(rules.map((rule) => ({ name: rule.meta.name, severity: rule.meta.severity, fixable: rule.meta.fixable, summary: rule.meta.docs.summary })), null, 2)}\n`;
+  }
+  const width = Math.max(...rules.map((rule) => rule.meta.name.length));
+  return `${rules.map((rule) => `${rule.meta.name.padEnd(width)}  ${rule.meta.severity.padEnd(7)}  ${rule.meta.fixable ? 'fix' : '   '}  ${rule.meta.docs.summary}`).join('\n')}\n`;
+}

@@ -1,0 +1,55 @@
+import { buildModel } from '../model/model';
+import type { DockerfileModel } from '../model/model';
+import { analyze } from './analyze';
+import type { AnalysisSettings } from './analyze';
+import type { Finding } from './finding';
+
+/** Files larger than this are not analysed: no real Dockerfile comes close, and parsing must stay fast. */
+export const maxAnalysedBytes = 2 * 1024 * 1024;
+
+export interface DocumentAnalysis {
+  model: DockerfileModel | undefined;
+  findings: Finding[];
+}
+
+export interface DocumentSettings extends AnalysisSettings {
+  target?: string;
+}
+
+/**
+ * Parses and analyses one document version. Input that is not a Dockerfile (binary data, a huge
+ * file, no FROM) yields one clear `input` finding instead of rule findings; nothing here throws.
+ */
+export function analyzeDocument(text: string, settings: DocumentSettings = {}): DocumentAnalysis {
+  const problem = inputProblem(text);
+  if (problem) return { model: undefined, findings: [problem] };
+  const model = buildModel(text, { target: settings.target });
+  if (model.stages.length === 0 && model.instructions.length > 0) {
+    return { model, findings: [inputFinding('This file has instructions but no FROM: it is not a buildable Dockerfile, so LayerLens cannot tell what ships.', 'warning')] };
+  }
+  return { model, findings: analyze(model, settings) };
+}
+
+function inputProblem(text: string): Finding | undefined {
+  if (text.length > maxAnalysedBytes) {
+    return inputFinding(`This file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than LayerLens analyses (${maxAnalysedBytes / 1024 / 1024} MB): it is not checked.`, 'info');
+  }
+  if (text.slice(0, 8192).includes('\u0000') || /[\u0000-\u0008\u000e-\u001a]{4}/.test(text.slice(0, 8192))) {
+    return inputFinding('This file looks binary, not like a Dockerfile: it is not checked.', 'error');
+  }
+  return undefined;
+}
+
+export const inputRuleName = 'input';
+
+function inputFinding(message: string, severity: Finding['severity']): Finding {
+  return {
+    rule: inputRuleName,
+    severity,
+    message,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    fixes: [],
+    docsUrl: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/README.md#input',
+    unnecessary: false,
+  };
+}

@@ -1,0 +1,37 @@
+import type { DockerfileModel } from '../model/model';
+
+/** Rules switched off by comments: for the whole file, or for the instruction after the comment. */
+export interface Suppressions {
+  global: Set<string>;
+  /** Instruction index → rule names ignored for it. */
+  byInstruction: Map<number, Set<string>>;
+}
+
+const layerlensComment = /^layerlens\s+(global\s+)?ignore\s*=\s*(.+)$/i;
+
+export function collectSuppressions(model: DockerfileModel): Suppressions {
+  const suppressions: Suppressions = { global: new Set(), byInstruction: new Map() };
+  let next = 0;
+  for (const comment of model.comments) {
+    const match = layerlensComment.exec(comment.content);
+    if (!match) continue;
+    const names = match[2].split(',').map((name) => name.trim()).filter((name) => name !== '');
+    if (match[1]) {
+      for (const name of names) suppressions.global.add(name);
+      continue;
+    }
+    // Comments come in document order, so the search for the following instruction only moves forward.
+    while (next < model.instructions.length && model.instructions[next].range.start.line <= comment.line) next++;
+    const target = model.instructions[next];
+    if (!target) continue;
+    const set = suppressions.byInstruction.get(target.index) ?? new Set<string>();
+    for (const name of names) set.add(name);
+    suppressions.byInstruction.set(target.index, set);
+  }
+  return suppressions;
+}
+
+/** The line to insert above an instruction so that a rule is ignored for it. */
+export function ignoreCommentFor(rule: string): string {
+  return `# layerlens ignore=${rule}`;
+}

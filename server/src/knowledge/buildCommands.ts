@@ -1,0 +1,28 @@
+import data from '../data/build-commands.json';
+import type { EffectiveCommand } from '../model/commands';
+import { operands } from '../model/commands';
+import { wildcardMatch } from './glob';
+
+interface ToolchainEntry {
+  toolchain: string;
+  programs: string[];
+  operands?: string[][];
+  anyOperand?: string[];
+  always?: boolean;
+}
+
+const entries = data.toolchains as ToolchainEntry[];
+
+/** The toolchain a command builds with (`go build` → Go), or undefined when it does not build. */
+export function buildToolchain(command: EffectiveCommand): string | undefined {
+  for (const entry of entries) {
+    if (!entry.programs.includes(command.program)) continue;
+    if (entry.always) return entry.toolchain;
+    const words = operands(command.args).map((word) => word.value);
+    if (entry.anyOperand?.some((wanted) => words.includes(wanted))) return entry.toolchain;
+    if (entry.operands?.some((sequence) => sequence.every((pattern, index) => index < words.length && wildcardMatch(pattern, words[index])))) {
+      return entry.toolchain;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,374 @@
+import { DockerfileParser } from 'dockerfile-ast';
+import type { Instruction as AstInstruction, Heredoc } from 'dockerfile-ast';
+import { imageName, parseImageRef, substituteVariables } from './image';
+import type { ImageRef } from './image';
+import { joinContinuations, verbatim } from './script';
+import type { MappedScript } from './script';
+import { parseShell } from './shell';
+import type { ShellWord } from './shell';
+import { LineIndex } from './text';
+import type { Range } from './text';
+
+export interface Flag {
+  name: string;
+  value: string | null;
+  range: Range;
+}
+
+export interface DocumentWord {
+  value: string;
+  literal: boolean;
+  range: Range;
+  /** Offsets into the document. */
+  start: number;
+  end: number;
+}
+
+/** A simple command of a RUN, with document ranges. */
+export interface RunCommand {
+  name: string;
+  nameWord: DocumentWord;
+  args: DocumentWord[];
+  range: Range;
+  start: number;
+  end: number;
+}
+
+export interface RunInfo {
+  form: 'shell' | 'exec' | 'heredoc';
+  /** The script the shell runs (continuations joined; heredoc body for `RUN <<EOF`). */
+  script: string;
+  commands: RunCommand[];
+  /** The shell parser's complaint when it rejected the script; commands then come from a word split. */
+  parseError?: string;
+  /** False when SHELL names a non-POSIX shell (cmd, powershell): commands are then not analysed. */
+  posixShell: boolean;
+}
+
+export interface CopyInfo {
+  sources: string[];
+  destination: string | undefined;
+  /** The `--from` value as written. */
+  from?: string;
+  /** The stage `--from` names, when it names one. */
+  fromStage?: Stage;
+}
+
+export interface Instruction {
+  index: number;
+  keyword: string;
+  range: Range;
+  keywordRange: Range;
+  /** Offsets into the document. */
+  start: number;
+  end: number;
+  args: DocumentWord[];
+  flags: Flag[];
+  /** The stage the instruction belongs to; undefined for ARGs before the first FROM. */
+  stage: Stage | undefined;
+  run?: RunInfo;
+  copy?: CopyInfo;
+  ast: AstInstruction;
+}
+
+export interface Stage {
+  index: number;
+  /** The `AS name`, lower-cased as Docker compares stage names. */
+  name?: string;
+  from: Instruction;
+  image: ImageRef;
+  /** Set when the FROM names an earlier stage instead of an image. */
+  baseStage?: Stage;
+  /** Instructions after the FROM, up to the next FROM. */
+  instructions: Instruction[];
+  /** Stages this one reads from: its base stage, `COPY --from` and `RUN --mount=from=` sources. */
+  dependencies: Stage[];
+  shipped: boolean;
+  /** True for the shipped stage and every stage it (transitively) depends on. */
+  reachable: boolean;
+}
+
+export interface CommentLine {
+  line: number;
+  /** The text after `#`, trimmed. */
+  content: string;
+  range: Range;
+}
+
+export interface ModelOptions {
+  /** The stage shipped (`docker build --target`); the last stage when empty or unknown. */
+  target?: string;
+}
+
+export interface DockerfileModel {
+  text: string;
+  lines: LineIndex;
+  escapeChar: string;
+  directives: Map<string, string>;
+  globalArgs: Map<string, string | undefined>;
+  instructions: Instruction[];
+  stages: Stage[];
+  shipped: Stage | undefined;
+  comments: CommentLine[];
+}
+
+const posixShells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
+
+/** Parses a Dockerfile once into the facts every rule reads. Never throws on malformed input. */
+export function buildModel(text: string, options: ModelOptions = {}): DockerfileModel {
+  const lines = new LineIndex(text);
+  const ast = DockerfileParser.parse(text);
+  const escapeChar = ast.getEscapeCharacter();
+  const directives = new Map<string, string>();
+  for (const directive of ast.getDirectives()) {
+    const name = directive.getName()?.toLowerCase();
+    if (name) directives.set(name, directive.getValue() ?? '');
+  }
+
+  const globalArgs = new Map<string, string | undefined>();
+  const instructions: Instruction[] = [];
+  const stages: Stage[] = [];
+  const stageByName = new Map<string, Stage>();
+  const shellByStage = new Map<Stage, string[]>();
+  let current: Stage | undefined;
+
+  for (const node of ast.getInstructions()) {
+    const instruction = toInstruction(node, instructions.length, lines);
+    instructions.push(instruction);
+    const keyword = instruction.keyword;
+    if (keyword === 'FROM') {
+      current = startStage(instruction, stages, stageByName, globalArgs);
+      shellByStage.set(current, current.baseStage ? (shellByStage.get(current.baseStage) ?? defaultShell(current, escapeChar)) : defaultShell(current, escapeChar));
+      continue;
+    }
+    if (!current) {
+      if (keyword === 'ARG') recordArgs(instruction, globalArgs);
+      continue;
+    }
+    instruction.stage = current;
+    current.instructions.push(instruction);
+    if (keyword === 'SHELL') {
+      const shell = jsonStrings(node);
+      if (shell.length > 0) shellByStage.set(current, shell);
+    } else if (keyword === 'RUN') {
+      instruction.run = analyseRun(instruction, lines, escapeChar, shellByStage.get(current) ?? ['/bin/sh', '-c']);
+    } else if (keyword === 'COPY' || keyword === 'ADD') {
+      instruction.copy = analyseCopy(instruction, stageByName, stages);
+    }
+  }
+
+  for (const stage of stages) stage.dependencies = dependenciesOf(stage, stageByName, stages);
+  const shipped = pickShipped(stages, options.target);
+  if (shipped) {
+    shipped.shipped = true;
+    markReachable(shipped);
+  }
+
+  const comments = ast.getComments().map((comment) => {
+    const range = comment.getRange();
+    return { line: range.start.line, content: (comment.getContent() ?? '').trim(), range };
+  });
+
+  return { text, lines, escapeChar, directives, globalArgs, instructions, stages, shipped, comments };
+}
+
+function toInstruction(node: AstInstruction, index: number, lines: LineIndex): Instruction {
+  const range = node.getRange();
+  const flagged = node as AstInstruction & { getFlags?: () => Array<{ getName(): string; getValue(): string | null; getRange(): Range }> };
+  const flags = (flagged.getFlags?.() ?? []).map((flag) => ({ name: flag.getName().toLowerCase(), value: flag.getValue(), range: flag.getRange() }));
+  const args = node.getArguments().map((argument) => {
+    const argRange = argument.getRange();
+    return { value: argument.getValue(), literal: !argument.getValue().includes('$'), range: argRange, start: lines.offsetAt(argRange.start), end: lines.offsetAt(argRange.end) };
+  });
+  return {
+    index,
+    keyword: node.getKeyword().toUpperCase(),
+    range,
+    keywordRange: node.getInstructionRange(),
+    start: lines.offsetAt(range.start),
+    end: lines.offsetAt(range.end),
+    args,
+    flags,
+    stage: undefined,
+    ast: node,
+  };
+}
+
+function startStage(from: Instruction, stages: Stage[], stageByName: Map<string, Stage>, globalArgs: Map<string, string | undefined>): Stage {
+  // Flags (--platform) are not arguments in dockerfile-ast; the image is the first argument.
+  const raw = from.args[0]?.value ?? '';
+  const asIndex = from.args.findIndex((arg) => arg.value.toLowerCase() === 'as');
+  const name = asIndex >= 0 ? from.args[asIndex + 1]?.value.toLowerCase() : undefined;
+  const substituted = substituteVariables(raw, globalArgs);
+  const image = parseImageRef(raw, substituted.value, substituted.unresolved);
+  const baseStage = !image.registry && !image.tag && !image.digest ? stageByName.get(substituted.value.toLowerCase()) : undefined;
+  const stage: Stage = {
+    index: stages.length,
+    name,
+    from,
+    image,
+    baseStage,
+    instructions: [],
+    dependencies: [],
+    shipped: false,
+    reachable: false,
+  };
+  from.stage = stage;
+  stages.push(stage);
+  if (name && !stageByName.has(name)) stageByName.set(name, stage);
+  return stage;
+}
+
+function recordArgs(instruction: Instruction, globalArgs: Map<string, string | undefined>): void {
+  for (const arg of instruction.args) {
+    const eq = arg.value.indexOf('=');
+    if (eq < 0) globalArgs.set(arg.value, globalArgs.get(arg.value));
+    else globalArgs.set(arg.value.slice(0, eq), stripQuotes(arg.value.slice(eq + 1)));
+  }
+}
+
+function stripQuotes(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) return value.slice(1, -1);
+  return value;
+}
+
+function defaultShell(stage: Stage, escapeChar: string): string[] {
+  const name = imageName(stage.image);
+  const windows = /(^|\/)(windows|nanoserver|servercore|windowsservercore)/.test(name) || (escapeChar === '`' && /windows|nanoserver|servercore/.test(stage.image.resolved.toLowerCase()));
+  return windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'];
+}
+
+function jsonStrings(node: AstInstruction): string[] {
+  const json = node as AstInstruction & { getJSONStrings?: () => Array<{ getJSONValue(): string }> };
+  return (json.getJSONStrings?.() ?? []).map((value) => value.getJSONValue());
+}
+
+function heredocsOf(node: AstInstruction): Heredoc[] {
+  const withHeredocs = node as unknown as { getHeredocs?: () => Heredoc[] };
+  return withHeredocs.getHeredocs?.() ?? [];
+}
+
+function analyseRun(instruction: Instruction, lines: LineIndex, escapeChar: string, shell: string[]): RunInfo {
+  const shellName = (shell[0] ?? '').split(/[\\/]/).pop()?.toLowerCase().replace(/\.exe$/, '') ?? '';
+  const posixShell = posixShells.has(shellName);
+  const exec = jsonStrings(instruction.ast);
+  if (exec.length > 0) {
+    return { form: 'exec', script: exec.join(' '), commands: execCommand(instruction, exec), posixShell };
+  }
+  const argsRange = instruction.ast.getArgumentsRange();
+  if (!argsRange) return { form: 'shell', script: '', commands: [], posixShell };
+
+  // Skip the RUN flags (--mount=…, --network=…): the script starts at the first non-flag argument.
+  const firstArg = instruction.args[0];
+  const scriptStart = firstArg ? firstArg.start : lines.offsetAt(argsRange.start);
+  const heredocs = heredocsOf(instruction.ast);
+  let mapped: MappedScript;
+  let form: RunInfo['form'] = 'shell';
+  const firstHeredoc = heredocs[0];
+  const bodyRange = firstHeredoc?.getContentRange();
+  if (firstHeredoc && bodyRange && lines.offsetAt(firstHeredoc.getStartRange().start) === scriptStart) {
+    // `RUN <<EOF` runs the body itself as the script.
+    form = 'heredoc';
+    mapped = verbatim(lines, lines.offsetAt(bodyRange.start), lines.offsetAt(bodyRange.end));
+  } else if (heredocs.length > 0) {
+    // `RUN python3 <<EOF`: the shell sees the command line and the heredoc as written.
+    mapped = verbatim(lines, scriptStart, instruction.end);
+  } else {
+    mapped = joinContinuations(lines, scriptStart, instruction.range.end.line, escapeChar);
+  }
+  if (!posixShell) return { form, script: mapped.text, commands: [], posixShell };
+  const parsed = parseShell(mapped.text);
+  const toWord = (word: ShellWord): DocumentWord => {
+    const start = mapped.offsets[word.start];
+    const end = mapped.offsets[Math.max(word.start, word.end - 1)] + (word.end > word.start ? 1 : 0);
+    return { value: word.value, literal: word.literal, start, end, range: lines.range(start, end) };
+  };
+  const commands = parsed.commands.map((command): RunCommand => {
+    const nameWord = toWord({ value: command.name, raw: command.name, start: command.start, end: command.start + commandNameLength(mapped.text, command.start, command.args[0]?.start) , literal: true });
+    const args = command.args.map(toWord);
+    const start = nameWord.start;
+    const end = args.length > 0 ? args[args.length - 1].end : nameWord.end;
+    return { name: command.name, nameWord, args, start, end, range: lines.range(start, end) };
+  });
+  return { form, script: mapped.text, commands, parseError: parsed.error, posixShell };
+}
+
+/** The written length of a command's first word: up to the next blank or its first argument. */
+function commandNameLength(script: string, start: number, nextStart: number | undefined): number {
+  let end = start;
+  const limit = nextStart ?? script.length;
+  while (end < limit && !/[\s;&|()]/.test(script[end])) end++;
+  return Math.max(1, end - start);
+}
+
+function execCommand(instruction: Instruction, exec: string[]): RunCommand[] {
+  // Exec form runs one command; point every word at the whole JSON array.
+  const whole = instruction.args[0];
+  if (!whole) return [];
+  const word = (value: string): DocumentWord => ({ value, literal: true, range: whole.range, start: whole.start, end: whole.end });
+  const [name, ...rest] = exec;
+  return [{ name, nameWord: word(name), args: rest.map(word), range: whole.range, start: whole.start, end: whole.end }];
+}
+
+function analyseCopy(instruction: Instruction, stageByName: Map<string, Stage>, stages: Stage[]): CopyInfo {
+  const json = jsonStrings(instruction.ast);
+  const paths = json.length > 0 ? json : instruction.args.map((arg) => arg.value).filter((value) => !value.startsWith('<<'));
+  const from = instruction.flags.find((flag) => flag.name === 'from')?.value ?? undefined;
+  return {
+    sources: paths.slice(0, -1),
+    destination: paths.length > 1 ? paths[paths.length - 1] : undefined,
+    from,
+    fromStage: from !== undefined ? stageFromReference(from, stageByName, stages) : undefined,
+  };
+}
+
+/** `--from` takes a stage name or a stage index; anything else is an image. */
+function stageFromReference(reference: string, stageByName: Map<string, Stage>, stages: Stage[]): Stage | undefined {
+  const named = stageByName.get(reference.toLowerCase());
+  if (named) return named;
+  if (/^\d+$/.test(reference)) return stages[Number(reference)];
+  return undefined;
+}
+
+function dependenciesOf(stage: Stage, stageByName: Map<string, Stage>, stages: Stage[]): Stage[] {
+  const result = new Set<Stage>();
+  if (stage.baseStage) result.add(stage.baseStage);
+  for (const instruction of stage.instructions) {
+    if (instruction.copy?.fromStage) result.add(instruction.copy.fromStage);
+    for (const flag of instruction.flags) {
+      if (flag.name !== 'mount' || !flag.value) continue;
+      const fromOption = /(?:^|,)from=([^,]+)/.exec(flag.value);
+      const source = fromOption ? stageFromReference(fromOption[1], stageByName, stages) : undefined;
+      if (source) result.add(source);
+    }
+  }
+  result.delete(stage);
+  return [...result];
+}
+
+function pickShipped(stages: Stage[], target: string | undefined): Stage | undefined {
+  const wanted = target?.trim().toLowerCase();
+  if (wanted) {
+    const named = stages.find((stage) => stage.name === wanted);
+    if (named) return named;
+  }
+  return stages[stages.length - 1];
+}
+
+function markReachable(stage: Stage): void {
+  if (stage.reachable) return;
+  stage.reachable = true;
+  for (const dependency of stage.dependencies) markReachable(dependency);
+}
+
+/** The stage and the stages whose layers it inherits through `FROM <stage>`, nearest first. */
+export function inheritanceChain(stage: Stage): Stage[] {
+  const chain: Stage[] = [];
+  for (let current: Stage | undefined = stage; current && !chain.includes(current); current = current.baseStage) chain.push(current);
+  return chain;
+}
+
+/** Every instruction whose layer ends up in the stage's image, oldest first (inherited stages included). */
+export function layersOf(stage: Stage): Instruction[] {
+  return inheritanceChain(stage).reverse().flatMap((member) => member.instructions);
+}

@@ -1,0 +1,75 @@
+import { knownImageUser } from '../knowledge/imageUsers';
+import type { Instruction, Stage } from '../model/model';
+import { inheritanceChain, layersOf } from '../model/model';
+import type { Fix } from './types';
+import { defineRule } from './types';
+
+export const rule = defineRule({
+  meta: {
+    name: 'no-user-in-final-stage',
+    severity: 'warning',
+    fixable: true,
+    docs: {
+      summary: 'The shipped stage runs its process as root: it has no USER, or its last USER is root.',
+      rationale:
+        'A process running as root in a container is one kernel bug away from root on the host, and can rewrite ' +
+        'everything in its image. Switch to an unprivileged user before CMD/ENTRYPOINT. Bases that already run as ' +
+        'a non-root user (distroless `:nonroot`, Chainguard) are not flagged.',
+      bad: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nCMD ["node", "server.js"]\n',
+      good: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]\n',
+    },
+    messages: {
+      noUser: 'The shipped image runs as root: no USER is set and {{base}} runs as root by default. Add a USER{{hint}} before CMD/ENTRYPOINT.',
+      rootUser: '`USER {{user}}` is the last USER of the shipped stage, so the container runs as root. Switch to an unprivileged user{{hint}}.',
+    },
+  },
+  check({ model, report }) {
+    const shipped = model.shipped;
+    if (!shipped) return;
+    const users = layersOf(shipped).filter((instruction) => instruction.keyword === 'USER');
+    const lastUser = users[users.length - 1];
+    const root = inheritanceChain(shipped).pop() ?? shipped;
+    const known = root.image.isScratch ? undefined : knownImageUser(root.image);
+    const suggested = root.image.isScratch ? '65534:65534' : known?.user;
+    const hint = suggested ? ` (e.g. \`USER ${suggested}\`)` : '';
+    if (lastUser) {
+      const value = lastUser.args[0]?.value ?? '';
+      if (!isRoot(value)) return;
+      const fix: Fix | undefined = suggested ? { title: `Switch to USER ${suggested}`, edits: [{ range: lastUser.args[0].range, newText: suggested }] } : undefined;
+      report({ messageId: 'rootUser', data: { user: value, hint }, range: lastUser.range, fix });
+      return;
+    }
+    if (known?.default) return;
+    const imageArg = shipped.from.args[0];
+    report({
+      messageId: 'noUser',
+      data: { base: root.image.isScratch ? 'scratch' : `\`${root.image.resolved}\``, hint },
+      range: imageArg ? imageArg.range : shipped.from.range,
+      fix: suggested ? insertUser(model.lines.eol, shipped, suggested, model.lines.lineText.bind(model.lines)) : undefined,
+    });
+  },
+});
+
+function isRoot(user: string): boolean {
+  const name = user.split(':')[0].trim().toLowerCase();
+  return name === 'root' || name === '0';
+}
+
+/** Inserts `USER name` before the first CMD/ENTRYPOINT that follows the stage's last filesystem change. */
+function insertUser(eol: string, stage: Stage, user: string, lineText: (line: number) => string): Fix {
+  const instructions = stage.instructions;
+  let lastChange = -1;
+  instructions.forEach((instruction, index) => {
+    if (instruction.keyword === 'RUN' || instruction.keyword === 'COPY' || instruction.keyword === 'ADD') lastChange = index;
+  });
+  const anchor: Instruction | undefined = instructions.slice(lastChange + 1).find((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
+  const title = `Add USER ${user}`;
+  if (anchor) {
+    const line = anchor.range.start.line;
+    const indent = /^\s*/.exec(lineText(line))?.[0] ?? '';
+    return { title, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}USER ${user}${eol}` }] };
+  }
+  const last = instructions[instructions.length - 1] ?? stage.from;
+  const end = last.range.end;
+  return { title, edits: [{ range: { start: end, end }, newText: `${eol}USER ${user}` }] };
+}

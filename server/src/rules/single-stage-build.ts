@@ -1,0 +1,43 @@
+import { buildToolchain } from '../knowledge/buildCommands';
+import { effectiveCommand } from '../model/commands';
+import { defineRule } from './types';
+
+export const rule = defineRule({
+  meta: {
+    name: 'single-stage-build',
+    severity: 'warning',
+    fixable: false,
+    docs: {
+      summary: 'A single-stage Dockerfile that compiles or bundles the application ships its whole toolchain.',
+      rationale:
+        'Compilers, SDKs, package caches and sources needed only to build end up in the image that runs. ' +
+        'A multi-stage build compiles in a builder stage and copies only the artifacts into a small final stage, ' +
+        'which is smaller to pull and gives an attacker fewer tools.',
+      bad: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\nCMD ["/app"]\n',
+      good:
+        'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app ./cmd/server\n\n' +
+        'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nCMD ["/app"]\n',
+    },
+    messages: {
+      builds: '`{{command}}` builds in the only stage, so the {{toolchain}} toolchain and build inputs ship in the image. Build in a builder stage and COPY --from it only the output.',
+    },
+  },
+  check({ model, report }) {
+    if (model.stages.length !== 1) return;
+    for (const instruction of model.stages[0].instructions) {
+      for (const command of instruction.run?.commands ?? []) {
+        const effective = effectiveCommand(command);
+        const toolchain = buildToolchain(effective);
+        if (!toolchain) continue;
+        const shown = model.text.slice(effective.nameWord.start, command.end);
+        report({
+          messageId: 'builds',
+          data: { command: shown.length > 60 ? `${shown.slice(0, 57)}…` : shown, toolchain },
+          range: model.lines.range(effective.nameWord.start, command.end),
+        });
+        // One finding is enough: the fix (a multi-stage split) is one decision for the whole file.
+        return;
+      }
+    }
+  },
+});

@@ -1,0 +1,93 @@
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './documents';
+import { codeActionsFor } from './features/codeActions';
+import { toDiagnostic } from './features/diagnostics';
+import { defaultSettings, normalizeSettings } from './settings';
+import type { Settings } from './settings';
+import { CodeActionKind } from 'vscode-languageserver/node';
+
+// Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const cache = new AnalysisCache();
+const settingsByUri = new Map<string, Promise<Settings>>();
+const timers = new Map<string, NodeJS.Timeout>();
+const debounceMs = 120;
+let canPullConfiguration = false;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'layerlens' },
+  };
+});
+
+function settingsFor(uri: string): Promise<Settings> {
+  if (!canPullConfiguration) return Promise.resolve(defaultSettings);
+  let pending = settingsByUri.get(uri);
+  if (!pending) {
+    pending = connection.workspace
+      .getConfiguration({ scopeUri: uri, section: 'layerlens' })
+      .then(normalizeSettings, () => defaultSettings);
+    settingsByUri.set(uri, pending);
+  }
+  return pending;
+}
+
+async function validate(document: TextDocument): Promise<void> {
+  const settings = await settingsFor(document.uri);
+  // The user may have typed (or closed the file) while settings were fetched: only the newest version is published.
+  const current = documents.get(document.uri);
+  if (!current || current.version !== document.version) return;
+  if (!settings.enable) {
+    await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
+    return;
+  }
+  const analysis = cache.get(document.uri, document.version, document.getText(), settings);
+  await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: analysis.findings.map(toDiagnostic) });
+}
+
+function schedule(document: TextDocument, delay: number): void {
+  clearTimeout(timers.get(document.uri));
+  timers.set(
+    document.uri,
+    setTimeout(() => {
+      timers.delete(document.uri);
+      validate(document).catch((error: unknown) => connection.console.error(`LayerLens could not check ${document.uri}: ${String(error)}`));
+    }, delay),
+  );
+}
+
+documents.onDidOpen((event) => schedule(event.document, 0));
+documents.onDidChangeContent((event) => schedule(event.document, debounceMs));
+documents.onDidClose((event) => {
+  clearTimeout(timers.get(event.document.uri));
+  timers.delete(event.document.uri);
+  cache.delete(event.document.uri);
+  settingsByUri.delete(event.document.uri);
+  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsByUri.clear();
+  cache.clear();
+  for (const document of documents.all()) schedule(document, 0);
+});
+
+connection.onCodeAction(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const settings = await settingsFor(document.uri);
+  if (!settings.enable) return [];
+  const analysis = cache.get(document.uri, document.version, document.getText(), settings);
+  return codeActionsFor(document.uri, analysis, params.context.diagnostics);
+});
+
+documents.listen(connection);
+connection.listen();

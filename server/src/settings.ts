@@ -1,0 +1,30 @@
+import type { RuleSetting } from './engine/analyze';
+import type { DocumentSettings } from './engine/document';
+import { severities } from './rules/types';
+import type { Severity } from './rules/types';
+
+/** The `layerlens.*` settings of one resource, as package.json declares them. */
+export interface Settings extends DocumentSettings {
+  enable: boolean;
+  target: string;
+  rules: Record<string, RuleSetting>;
+}
+
+export const defaultSettings: Settings = { enable: true, target: '', rules: {} };
+
+/** Validates what the client sent; anything malformed falls back to the default for that key. */
+export function normalizeSettings(raw: unknown): Settings {
+  if (!raw || typeof raw !== 'object') return defaultSettings;
+  const value = raw as Record<string, unknown>;
+  const rules: Record<string, RuleSetting> = {};
+  if (value.rules && typeof value.rules === 'object') {
+    for (const [name, setting] of Object.entries(value.rules as Record<string, unknown>)) {
+      if (setting === 'off' || severities.includes(setting as Severity)) rules[name] = setting as RuleSetting;
+    }
+  }
+  return {
+    enable: typeof value.enable === 'boolean' ? value.enable : defaultSettings.enable,
+    target: typeof value.target === 'string' ? value.target : defaultSettings.target,
+    rules,
+  };
+}
