@@ -302,12 +302,14 @@ function commandNameLength(script: string, start: number, nextStart: number | un
 }
 
 function execCommand(instruction: Instruction, exec: string[]): RunCommand[] {
-  // Exec form runs one command; point every word at the whole JSON array.
-  const whole = instruction.args[0];
-  if (!whole) return [];
-  const word = (value: string): DocumentWord => ({ value, literal: true, range: whole.range, start: whole.start, end: whole.end });
+  // Exec form runs one command; every word points at the whole JSON array.
+  const first = instruction.args[0];
+  const last = instruction.args[instruction.args.length - 1];
+  if (!first || !last) return [];
+  const range = { start: first.range.start, end: last.range.end };
+  const word = (value: string): DocumentWord => ({ value, literal: true, range, start: first.start, end: last.end });
   const [name, ...rest] = exec;
-  return [{ name, nameWord: word(name), args: rest.map(word), range: whole.range, start: whole.start, end: whole.end }];
+  return [{ name, nameWord: word(name), args: rest.map(word), range, start: first.start, end: last.end }];
 }
 
 function analyseCopy(instruction: Instruction, stageByName: Map<string, Stage>, stages: Stage[]): CopyInfo {

@@ -1,0 +1,44 @@
+import type { Rule } from '../server/src/rules/types';
+
+export const rulesTableMarkers = ['<!-- rules-table:begin -->', '<!-- rules-table:end -->'] as const;
+
+export function renderRulePage(rule: Rule): string {
+  const { meta } = rule;
+  return [
+    `# ${meta.name}`,
+    '',
+    `> Generated from the rule's meta by \`npm run docs\`; edit \`server/src/rules/${meta.name}.ts\` instead.`,
+    '',
+    meta.docs.summary,
+    '',
+    `- Default severity: **${meta.severity}**`,
+    `- Quick fix: ${meta.fixable ? 'yes' : 'no'}`,
+    `- Turn off: \`"layerlens.rules": { "${meta.name}": "off" }\`, or \`# layerlens ignore=${meta.name}\` above the instruction`,
+    '',
+    '## Why',
+    '',
+    meta.docs.rationale,
+    '',
+    '## Bad',
+    '',
+    '```dockerfile',
+    meta.docs.bad.trimEnd(),
+    '```',
+    '',
+    '## Good',
+    '',
+    '```dockerfile',
+    meta.docs.good.trimEnd(),
+    '```',
+    '',
+    '## Messages',
+    '',
+    ...Object.values(meta.messages as Record<string, string>).map((message) => `- ${message}`),
+    '',
+  ].join('\n');
+}
+
+export function renderRulesTable(rules: readonly Rule[]): string {
+  const rows = rules.map((rule) => `| [\`${rule.meta.name}\`](docs/rules/${rule.meta.name}.md) | ${rule.meta.severity} | ${rule.meta.fixable ? '✓' : ''} | ${rule.meta.docs.summary} |`);
+  return ['| Rule | Severity | Fix | What it finds |', '|---|---|---|---|', ...rows, ''].join('\n');
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/engine/analyze';
+import { applyEdits } from '../../server/src/engine/edits';
+import type { Finding } from '../../server/src/engine/finding';
+import { buildModel } from '../../server/src/model/model';
+import { LineIndex } from '../../server/src/model/text';
+import type { Range } from '../../server/src/model/text';
+import type { Rule } from '../../server/src/rules/types';
+
+/**
+ * Cases use `«` and `»` around each range where a finding is expected. Every case also runs with
+ * CRLF line ends and, unless a case opts out, under `# escape=\`` (continuations rewritten) and after
+ * an unrelated build stage put in front (a shipped-stage rule must not care).
+ */
+export interface ValidCase {
+  name: string;
+  code: string;
+  target?: string;
+  variants?: Partial<Record<VariantName, boolean>>;
+}
+
+export interface InvalidCase extends ValidCase {
+  /** Expected messages, one per marked range, in document order (a substring is enough). */
+  messages: string[];
+  /** The document after applying the first fix of the first finding; `null` = the finding has no fix. */
+  output?: string | null;
+}
+
+export type VariantName = 'crlf' | 'escape' | 'multiStage';
+
+interface Variant {
+  name: VariantName | 'as written';
+  transform: (code: string) => string;
+  /** Lines the transform adds in front, so `line N` in expected messages can follow. */
+  lineShift: number;
+}
+
+const variants: Variant[] = [
+  { name: 'as written', transform: (code) => code, lineShift: 0 },
+  { name: 'crlf', transform: (code) => code.replace(/\r?\n/g, '\r\n'), lineShift: 0 },
+  { name: 'escape', transform: (code) => `# escape=\`\n${code.replace(/\\(?=[ \t]*\r?\n)/g, '`')}`, lineShift: 1 },
+  { name: 'multiStage', transform: (code) => `FROM alpine:3.20 AS unrelated\nRUN echo unrelated > /x\n\n${code}`, lineShift: 3 },
+];
+
+export function stripMarkers(code: string): { text: string; ranges: Range[] } {
+  const ranges: Range[] = [];
+  let text = '';
+  const starts: number[] = [];
+  const offsets: Array<[number, number]> = [];
+  for (const ch of code) {
+    if (ch === '«') starts.push(text.length);
+    else if (ch === '»') offsets.push([starts.pop() ?? 0, text.length]);
+    else text += ch;
+  }
+  const lines = new LineIndex(text);
+  for (const [start, end] of offsets.sort((a, b) => a[0] - b[0])) ranges.push(lines.range(start, end));
+  return { text, ranges };
+}
+
+function run(rule: Rule, text: string, target?: string): Finding[] {
+  return analyze(buildModel(text, { target }), {}, [rule]);
+}
+
+export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  describe(rule.meta.name, () => {
+    for (const variant of variants) {
+      const applies = (testCase: ValidCase) => variant.name === 'as written' || testCase.variants?.[variant.name] !== false;
+      describe(variant.name, () => {
+        for (const testCase of cases.valid.filter(applies)) {
+          it(`valid: ${testCase.name}`, () => {
+            const { text } = stripMarkers(variant.transform(testCase.code));
+            assert.deepEqual(run(rule, text, testCase.target).map(summarize), []);
+          });
+        }
+        for (const testCase of cases.invalid.filter(applies)) {
+          it(`invalid: ${testCase.name}`, () => {
+            const { text, ranges } = stripMarkers(variant.transform(testCase.code));
+            const findings = run(rule, text, testCase.target);
+            const messages = testCase.messages.map((message) => message.replace(/line (\d+)/g, (_match, line: string) => `line ${Number(line) + variant.lineShift}`));
+            assert.deepEqual(
+              findings.map((finding, index) => ({ rule: finding.rule, range: finding.range, message: messages[index] && finding.message.includes(messages[index]) ? messages[index] : finding.message })),
+              ranges.map((range, index) => ({ rule: rule.meta.name, range, message: messages[index] })),
+            );
+            if (testCase.output === undefined) return;
+            const fix = findings[0]?.fixes[0];
+            if (testCase.output === null) {
+              assert.equal(fix, undefined, 'expected no fix');
+              return;
+            }
+            assert.ok(fix, 'expected a fix');
+            const fixed = applyEdits(text, fix.edits);
+            assert.equal(fixed, stripMarkers(variant.transform(testCase.output)).text);
+            // The fixed file parses and the rule no longer fires on it; applying again changes nothing.
+            assert.deepEqual(run(rule, fixed, testCase.target).map(summarize), []);
+          });
+        }
+      });
+    }
+  });
+}
+
+function summarize(finding: Finding): string {
+  return `${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.message}`;
+}

@@ -1,0 +1,38 @@
+import { rule } from '../../../server/src/rules/single-stage-build';
+import { ruleTester } from '../ruleTester';
+
+const message = 'builds in the only stage';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'runtime-only single stage', code: 'FROM node:22-slim\nCOPY dist /app\nCMD ["node", "/app/index.js"]\n' },
+    { name: 'install without build', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nCMD ["flask", "run"]\n' },
+    {
+      name: 'multi-stage build',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n',
+    },
+    { name: 'npm run start is not a build', code: 'FROM node:22\nRUN npm run start\n' },
+    { name: 'go mod download does not build', code: 'FROM golang:1.23\nRUN go mod download\n' },
+    { name: 'make in a comment', code: 'FROM debian:12\n# RUN make\nRUN echo make\n' },
+  ],
+  invalid: [
+    {
+      name: 'npm run build',
+      code: 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && «npm run build»\nCMD ["node", "dist/index.js"]\n',
+      messages: [message],
+      output: null,
+      variants: { multiStage: false },
+    },
+    { name: 'go build', code: 'FROM golang:1.23\nRUN «go build -o /app ./cmd/server»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'maven package with flags', code: 'FROM maven:3-eclipse-temurin-21\nRUN «mvn -B -DskipTests clean package»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'gradle wrapper', code: 'FROM eclipse-temurin:21\nRUN «./gradlew bootJar»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'cargo build', code: 'FROM rust:1.80\nRUN «cargo build --release»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'dotnet publish', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN «dotnet publish -c Release -o /out»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'make after sudo', code: 'FROM debian:12\nRUN «make -j4» && sudo make install\n', messages: [message], variants: { multiStage: false } },
+    { name: 'gcc behind env', code: 'FROM gcc:14\nRUN env CFLAGS=-O2 «gcc -o /app main.c»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'yarn build on a continuation line', code: 'FROM node:22\nRUN yarn install --frozen-lockfile \\\n  # build the bundle\n  && «yarn build»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'heredoc RUN', code: 'FROM node:22\nRUN <<EOF\nnpm ci\n«pnpm run build:prod»\nEOF\n', messages: [message], variants: { multiStage: false } },
+    { name: 'exec-form RUN', code: 'FROM golang:1.23\nRUN «["go", "build", "-o", "/app"]»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'only the first build is reported', code: 'FROM node:22\nRUN «npm run build»\nRUN npm run build:docs\n', messages: [message], variants: { multiStage: false } },
+  ],
+});
