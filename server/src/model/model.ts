@@ -112,6 +112,7 @@ export interface DockerfileModel {
   comments: CommentLine[];
 }
 
+const knownDirectives = new Set(['syntax', 'escape', 'check']);
 const posixShells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 
 /** Parses a Dockerfile once into the facts every rule reads. Never throws on malformed input. */
@@ -122,7 +123,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   const directives = new Map<string, string>();
   for (const directive of ast.getDirectives()) {
     const name = directive.getName()?.toLowerCase();
-    if (name) directives.set(name, directive.getValue() ?? '');
+    if (name && knownDirectives.has(name)) directives.set(name, directive.getValue() ?? '');
   }
 
   const globalArgs = new Map<string, string | undefined>();
@@ -164,12 +165,27 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     markReachable(shipped);
   }
 
-  const comments = ast.getComments().map((comment) => {
-    const range = comment.getRange();
-    return { line: range.start.line, content: (comment.getContent() ?? '').trim(), range };
-  });
-
+  const comments = collectComments(lines, instructions);
   return { text, lines, escapeChar, directives, globalArgs, instructions, stages, shipped, comments };
+}
+
+/**
+ * Comment lines outside instructions, directives included (dockerfile-ast reports a first-line
+ * comment that looks like `# key=value` as a directive, which would hide `# layerlens global ignore=`).
+ */
+function collectComments(lines: LineIndex, instructions: Instruction[]): CommentLine[] {
+  const comments: CommentLine[] = [];
+  let next = 0;
+  for (let line = 0; line < lines.lineCount; line++) {
+    while (next < instructions.length && instructions[next].range.end.line < line) next++;
+    const owner = instructions[next];
+    if (owner && owner.range.start.line <= line) continue;
+    const text = lines.lineText(line);
+    const hash = text.search(/\S/);
+    if (hash < 0 || text[hash] !== '#') continue;
+    comments.push({ line, content: text.slice(hash + 1).trim(), range: { start: { line, character: hash }, end: { line, character: text.length } } });
+  }
+  return comments;
 }
 
 function toInstruction(node: AstInstruction, index: number, lines: LineIndex): Instruction {

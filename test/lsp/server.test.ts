@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
+import { applyEdits } from '../../server/src/engine/edits';
+import { LspClient } from './lspClient';
+
+const nodeApp = 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n';
+
+function codes(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((diagnostic) => String(diagnostic.code)).sort();
+}
+
+describe('language server over stdio', function () {
+  let client: LspClient;
+  let counter = 0;
+  const nextUri = () => `file:///work/project${++counter}/Dockerfile`;
+
+  before(async () => {
+    client = new LspClient();
+    const result = await client.initialize();
+    assert.deepEqual(
+      { sync: result.capabilities.textDocumentSync, codeActions: result.capabilities.codeActionProvider, name: result.serverInfo?.name },
+      { sync: 2, codeActions: { codeActionKinds: ['quickfix'] }, name: 'layerlens' },
+    );
+  });
+
+  after(() => client.shutdown());
+
+  beforeEach(() => {
+    client.settings = {};
+  });
+
+  it('publishes diagnostics on open with code, docs link and source', async () => {
+    const uri = nextUri();
+    await client.open(uri, nodeApp);
+    const diagnostics = await client.diagnostics(uri);
+    assert.deepEqual(
+      diagnostics.map((diagnostic) => ({ code: diagnostic.code, href: diagnostic.codeDescription?.href, source: diagnostic.source, severity: diagnostic.severity, line: diagnostic.range.start.line })),
+      [
+        { code: 'no-user-in-final-stage', href: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/no-user-in-final-stage.md', source: 'layerlens', severity: 2, line: 0 },
+        { code: 'single-stage-build', href: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md', source: 'layerlens', severity: 2, line: 3 },
+      ],
+    );
+  });
+
+  it('updates diagnostics on incremental changes and publishes only the newest version', async () => {
+    const uri = nextUri();
+    await client.open(uri, 'FROM debian:12\nRUN apt-get update\nUSER nobody\n');
+    assert.deepEqual(codes(await client.diagnostics(uri)), []);
+    // Several quick edits: the debounce must drop the stale ones and publish version 4.
+    await client.change(uri, 2, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'RUN rm -rf /var/lib/apt/lists/*\n' }]);
+    await client.change(uri, 3, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: ' ' }]);
+    await client.change(uri, 4, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 5 } }, text: '' }]);
+    const diagnostics = await client.diagnostics(uri, (params) => params.version === 4);
+    assert.deepEqual(codes(diagnostics), ['cleanup-in-later-layer']);
+    assert.deepEqual(diagnostics[0].range, { start: { line: 2, character: 4 }, end: { line: 2, character: 31 } });
+  });
+
+  it('returns a quick fix whose edit removes its diagnostic', async () => {
+    const uri = nextUri();
+    const text = 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\nUSER nobody\n';
+    await client.open(uri, text);
+    const [diagnostic] = await client.diagnostics(uri, (params) => params.diagnostics.length > 0);
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    assert.deepEqual(actions.map((action) => action.title), ['Move the cleanup into the RUN on line 2', 'Ignore cleanup-in-later-layer for this instruction', 'Show documentation for cleanup-in-later-layer']);
+    const edits = actions[0].edit?.changes?.[uri] as TextEdit[];
+    const fixed = applyEdits(text, edits);
+    assert.equal(fixed, 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n');
+    await client.change(uri, 2, [{ text: fixed }]);
+    assert.deepEqual(codes(await client.diagnostics(uri, (params) => params.version === 2)), []);
+  });
+
+  it('honours suppression comments, and offers to insert one', async () => {
+    const uri = nextUri();
+    const text = 'FROM node:22\nRUN npm run build\n';
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri);
+    const build = diagnostics.find((diagnostic) => diagnostic.code === 'single-stage-build');
+    assert.ok(build);
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: build.range, context: { diagnostics: [build] } });
+    const ignore = actions.find((action) => action.title === 'Ignore single-stage-build for this instruction');
+    const suppressed = applyEdits(text, ignore?.edit?.changes?.[uri] as TextEdit[]);
+    assert.equal(suppressed, 'FROM node:22\n# layerlens ignore=single-stage-build\nRUN npm run build\n');
+    await client.change(uri, 2, [{ text: `# layerlens global ignore=no-user-in-final-stage\n${suppressed}` }]);
+    assert.deepEqual(codes(await client.diagnostics(uri, (params) => params.version === 2)), []);
+  });
+
+  it('pulls settings per document and refreshes them on change', async () => {
+    const uri = nextUri();
+    await client.open(uri, nodeApp);
+    assert.deepEqual(codes(await client.diagnostics(uri)), ['no-user-in-final-stage', 'single-stage-build']);
+    client.settings = { rules: { 'single-stage-build': 'off', 'no-user-in-final-stage': 'error' } };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const refreshed = await client.diagnostics(uri, (params) => params.diagnostics.length === 1);
+    assert.deepEqual(refreshed.map((diagnostic) => [diagnostic.code, diagnostic.severity]), [['no-user-in-final-stage', 1]]);
+    client.settings = { enable: false };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(await client.diagnostics(uri, (params) => params.diagnostics.length === 0), []);
+  });
+
+  it('answers [] for code actions on an unknown document', async () => {
+    const actions = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: 'file:///nowhere/Dockerfile' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    assert.deepEqual(actions, []);
+  });
+
+  it('survives binary, huge and malformed input with a clear diagnostic', async () => {
+    const binary = nextUri();
+    await client.open(binary, '\u0000\u0001\u0002ELF\u0000\u0000junk');
+    assert.deepEqual((await client.diagnostics(binary)).map((diagnostic) => [diagnostic.code, diagnostic.message]), [['input', 'This file looks binary, not like a Dockerfile: it is not checked.']]);
+
+    const huge = nextUri();
+    await client.open(huge, `FROM debian:12\n${'RUN echo layer\n'.repeat(200_000)}`);
+    assert.deepEqual((await client.diagnostics(huge)).map((diagnostic) => diagnostic.code), ['input']);
+
+    const broken = nextUri();
+    await client.open(broken, 'RUN apt-get install "unterminated \\\nCOPY --from= \nFROM\nRUN <<EOF\n');
+    await client.diagnostics(broken);
+
+    // The server still answers after all of that.
+    const fine = nextUri();
+    await client.open(fine, 'FROM node:22-slim\nUSER node\n');
+    assert.deepEqual(await client.diagnostics(fine), []);
+  });
+});
