@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server, the CLI and the e2e suite with esbuild.
 // Type-checking is `tsc -b` (npm run typecheck); this only emits JavaScript.
 import { build } from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -21,7 +21,16 @@ const e2eEntries = existsSync(e2eDir)
 
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts', engine: 'server/src/engine/document.ts' },
+    outdir: 'dist',
+    // web-tree-sitter reads import.meta.url, which a CommonJS bundle lacks: give it the bundle's own URL.
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bundleUrl' },
+    // From sources the wasm files resolve in node_modules; bundles find them beside themselves first.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  },
 ];
 if (e2eEntries.length > 0) {
   // Each e2e file is its own bundle; mocha and vscode come from the extension host at run time.
@@ -29,4 +38,8 @@ if (e2eEntries.length > 0) {
 }
 
 await Promise.all(builds.map((options) => build(options)));
+// The shell parser's WebAssembly files travel next to the bundles that load them.
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
+copyFileSync('node_modules/tree-sitter-bash/tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
 if (watch) console.log('watch mode is not supported; run npm run build again');

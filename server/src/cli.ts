@@ -1,14 +1,17 @@
 import { main, UsageError } from './cli/main';
 
 // Entry point of the `layerlens` command: wiring only, so that errors become one line, never a stack.
-try {
-  process.exitCode = main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-  });
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`layerlens: ${error instanceof UsageError ? message : `internal error: ${message}`}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`layerlens: ${error instanceof UsageError ? message : `internal error: ${message}`}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -2,6 +2,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './documents';
+import { initShellParser } from './model/shell';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostic } from './features/diagnostics';
 import { defaultSettings, normalizeSettings } from './settings';
@@ -17,7 +18,8 @@ const timers = new Map<string, NodeJS.Timeout>();
 const debounceMs = 120;
 let canPullConfiguration = false;
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
+connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+  await initShellParser();
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   return {
     capabilities: {

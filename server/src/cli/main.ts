@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeDocument } from '../engine/document';
+import { analyzeDocument, initShellParser } from '../engine/document';
 import type { Finding } from '../engine/finding';
 import { rules } from '../rules';
 import type { RuleSetting } from '../engine/analyze';
@@ -40,7 +40,7 @@ Options:
 
 const thresholds: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
-export function main(argv: string[], io: Io): number {
+export async function main(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,6 +80,7 @@ export function main(argv: string[], io: Io): number {
   }
   if (positionals.length === 0) throw new UsageError('no files or folders given (see --help)');
 
+  await initShellParser();
   let files: string[];
   try {
     files = collectFiles(positionals);

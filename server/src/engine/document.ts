@@ -1,4 +1,5 @@
 import { buildModel } from '../model/model';
+export { initShellParser } from '../model/shell';
 import type { DockerfileModel } from '../model/model';
 import { analyze } from './analyze';
 import type { AnalysisSettings } from './analyze';

@@ -1,5 +1,7 @@
-import { syntax } from 'mvdan-sh';
-import type { ShCallExpr, ShNode, ShWord, ShWordPart } from 'mvdan-sh';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+import type { Node as SyntaxNode } from 'web-tree-sitter';
 
 /** One word of a simple command; offsets are into the script text. */
 export interface ShellWord {
@@ -22,93 +24,131 @@ export interface ShellCommand {
 
 export interface ShellParse {
   commands: ShellCommand[];
-  /** Set when the real parser rejected the script; commands then come from a conservative word split. */
+  /** Set when the script has a syntax error; commands are then what the parser could recover. */
   error?: string;
 }
 
-// One parser for the process: parsing is synchronous, so it is never used re-entrantly.
-let parser: ReturnType<typeof syntax.NewParser> | undefined;
+let parser: Parser | undefined;
+let initializing: Promise<void> | undefined;
 
-function getParser(): ReturnType<typeof syntax.NewParser> {
-  parser ??= syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash));
-  return parser;
+/**
+ * Loads tree-sitter-bash (WebAssembly) once per process. Everything that builds models awaits this
+ * first (server start, CLI start, test setup); parsing itself is then synchronous.
+ */
+export function initShellParser(): Promise<void> {
+  initializing ??= (async () => {
+    const runtime = wasmPath('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
+    const grammar = wasmPath('tree-sitter-bash.wasm', () => require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    await Parser.init({ wasmBinary: readFileSync(runtime) });
+    const language = await Language.load(readFileSync(grammar));
+    parser = new Parser();
+    parser.setLanguage(language);
+  })();
+  return initializing;
 }
 
-/** Splits a POSIX/bash script into its simple commands with mvdan/sh's parser. */
+/** Bundles carry the wasm files next to them (dist/); from sources they come from node_modules. */
+function wasmPath(name: string, fromNodeModules: () => string): string {
+  const besideBundle = join(__dirname, name);
+  if (existsSync(besideBundle)) return besideBundle;
+  return fromNodeModules();
+}
+
+/** Splits a POSIX/bash script into its simple commands with tree-sitter-bash. */
 export function parseShell(script: string): ShellParse {
   if (script.trim() === '') return { commands: [] };
-  const toChar = byteToCharOffsets(script);
-  let file;
+  if (!parser) throw new Error('the shell parser is not initialised: await initShellParser() first');
+  const tree = parser.parse(script);
+  if (!tree) return { commands: fallbackSplit(script), error: 'the shell parser gave up' };
   try {
-    file = getParser().Parse(script, '');
-  } catch (error) {
-    return { commands: fallbackSplit(script), error: describeError(error) };
+    const commands: ShellCommand[] = [];
+    collectCommands(tree.rootNode, script, commands);
+    commands.sort((a, b) => a.start - b.start);
+    const root = tree.rootNode;
+    return root.hasError ? { commands, error: describeError(root) } : { commands };
+  } finally {
+    // Trees live in WebAssembly memory: free them, or a long-running server grows without bound.
+    tree.delete();
   }
-  const commands: ShellCommand[] = [];
-  syntax.Walk(file, (node) => {
-    if (node && syntax.NodeType(node) === 'CallExpr') {
-      const call = node as ShCallExpr;
-      if (call.Args.length > 0) commands.push(toCommand(call, script, toChar));
-    }
-    return true;
-  });
-  commands.sort((a, b) => a.start - b.start);
-  return { commands };
 }
 
-function toCommand(call: ShCallExpr, script: string, toChar: (byte: number) => number): ShellCommand {
-  const args = call.Args.map((word) => toWord(word, script, toChar));
-  const [first, ...rest] = args;
-  return { name: first.value, args: rest, start: first.start, end: toChar(call.End().Offset()) };
+function collectCommands(node: SyntaxNode, script: string, commands: ShellCommand[]): void {
+  if (node.type === 'command') {
+    const command = toCommand(node, script);
+    if (command) commands.push(command);
+  }
+  for (const child of node.namedChildren) {
+    if (child) collectCommands(child, script, commands);
+  }
 }
 
-function toWord(word: ShWord, script: string, toChar: (byte: number) => number): ShellWord {
-  const start = toChar(word.Pos().Offset());
-  const end = toChar(word.End().Offset());
+function toCommand(node: SyntaxNode, script: string): ShellCommand | undefined {
+  const nameNode = node.childForFieldName('name');
+  if (!nameNode) return undefined;
+  const args: ShellWord[] = [];
+  for (const child of node.childrenForFieldName('argument')) {
+    if (child) args.push(toWord(child, script));
+  }
+  const name = toWord(nameNode.namedChildCount === 1 && nameNode.namedChild(0) ? nameNode.namedChild(0)! : nameNode, script);
+  const last = args[args.length - 1];
+  return { name: name.value, args, start: name.start, end: last ? last.end : name.end };
+}
+
+function toWord(node: SyntaxNode, script: string): ShellWord {
   const state = { literal: true };
-  const value = word.Parts.map((part) => partValue(part, script, toChar, state)).join('');
-  return { value, raw: script.slice(start, end), start, end, literal: state.literal };
+  const value = wordValue(node, state);
+  return { value, raw: script.slice(node.startIndex, node.endIndex), start: node.startIndex, end: node.endIndex, literal: state.literal };
 }
 
-function partValue(part: ShWordPart, script: string, toChar: (byte: number) => number, state: { literal: boolean }): string {
-  switch (syntax.NodeType(part)) {
-    case 'Lit':
-    case 'SglQuoted':
-      return part.Value ?? '';
-    case 'DblQuoted':
-      return (part.Parts ?? []).map((inner) => partValue(inner, script, toChar, state)).join('');
+function wordValue(node: SyntaxNode, state: { literal: boolean }): string {
+  switch (node.type) {
+    case 'word':
+    case 'number':
+      return unescapeWord(node.text);
+    case 'string_content':
+      return node.text.replace(/\\([$`"\\\n])/g, '$1');
+    case 'raw_string':
+      return node.text.slice(1, -1);
+    case 'string': {
+      // The parts of a double-quoted string; text between named parts is literal content.
+      let value = '';
+      let cursor = node.startIndex + 1;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        value += node.text.slice(cursor - node.startIndex, child.startIndex - node.startIndex);
+        value += wordValue(child, state);
+        cursor = child.endIndex;
+      }
+      return value + node.text.slice(cursor - node.startIndex, node.text.length - 1);
+    }
+    case 'concatenation':
+    case 'command_name':
+      return node.namedChildren.map((child) => (child ? wordValue(child, state) : '')).join('');
     default:
       state.literal = false;
-      return sliceNode(part, script, toChar);
+      return node.text;
   }
 }
 
-function sliceNode(node: ShNode, script: string, toChar: (byte: number) => number): string {
-  return script.slice(toChar(node.Pos().Offset()), toChar(node.End().Offset()));
+function unescapeWord(text: string): string {
+  return text.includes('\\') ? text.replace(/\\(.)/g, '$1') : text;
 }
 
-/** mvdan/sh reports UTF-8 byte offsets; JavaScript strings index UTF-16 code units. */
-function byteToCharOffsets(script: string): (byte: number) => number {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(script)) return (byte) => byte;
-  const map: number[] = [];
-  for (let i = 0; i < script.length; i++) {
-    const code = script.codePointAt(i) ?? 0;
-    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    for (let b = 0; b < bytes; b++) map.push(i);
-    if (code >= 0x10000) i++;
-  }
-  map.push(script.length);
-  return (byte) => map[Math.min(byte, map.length - 1)];
+function describeError(root: SyntaxNode): string {
+  const error = findError(root);
+  if (!error) return 'syntax error';
+  const { row, column } = error.startPosition;
+  return error.isMissing ? `missing ${error.type} at line ${row + 1}, column ${column + 1}` : `syntax error at line ${row + 1}, column ${column + 1}`;
 }
 
-function describeError(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const goError = error as { Error?: () => string; message?: string };
-    if (typeof goError.Error === 'function') return goError.Error();
-    if (goError.message) return goError.message;
+function findError(node: SyntaxNode): SyntaxNode | undefined {
+  if (node.isError || node.isMissing) return node;
+  for (const child of node.children) {
+    if (!child || !child.hasError && !child.isMissing) continue;
+    const found = findError(child);
+    if (found) return found;
   }
-  return String(error);
+  return undefined;
 }
 
 const separators = new Set([';', '&', '|', '(', ')', '\n']);
