@@ -188,26 +188,80 @@ function collectComments(lines: LineIndex, instructions: Instruction[]): Comment
   return comments;
 }
 
-function toInstruction(node: AstInstruction, index: number, lines: LineIndex): Instruction {
+/** An instruction whose arguments and flags are split by dockerfile-ast only when a rule asks (it is the costly part). */
+class LazyInstruction implements Instruction {
+  stage: Stage | undefined = undefined;
+  run?: RunInfo;
+  copy?: CopyInfo;
+  private cachedArgs?: DocumentWord[];
+  private cachedFlags?: Flag[];
+
+  constructor(
+    readonly index: number,
+    readonly keyword: string,
+    readonly range: Range,
+    readonly keywordRange: Range,
+    readonly start: number,
+    readonly end: number,
+    readonly ast: AstInstruction,
+    private readonly lines: LineIndex,
+  ) {}
+
+  get args(): DocumentWord[] {
+    this.cachedArgs ??= this.ast.getArguments().map((argument) => {
+      const argRange = argument.getRange();
+      const value = argument.getValue();
+      return { value, literal: !value.includes('$'), range: argRange, start: this.lines.offsetAt(argRange.start), end: this.lines.offsetAt(argRange.end) };
+    });
+    return this.cachedArgs;
+  }
+
+  get flags(): Flag[] {
+    if (!this.cachedFlags) {
+      const flagged = this.ast as AstInstruction & { getFlags?: () => Array<{ getName(): string; getValue(): string | null; getRange(): Range }> };
+      this.cachedFlags = (flagged.getFlags?.() ?? []).map((flag) => ({ name: flag.getName().toLowerCase(), value: flag.getValue(), range: flag.getRange() }));
+    }
+    return this.cachedFlags;
+  }
+
+  set flags(flags: Flag[]) {
+    this.cachedFlags = flags;
+  }
+}
+
+function toInstruction(node: AstInstruction, index: number, lines: LineIndex): LazyInstruction {
   const range = node.getRange();
-  const flagged = node as AstInstruction & { getFlags?: () => Array<{ getName(): string; getValue(): string | null; getRange(): Range }> };
-  const flags = (flagged.getFlags?.() ?? []).map((flag) => ({ name: flag.getName().toLowerCase(), value: flag.getValue(), range: flag.getRange() }));
-  const args = node.getArguments().map((argument) => {
-    const argRange = argument.getRange();
-    return { value: argument.getValue(), literal: !argument.getValue().includes('$'), range: argRange, start: lines.offsetAt(argRange.start), end: lines.offsetAt(argRange.end) };
-  });
-  return {
-    index,
-    keyword: node.getKeyword().toUpperCase(),
-    range,
-    keywordRange: node.getInstructionRange(),
-    start: lines.offsetAt(range.start),
-    end: lines.offsetAt(range.end),
-    args,
-    flags,
-    stage: undefined,
-    ast: node,
+  return new LazyInstruction(index, node.getKeyword().toUpperCase(), range, node.getInstructionRange(), lines.offsetAt(range.start), lines.offsetAt(range.end), node, lines);
+}
+
+/**
+ * Reads `--name=value` flags at the start of a RUN's arguments, skipping blanks and line continuations,
+ * and returns them with the offset where the command itself starts.
+ */
+function scanRunFlags(lines: LineIndex, from: number, to: number, escapeChar: string): { flags: Flag[]; scriptStart: number } {
+  const text = lines.text;
+  const flags: Flag[] = [];
+  let offset = from;
+  const skipBlanks = () => {
+    for (;;) {
+      while (offset < to && (text[offset] === ' ' || text[offset] === '\t')) offset++;
+      if (text[offset] !== escapeChar) return;
+      let next = offset + 1;
+      while (next < to && (text[next] === ' ' || text[next] === '\t')) next++;
+      if (text[next] === '\r') next++;
+      if (text[next] !== '\n') return;
+      offset = next + 1;
+    }
   };
+  for (;;) {
+    skipBlanks();
+    if (!text.startsWith('--', offset)) return { flags, scriptStart: offset };
+    const start = offset;
+    while (offset < to && !/\s/.test(text[offset])) offset++;
+    const token = text.slice(start + 2, offset);
+    const eq = token.indexOf('=');
+    flags.push({ name: (eq < 0 ? token : token.slice(0, eq)).toLowerCase(), value: eq < 0 ? null : token.slice(eq + 1), range: lines.range(start, offset) });
+  }
 }
 
 function startStage(from: Instruction, stages: Stage[], stageByName: Map<string, Stage>, globalArgs: Map<string, string | undefined>): Stage {
@@ -264,20 +318,18 @@ function heredocsOf(node: AstInstruction): Heredoc[] {
   return withHeredocs.getHeredocs?.() ?? [];
 }
 
-function analyseRun(instruction: Instruction, lines: LineIndex, escapeChar: string, shell: string[]): RunInfo {
+function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: string, shell: string[]): RunInfo {
   const shellName = (shell[0] ?? '').split(/[\\/]/).pop()?.toLowerCase().replace(/\.exe$/, '') ?? '';
   const posixShell = posixShells.has(shellName);
   const exec = jsonStrings(instruction.ast);
   if (exec.length > 0) {
     return { form: 'exec', script: exec.join(' '), commands: execCommand(instruction, exec), posixShell };
   }
-  const argsRange = instruction.ast.getArgumentsRange();
-  if (!argsRange) return { form: 'shell', script: '', commands: [], posixShell };
 
-  // Skip the RUN flags (--mount=…, --network=…): the script starts at the first non-flag argument.
-  const firstArg = instruction.args[0];
-  const scriptStart = firstArg ? firstArg.start : lines.offsetAt(argsRange.start);
-  const heredocs = heredocsOf(instruction.ast);
+  // Skip the RUN flags (--mount=…, --network=…): the script starts after them.
+  const { flags, scriptStart } = scanRunFlags(lines, lines.offsetAt(instruction.keywordRange.end), instruction.end, escapeChar);
+  instruction.flags = flags;
+  const heredocs = lines.text.slice(scriptStart, instruction.end).includes('<<') ? heredocsOf(instruction.ast) : [];
   let mapped: MappedScript;
   let form: RunInfo['form'] = 'shell';
   const firstHeredoc = heredocs[0];
