@@ -13,7 +13,11 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: dockerfileSelector,
-    synchronize: { configurationSection: 'layerlens' },
+    synchronize: {
+      configurationSection: 'layerlens',
+      // Files that change what the analysis knows about the build context.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,package.json,go.mod,pom.xml,build.gradle,build.gradle.kts,Cargo.toml,pyproject.toml,requirements*.txt,*.csproj}'),
+    },
     outputChannel: output,
   };
   return new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);

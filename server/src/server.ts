@@ -2,6 +2,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './documents';
+import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostic } from './features/diagnostics';
@@ -13,14 +14,19 @@ import { CodeActionKind } from 'vscode-languageserver/node';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new AnalysisCache();
+// Reading the build context is local file I/O only; it is fine in untrusted workspaces (nothing runs).
+const contexts = new ContextCache(() => true);
 const settingsByUri = new Map<string, Promise<Settings>>();
 const timers = new Map<string, NodeJS.Timeout>();
 const debounceMs = 120;
 let canPullConfiguration = false;
+let canCreateFiles = false;
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
   await initShellParser();
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+  canCreateFiles = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -51,8 +57,12 @@ async function validate(document: TextDocument): Promise<void> {
     await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
     return;
   }
-  const analysis = cache.get(document.uri, document.version, document.getText(), settings);
+  const analysis = analysisOf(document, settings);
   await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: analysis.findings.map(toDiagnostic) });
+}
+
+function analysisOf(document: TextDocument, settings: Settings) {
+  return cache.get(document.uri, document.version, document.getText(), settings, contexts.get(document.uri), contexts.generation);
 }
 
 function schedule(document: TextDocument, delay: number): void {
@@ -82,13 +92,18 @@ connection.onDidChangeConfiguration(() => {
   for (const document of documents.all()) schedule(document, 0);
 });
 
+// .dockerignore and ecosystem files changed (the client watches them): re-read contexts, re-check.
+connection.onDidChangeWatchedFiles(() => {
+  contexts.invalidate();
+  for (const document of documents.all()) schedule(document, 0);
+});
+
 connection.onCodeAction(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return [];
   const settings = await settingsFor(document.uri);
   if (!settings.enable) return [];
-  const analysis = cache.get(document.uri, document.version, document.getText(), settings);
-  return codeActionsFor(document.uri, analysis, params.context.diagnostics);
+  return codeActionsFor(document, analysisOf(document, settings), params.context.diagnostics, { canCreateFiles });
 });
 
 documents.listen(connection);

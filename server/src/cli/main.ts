@@ -7,6 +7,8 @@ import type { RuleSetting } from '../engine/analyze';
 import { severities } from '../rules/types';
 import type { Severity } from '../rules/types';
 import { collectFiles } from './files';
+import { readContextFacts } from '../context/facts';
+import { resolve } from 'node:path';
 import { toSarif } from './sarif';
 import type { FileFindings } from './sarif';
 
@@ -95,7 +97,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     } catch (error) {
       throw new UsageError(ioMessage(error));
     }
-    results.push({ file, findings: analyzeDocument(text, { target: values.target, rules: ruleSettings }).findings });
+    results.push({ file, findings: analyzeDocument(text, { target: values.target, rules: ruleSettings }, readContextFacts(resolve(file))).findings });
   }
 
   if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(results, rules, version, io.cwd), null, 2)}\n`);

@@ -2,7 +2,7 @@ import type { DockerfileModel, Instruction } from '../model/model';
 import { comparePositions } from '../model/text';
 import type { Range } from '../model/text';
 import { rules as allRules } from '../rules';
-import type { Report, Rule, Severity } from '../rules/types';
+import type { BuildContextFacts, Report, Rule, Severity } from '../rules/types';
 import type { Finding } from './finding';
 import { collectSuppressions } from './suppressions';
 
@@ -20,20 +20,22 @@ export function docsUrlFor(rule: string): string {
 }
 
 /** Runs every enabled rule over a parsed Dockerfile. Pure: no I/O, never throws for a rule's bug. */
-export function analyze(model: DockerfileModel, settings: AnalysisSettings = {}, rules: readonly Rule[] = allRules): Finding[] {
+export function analyze(model: DockerfileModel, settings: AnalysisSettings = {}, rules: readonly Rule[] = allRules, context: BuildContextFacts = {}): Finding[] {
   const suppressions = collectSuppressions(model);
   const findings: Finding[] = [];
   for (const rule of rules) {
     const name = rule.meta.name;
     const setting = settings.rules?.[name];
-    if (setting === 'off' || suppressions.global.has(name)) continue;
-    const severity = setting ?? rule.meta.severity;
+    const aliases = [name, ...(rule.meta.compat?.hadolint ?? []), ...(rule.meta.compat?.buildkit ?? [])];
+    if (setting === 'off' || aliases.some((alias) => suppressions.global.has(alias))) continue;
     const report = (entry: Report<string>) => {
       const owner = instructionAt(model, entry.range);
-      if (owner && suppressions.byInstruction.get(owner.index)?.has(name)) return;
+      const ignored = owner ? suppressions.byInstruction.get(owner.index) : undefined;
+      if (ignored && aliases.some((alias) => ignored.has(alias))) return;
       findings.push({
         rule: name,
-        severity,
+        // A finding's own severity (a hint in a build stage) wins; otherwise the user's setting, then the default.
+        severity: entry.severity ?? setting ?? rule.meta.severity,
         message: renderMessage(rule.meta.messages[entry.messageId] ?? entry.messageId, entry.data),
         range: entry.range,
         fixes: entry.fix ? [entry.fix] : [],
@@ -42,7 +44,7 @@ export function analyze(model: DockerfileModel, settings: AnalysisSettings = {},
       });
     };
     try {
-      rule.check({ model, report });
+      rule.check({ model, context, report });
     } catch (error) {
       // A rule's bug must not take the others (or the server) down; say so where the user looks.
       findings.push({

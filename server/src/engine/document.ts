@@ -4,6 +4,7 @@ import type { DockerfileModel } from '../model/model';
 import { analyze } from './analyze';
 import type { AnalysisSettings } from './analyze';
 import type { Finding } from './finding';
+import type { BuildContextFacts } from '../rules/types';
 
 /** Files larger than this are not analysed: no real Dockerfile comes close, and parsing must stay fast. */
 export const maxAnalysedBytes = 2 * 1024 * 1024;
@@ -21,14 +22,14 @@ export interface DocumentSettings extends AnalysisSettings {
  * Parses and analyses one document version. Input that is not a Dockerfile (binary data, a huge
  * file, no FROM) yields one clear `input` finding instead of rule findings; nothing here throws.
  */
-export function analyzeDocument(text: string, settings: DocumentSettings = {}): DocumentAnalysis {
+export function analyzeDocument(text: string, settings: DocumentSettings = {}, context: BuildContextFacts = {}): DocumentAnalysis {
   const problem = inputProblem(text);
   if (problem) return { model: undefined, findings: [problem] };
   const model = buildModel(text, { target: settings.target });
   if (model.stages.length === 0 && model.instructions.length > 0) {
     return { model, findings: [inputFinding('This file has instructions but no FROM: it is not a buildable Dockerfile, so LayerLens cannot tell what ships.', 'warning')] };
   }
-  return { model, findings: analyze(model, settings) };
+  return { model, findings: analyze(model, settings, undefined, context) };
 }
 
 function inputProblem(text: string): Finding | undefined {

@@ -7,13 +7,18 @@ export interface Suppressions {
   byInstruction: Map<number, Set<string>>;
 }
 
-const layerlensComment = /^layerlens\s+(global\s+)?ignore\s*=\s*(.+)$/i;
+// `# layerlens ignore=a,b`, `# layerlens global ignore=a`, and hadolint's own `# hadolint [global] ignore=DL3008`.
+const ignoreComment = /^(?:layerlens|hadolint)\s+(global\s+)?ignore\s*=\s*(.+)$/i;
 
 export function collectSuppressions(model: DockerfileModel): Suppressions {
   const suppressions: Suppressions = { global: new Set(), byInstruction: new Map() };
+  // BuildKit's `# check=skip=A,B` directive skips those checks for the whole file.
+  const check = model.directives.get('check');
+  const skip = check ? /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(check) : null;
+  for (const name of skip?.[1].split(',') ?? []) if (name.trim()) suppressions.global.add(name.trim());
   let next = 0;
   for (const comment of model.comments) {
-    const match = layerlensComment.exec(comment.content);
+    const match = ignoreComment.exec(comment.content);
     if (!match) continue;
     const names = match[2].split(',').map((name) => name.trim()).filter((name) => name !== '');
     if (match[1]) {

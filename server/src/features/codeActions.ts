@@ -1,28 +1,32 @@
 import { CodeActionKind } from 'vscode-languageserver';
-import type { CodeAction, Diagnostic, TextEdit as LspTextEdit } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../engine/document';
 import { ignoreCommentFor } from '../engine/suppressions';
 import type { Finding } from '../engine/finding';
 import type { DockerfileModel } from '../model/model';
+import type { Fix } from '../rules/types';
 import { diagnosticSource } from './diagnostics';
 
 export const openDocsCommand = 'layerlens.openRuleDocs';
 
 /** Quick fixes for the LayerLens diagnostics the editor asks about; reads the recorded analysis only. */
-export function codeActionsFor(uri: string, analysis: DocumentAnalysis, diagnostics: Diagnostic[]): CodeAction[] {
+export interface ClientAbilities {
+  /** The client applies `documentChanges` with CreateFile operations. */
+  canCreateFiles: boolean;
+}
+
+export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, analysis: DocumentAnalysis, diagnostics: Diagnostic[], abilities: ClientAbilities): CodeAction[] {
+  const uri = document.uri;
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== diagnosticSource) continue;
     const finding = analysis.findings.find((candidate) => candidate.rule === diagnostic.code && sameRange(candidate.range, diagnostic.range));
     if (!finding) continue;
     finding.fixes.forEach((fix, index) => {
-      actions.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: index === 0,
-        edit: { changes: { [uri]: fix.edits } },
-      });
+      const edit = workspaceEditFor(document, fix, abilities);
+      if (!edit) return;
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0, edit });
     });
     if (analysis.model && finding.rule !== 'input') {
       const ignore = ignoreEdit(analysis.model, finding);
@@ -38,6 +42,21 @@ export function codeActionsFor(uri: string, analysis: DocumentAnalysis, diagnost
     });
   }
   return actions;
+}
+
+/** Plain text edits as `changes`; fixes that create files need `documentChanges` with CreateFile. */
+function workspaceEditFor(document: Pick<TextDocument, 'uri' | 'version'>, fix: Fix, abilities: ClientAbilities): WorkspaceEdit | undefined {
+  if (!fix.createFiles?.length) return { changes: { [document.uri]: fix.edits } };
+  if (!abilities.canCreateFiles || !document.uri.startsWith('file:')) return undefined;
+  const folder = document.uri.slice(0, document.uri.lastIndexOf('/') + 1);
+  const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  for (const file of fix.createFiles) {
+    const uri = folder + file.path.split('/').map(encodeURIComponent).join('/');
+    documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content }] });
+  }
+  if (fix.edits.length > 0) documentChanges.push({ textDocument: { uri: document.uri, version: document.version }, edits: fix.edits });
+  return { documentChanges };
 }
 
 function sameRange(a: Finding['range'], b: Diagnostic['range']): boolean {

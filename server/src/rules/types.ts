@@ -9,10 +9,30 @@ export interface TextEdit {
   newText: string;
 }
 
+/** A new file a fix creates, relative to the Dockerfile's folder (e.g. `.dockerignore`). */
+export interface FileCreation {
+  path: string;
+  content: string;
+}
+
 /** A change a rule proposes for one finding; applied as a quick fix or by `layerlens --fix`. */
 export interface Fix {
   title: string;
+  /** Edits of the Dockerfile itself. */
   edits: TextEdit[];
+  /** Files to create next to the Dockerfile; never overwrites an existing file. */
+  createFiles?: FileCreation[];
+}
+
+/**
+ * Facts about the build context that the caller (server, CLI) read from disk before the analysis;
+ * rules never do I/O. `undefined` fields mean unknown (an untitled document, a virtual file system).
+ */
+export interface BuildContextFacts {
+  /** The `.dockerignore` that applies (`<Dockerfile>.dockerignore` first, then the context root's), or null when there is none. */
+  dockerignore?: { path: string; text: string } | null;
+  /** Names of the entries at the context root (`package.json`, `go.mod`, …). */
+  rootEntries?: string[];
 }
 
 export interface RuleDocs {
@@ -36,6 +56,8 @@ export interface RuleMeta<MessageId extends string> {
   messages: Record<MessageId, string>;
   /** Diagnostic tags, e.g. unused code shown faded. */
   unnecessary?: boolean;
+  /** Peer checks this rule corresponds to, so their suppression comments silence it too. */
+  compat?: { hadolint?: string[]; buildkit?: string[] };
 }
 
 export interface Report<MessageId extends string> {
@@ -43,10 +65,13 @@ export interface Report<MessageId extends string> {
   data?: Record<string, string | number>;
   range: Range;
   fix?: Fix;
+  /** Overrides the rule's default severity for this finding, e.g. `hint` in a build stage that is not shipped. */
+  severity?: Severity;
 }
 
 export interface RuleContext<MessageId extends string> {
   model: DockerfileModel;
+  context: BuildContextFacts;
   report(report: Report<MessageId>): void;
 }
 

@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import type { BuildContextFacts } from '../rules/types';
+import { readContextFacts } from './facts';
+
+/**
+ * Build-context facts per Dockerfile, read once and kept until a watched file changes. The generation
+ * number changes on every invalidation so analyses made with old facts are not reused.
+ */
+export class ContextCache {
+  private readonly facts = new Map<string, BuildContextFacts>();
+  generation = 0;
+
+  constructor(private readonly enabled: () => boolean) {}
+
+  get(uri: string): BuildContextFacts {
+    if (!this.enabled() || !uri.startsWith('file:')) return {};
+    let facts = this.facts.get(uri);
+    if (!facts) {
+      facts = readContextFacts(fileURLToPath(uri));
+      this.facts.set(uri, facts);
+    }
+    return facts;
+  }
+
+  invalidate(): void {
+    this.facts.clear();
+    this.generation++;
+  }
+}

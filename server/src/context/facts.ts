@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BuildContextFacts } from '../rules/types';
+
+/** At most this many root entries are listed: enough to recognise an ecosystem, bounded for huge folders. */
+const maxRootEntries = 2000;
+/** A .dockerignore larger than this is treated as unreadable rather than loaded into every analysis. */
+const maxDockerignoreBytes = 1024 * 1024;
+
+/**
+ * Reads what rules need to know about the build context of a Dockerfile on disk, assuming the
+ * context is the Dockerfile's folder (as `docker build -f Dockerfile .` from there). Never throws.
+ */
+export function readContextFacts(dockerfilePath: string, contextDir = dirname(dockerfilePath)): BuildContextFacts {
+  return { dockerignore: readDockerignore(dockerfilePath, contextDir), rootEntries: listRoot(contextDir) };
+}
+
+/** BuildKit uses `<Dockerfile>.dockerignore` beside the Dockerfile first, then `.dockerignore` at the context root. */
+function readDockerignore(dockerfilePath: string, contextDir: string): BuildContextFacts['dockerignore'] {
+  for (const candidate of [`${dockerfilePath}.dockerignore`, join(contextDir, '.dockerignore')]) {
+    try {
+      if (statSync(candidate).size > maxDockerignoreBytes) return undefined;
+      return { path: candidate, text: readFileSync(candidate, 'utf8') };
+    } catch {
+      // Missing or unreadable: try the next place.
+    }
+  }
+  return null;
+}
+
+function listRoot(contextDir: string): string[] | undefined {
+  try {
+    const names = readdirSync(contextDir);
+    return names.length > maxRootEntries ? names.slice(0, maxRootEntries) : names;
+  } catch {
+    return undefined;
+  }
+}
