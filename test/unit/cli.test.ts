@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDockerfileName } from '../../server/src/cli/files';
+import { rules } from '../../server/src/rules';
 
 const bin = join(__dirname, '../../bin/layerlens.js');
 
@@ -53,9 +54,9 @@ describe('CLI (built bundle)', () => {
     const sarif = JSON.parse(cli(['--format', 'sarif', '.'], folder).stdout);
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
-    assert.deepEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), ['single-stage-build', 'no-user-in-final-stage', 'cleanup-in-later-layer']);
+    assert.deepEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), rules.map((rule) => rule.meta.name));
     assert.deepEqual(run.results[1], {
-      ruleId: 'single-stage-build', ruleIndex: 0, level: 'warning', message: { text: run.results[1].message.text },
+      ruleId: 'single-stage-build', ruleIndex: rules.findIndex((rule) => rule.meta.name === 'single-stage-build'), level: 'warning', message: { text: run.results[1].message.text },
       locations: [{ physicalLocation: { artifactLocation: { uri: 'api/Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 18 } } }],
     });
   });
