@@ -26,7 +26,7 @@ export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, 
     finding.fixes.forEach((fix, index) => {
       const edit = workspaceEditFor(document, fix, abilities);
       if (!edit) return;
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0, edit });
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0 && fix.preferred !== false, edit });
     });
     if (analysis.model && finding.rule !== 'input') {
       const ignore = ignoreEdit(analysis.model, finding);

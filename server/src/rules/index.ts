@@ -1,6 +1,7 @@
 import { rule as cleanupInLaterLayer } from './cleanup-in-later-layer';
 import { rule as noUserInFinalStage } from './no-user-in-final-stage';
 import { rule as singleStageBuild } from './single-stage-build';
+import { buildContextRules } from './groups/buildContext';
 import { layerWasteRules } from './groups/layerWaste';
 import { securityRules } from './groups/security';
 import { shippedSizeRules } from './groups/shippedSize';
@@ -11,6 +12,7 @@ import type { Rule } from './types';
 export const rules: readonly Rule[] = [
   singleStageBuild,
   ...shippedSizeRules,
+  ...buildContextRules,
   cleanupInLaterLayer,
   ...layerWasteRules,
   noUserInFinalStage,

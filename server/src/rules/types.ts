@@ -22,6 +22,8 @@ export interface Fix {
   edits: TextEdit[];
   /** Files to create next to the Dockerfile; never overwrites an existing file. */
   createFiles?: FileCreation[];
+  /** False for a suggestion the user should weigh (e.g. switching to alpine): not the lightbulb's preferred fix. */
+  preferred?: boolean;
 }
 
 /**
