@@ -9,6 +9,7 @@ interface ToolchainEntry {
   operands?: string[][];
   anyOperand?: string[];
   always?: boolean;
+  exceptOperands?: string[][];
 }
 
 const entries = data.toolchains as ToolchainEntry[];
@@ -17,8 +18,9 @@ const entries = data.toolchains as ToolchainEntry[];
 export function buildToolchain(command: EffectiveCommand): string | undefined {
   for (const entry of entries) {
     if (!entry.programs.includes(command.program)) continue;
-    if (entry.always) return entry.toolchain;
     const words = operands(command.args).map((word) => word.value);
+    if (entry.exceptOperands?.some((sequence) => sequence.length === words.length && sequence.every((word, index) => words[index] === word))) continue;
+    if (entry.always) return entry.toolchain;
     if (entry.anyOperand?.some((wanted) => words.includes(wanted))) return entry.toolchain;
     if (entry.operands?.some((sequence) => sequence.every((pattern, index) => index < words.length && wildcardMatch(pattern, words[index])))) {
       return entry.toolchain;

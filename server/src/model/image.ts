@@ -45,6 +45,11 @@ export function parseImageRef(raw: string, resolved: string, unresolved: boolean
   return { raw, resolved, unresolved, registry, repository, tag, digest, isScratch: !registry && repository === 'scratch' };
 }
 
+/** Windows base images: no root user and no POSIX shell (cmd or PowerShell run RUN). */
+export function isWindowsImage(image: ImageRef): boolean {
+  return /(^|\/)(windows|nanoserver|servercore|windowsservercore)(\/|$)/.test(image.repository) || /(^|-)(windowsservercore|nanoserver|ltsc20\d\d)/.test(image.tag ?? '');
+}
+
 /** The reference as one comparable string: `registry/repository`, Docker Hub images without a registry. */
 export function imageName(image: ImageRef): string {
   return image.registry ? `${image.registry.toLowerCase()}/${image.repository}` : image.repository;

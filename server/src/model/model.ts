@@ -1,6 +1,6 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Instruction as AstInstruction, Heredoc } from 'dockerfile-ast';
-import { imageName, parseImageRef, substituteVariables } from './image';
+import { isWindowsImage, parseImageRef, substituteVariables } from './image';
 import type { ImageRef } from './image';
 import { joinContinuations, verbatim } from './script';
 import type { MappedScript } from './script';
@@ -139,7 +139,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
       current = startStage(instruction, stages, stageByName, globalArgs);
-      shellByStage.set(current, current.baseStage ? (shellByStage.get(current.baseStage) ?? defaultShell(current, escapeChar)) : defaultShell(current, escapeChar));
+      shellByStage.set(current, current.baseStage ? (shellByStage.get(current.baseStage) ?? defaultShell(current)) : defaultShell(current));
       continue;
     }
     if (!current) {
@@ -302,10 +302,8 @@ function stripQuotes(value: string): string {
   return value;
 }
 
-function defaultShell(stage: Stage, escapeChar: string): string[] {
-  const name = imageName(stage.image);
-  const windows = /(^|\/)(windows|nanoserver|servercore|windowsservercore)/.test(name) || (escapeChar === '`' && /windows|nanoserver|servercore/.test(stage.image.resolved.toLowerCase()));
-  return windows ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'];
+function defaultShell(stage: Stage): string[] {
+  return isWindowsImage(stage.image) ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'];
 }
 
 function jsonStrings(node: AstInstruction): string[] {

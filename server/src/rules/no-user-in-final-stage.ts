@@ -1,5 +1,6 @@
 import { knownImageUser } from '../knowledge/imageUsers';
 import type { Instruction, Stage } from '../model/model';
+import { isWindowsImage } from '../model/image';
 import { inheritanceChain, layersOf } from '../model/model';
 import type { Fix } from './types';
 import { defineRule } from './types';
@@ -26,9 +27,12 @@ export const rule = defineRule({
   check({ model, report }) {
     const shipped = model.shipped;
     if (!shipped) return;
-    const users = layersOf(shipped).filter((instruction) => instruction.keyword === 'USER');
+    const layers = layersOf(shipped);
+    const users = layers.filter((instruction) => instruction.keyword === 'USER');
     const lastUser = users[users.length - 1];
     const root = inheritanceChain(shipped).pop() ?? shipped;
+    // Windows containers have no root user; their accounts work differently.
+    if (isWindowsImage(root.image)) return;
     const known = root.image.isScratch ? undefined : knownImageUser(root.image);
     const suggested = root.image.isScratch ? '65534:65534' : known?.user;
     const hint = suggested ? ` (e.g. \`USER ${suggested}\`)` : '';
@@ -39,7 +43,7 @@ export const rule = defineRule({
       report({ messageId: 'rootUser', data: { user: value, hint }, range: lastUser.range, fix });
       return;
     }
-    if (known?.default) return;
+    if (known?.default || dropsPrivileges(layers)) return;
     const imageArg = shipped.from.args[0];
     report({
       messageId: 'noUser',
@@ -49,6 +53,20 @@ export const rule = defineRule({
     });
   },
 });
+
+/** Tools an entrypoint uses to start the service as another user (`exec gosu app "$@"`), as official images do. */
+const privilegeDroppers = new Set(['gosu', 'su-exec', 'setpriv', 's6-applyuidgid', 's6-setuidgid', 'chpst']);
+
+/**
+ * True when the image installs or copies a privilege-dropping tool: its entrypoint then starts as root
+ * only to switch users, which a Dockerfile alone cannot show.
+ */
+function dropsPrivileges(layers: Instruction[]): boolean {
+  return layers.some((instruction) => {
+    const words = instruction.run ? instruction.run.commands.flatMap((command) => [command.nameWord, ...command.args]) : instruction.copy ? instruction.args : [];
+    return words.some((word) => privilegeDroppers.has(word.value.slice(word.value.lastIndexOf('/') + 1)));
+  });
+}
 
 function isRoot(user: string): boolean {
   const name = user.split(':')[0].trim().toLowerCase();

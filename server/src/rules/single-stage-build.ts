@@ -1,5 +1,7 @@
 import { buildToolchain } from '../knowledge/buildCommands';
+import { packagesRemovedBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
+import type { EffectiveCommand } from '../model/commands';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -25,10 +27,13 @@ export const rule = defineRule({
   check({ model, report }) {
     if (model.stages.length !== 1) return;
     for (const instruction of model.stages[0].instructions) {
-      for (const command of instruction.run?.commands ?? []) {
-        const effective = effectiveCommand(command);
+      const commands = (instruction.run?.commands ?? []).map(effectiveCommand);
+      for (const [index, effective] of commands.entries()) {
         const toolchain = buildToolchain(effective);
-        if (!toolchain) continue;
+        if (!toolchain || onlyAsksForVersion(effective)) continue;
+        // Official images build from source and purge the toolchain in the same RUN: nothing of it ships.
+        if (commands.slice(index + 1).some((later) => packagesRemovedBy(later)?.packages.length)) continue;
+        const command = effective.command;
         const shown = model.text.slice(effective.nameWord.start, command.end);
         report({
           messageId: 'builds',
@@ -41,3 +46,10 @@ export const rule = defineRule({
     }
   },
 });
+
+const informational = new Set(['--version', '-version', '-v', '-V', '--help', '-h', 'version', 'help']);
+
+/** `javac --version`, `go version`: checks that a tool works, not a build. */
+function onlyAsksForVersion(command: EffectiveCommand): boolean {
+  return command.args.length > 0 && command.args.every((arg) => informational.has(arg.value));
+}

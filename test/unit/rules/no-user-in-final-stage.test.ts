@@ -12,6 +12,10 @@ ruleTester(rule, {
     { name: 'build stage without USER is not shipped', code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n' },
     { name: 'target picks a stage with USER', code: 'FROM node:22 AS app\nUSER node\nFROM debian:12 AS debug\n', target: 'app' },
     { name: 'postgres drops root in its entrypoint', code: 'FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n' },
+    { name: 'entrypoint drops root with gosu', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n' },
+    { name: 'su-exec copied in', code: 'FROM alpine:3.20\nCOPY --from=tools /usr/local/bin/su-exec /usr/local/bin/su-exec\n' },
+    { name: 'Windows base image', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\n' },
+    { name: '.NET chiseled runs as app', code: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out /app\n' },
     { name: 'USER given through a variable', code: 'FROM debian:12\nARG UID=1000\nUSER $UID\n' },
   ],
   invalid: [
@@ -65,6 +69,13 @@ ruleTester(rule, {
       messages: ['no USER is set'],
       output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node\nCMD ["node"]\n',
     },
+    {
+      name: '.NET 8 suggests the app user',
+      code: 'FROM «mcr.microsoft.com/dotnet/aspnet:8.0»\nCOPY out /app\nENTRYPOINT ["dotnet", "app.dll"]\n',
+      messages: ['(e.g. `USER app`)'],
+      output: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out /app\nUSER app\nENTRYPOINT ["dotnet", "app.dll"]\n',
+    },
+    { name: '.NET Core 3.1 has no app user', code: 'FROM «mcr.microsoft.com/dotnet/core/aspnet:3.1»\nCOPY out /app\n', messages: ['Add a USER before'], output: null },
     {
       name: 'distroless without :nonroot',
       code: 'FROM «gcr.io/distroless/static-debian12»\nCOPY app /app\n',

@@ -14,6 +14,13 @@ ruleTester(rule, {
     { name: 'npm run start is not a build', code: 'FROM node:22\nRUN npm run start\n' },
     { name: 'go mod download does not build', code: 'FROM golang:1.23\nRUN go mod download\n' },
     { name: 'make in a comment', code: 'FROM debian:12\n# RUN make\nRUN echo make\n' },
+    { name: 'make install alone copies files', code: 'FROM alpine:3.20\nRUN git clone https://example.com/plugin.git && cd plugin && make install\n' },
+    { name: 'version check', code: 'FROM eclipse-temurin:21-jdk\nRUN javac --version && java -version\n' },
+    {
+      name: 'toolchain purged in the same RUN (official-image style)',
+      code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc make \\\n  && make -j4 && make install \\\n  && apk del .build-deps\n',
+    },
+    { name: 'apt purge in the same RUN', code: 'FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get purge -y --auto-remove gcc make\n' },
   ],
   invalid: [
     {
@@ -33,6 +40,7 @@ ruleTester(rule, {
     { name: 'yarn build on a continuation line', code: 'FROM node:22\nRUN yarn install --frozen-lockfile \\\n  # build the bundle\n  && «yarn build»\n', messages: [message], variants: { multiStage: false } },
     { name: 'heredoc RUN', code: 'FROM node:22\nRUN <<EOF\nnpm ci\n«pnpm run build:prod»\nEOF\n', messages: [message], variants: { multiStage: false } },
     { name: 'exec-form RUN', code: 'FROM golang:1.23\nRUN «["go", "build", "-o", "/app"]»\n', messages: [message], variants: { multiStage: false } },
+    { name: 'a purge in a later RUN does not help', code: 'FROM debian:12\nRUN apt-get install -y gcc && «make»\nRUN apt-get purge -y gcc\n', messages: [message], variants: { multiStage: false } },
     { name: 'only the first build is reported', code: 'FROM node:22\nRUN «npm run build»\nRUN npm run build:docs\n', messages: [message], variants: { multiStage: false } },
   ],
 });
