@@ -29,7 +29,7 @@ describe('rule catalogue', () => {
       });
 
       it('fires on its bad example and not on its good one', () => {
-        const fired = (text: string) => analyze(buildModel(text), {}, [rule]).map((finding) => finding.rule);
+        const fired = (text: string) => analyze(buildModel(text), {}, [rule], rule.meta.docs.context).map((finding) => finding.rule);
         assert.deepEqual(fired(rule.meta.docs.bad).slice(0, 1), [rule.meta.name]);
         assert.deepEqual(fired(rule.meta.docs.good), []);
       });

@@ -5,7 +5,7 @@ import type { Finding } from '../../server/src/engine/finding';
 import { buildModel } from '../../server/src/model/model';
 import { LineIndex } from '../../server/src/model/text';
 import type { Range } from '../../server/src/model/text';
-import type { Rule } from '../../server/src/rules/types';
+import type { BuildContextFacts, Fix, Rule } from '../../server/src/rules/types';
 
 /**
  * Cases use `«` and `»` around each range where a finding is expected. Every case also runs with
@@ -17,6 +17,8 @@ export interface ValidCase {
   code: string;
   target?: string;
   variants?: Partial<Record<VariantName, boolean>>;
+  /** Build-context facts the rule sees (default `{}`: unknown, as for an unsaved file). */
+  context?: BuildContextFacts;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -24,6 +26,8 @@ export interface InvalidCase extends ValidCase {
   messages: string[];
   /** The document after applying the first fix of the first finding; `null` = the finding has no fix. */
   output?: string | null;
+  /** Files the first fix creates (`createFiles`), path → content; checked when given. */
+  createdFiles?: Record<string, string>;
 }
 
 export type VariantName = 'crlf' | 'escape' | 'multiStage';
@@ -57,8 +61,20 @@ export function stripMarkers(code: string): { text: string; ranges: Range[] } {
   return { text, ranges };
 }
 
-function run(rule: Rule, text: string, target?: string): Finding[] {
-  return analyze(buildModel(text, { target }), {}, [rule]);
+function run(rule: Rule, text: string, target?: string, context: BuildContextFacts = {}): Finding[] {
+  return analyze(buildModel(text, { target }), {}, [rule], context);
+}
+
+/** The context after a fix created its files: a created `.dockerignore` becomes the one that applies. */
+function contextAfter(context: BuildContextFacts, fix: Fix): BuildContextFacts {
+  const created = fix.createFiles ?? [];
+  const dockerignore = created.find((file) => file.path.endsWith('.dockerignore'));
+  const rootNames = created.map((file) => file.path).filter((path) => !path.includes('/'));
+  return {
+    ...context,
+    ...(dockerignore ? { dockerignore: { path: dockerignore.path, text: dockerignore.content } } : {}),
+    ...(context.rootEntries ? { rootEntries: [...new Set([...context.rootEntries, ...rootNames])] } : {}),
+  };
 }
 
 export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
@@ -69,13 +85,13 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
         for (const testCase of cases.valid.filter(applies)) {
           it(`valid: ${testCase.name}`, () => {
             const { text } = stripMarkers(variant.transform(testCase.code));
-            assert.deepEqual(run(rule, text, testCase.target).map(summarize), []);
+            assert.deepEqual(run(rule, text, testCase.target, testCase.context).map(summarize), []);
           });
         }
         for (const testCase of cases.invalid.filter(applies)) {
           it(`invalid: ${testCase.name}`, () => {
             const { text, ranges } = stripMarkers(variant.transform(testCase.code));
-            const findings = run(rule, text, testCase.target);
+            const findings = run(rule, text, testCase.target, testCase.context);
             const messages = testCase.messages.map((message) => message.replace(/line (\d+)/g, (_match, line: string) => `line ${Number(line) + variant.lineShift}`));
             assert.deepEqual(
               findings.map((finding, index) => ({ rule: finding.rule, range: finding.range, message: messages[index] && finding.message.includes(messages[index]) ? messages[index] : finding.message })),
@@ -90,8 +106,9 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
             assert.ok(fix, 'expected a fix');
             const fixed = applyEdits(text, fix.edits);
             assert.equal(fixed, stripMarkers(variant.transform(testCase.output)).text);
-            // The fixed file parses and the rule no longer fires on it; applying again changes nothing.
-            assert.deepEqual(run(rule, fixed, testCase.target).map(summarize), []);
+            if (testCase.createdFiles) assert.deepEqual(Object.fromEntries((fix.createFiles ?? []).map((file) => [file.path, file.content])), testCase.createdFiles);
+            // The fixed file parses and the rule no longer fires on it (with the created files in place).
+            assert.deepEqual(run(rule, fixed, testCase.target, contextAfter(testCase.context ?? {}, fix)).map(summarize), []);
           });
         }
       });

@@ -12,7 +12,10 @@ const maxDockerignoreBytes = 1024 * 1024;
  * context is the Dockerfile's folder (as `docker build -f Dockerfile .` from there). Never throws.
  */
 export function readContextFacts(dockerfilePath: string, contextDir = dirname(dockerfilePath)): BuildContextFacts {
-  return { dockerignore: readDockerignore(dockerfilePath, contextDir), rootEntries: listRoot(contextDir) };
+  const rootEntries = listRoot(contextDir);
+  const dockerignore = readDockerignore(dockerfilePath, contextDir);
+  // A context folder that cannot be listed says nothing about its .dockerignore: unknown, not none.
+  return { dockerignore: dockerignore === null && rootEntries === undefined ? undefined : dockerignore, rootEntries };
 }
 
 /** BuildKit uses `<Dockerfile>.dockerignore` beside the Dockerfile first, then `.dockerignore` at the context root. */
@@ -21,8 +24,10 @@ function readDockerignore(dockerfilePath: string, contextDir: string): BuildCont
     try {
       if (statSync(candidate).size > maxDockerignoreBytes) return undefined;
       return { path: candidate, text: readFileSync(candidate, 'utf8') };
-    } catch {
-      // Missing or unreadable: try the next place.
+    } catch (error) {
+      // Missing: try the next place. Present but unreadable (permissions, a folder): Docker would fail or use it, so unknown.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
     }
   }
   return null;

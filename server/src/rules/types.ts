@@ -46,6 +46,8 @@ export interface RuleDocs {
   bad: string;
   /** The same Dockerfile written so the rule does not fire. */
   good: string;
+  /** The build context both examples are checked with, for rules that read it (e.g. no `.dockerignore`); unknown when absent. */
+  context?: BuildContextFacts;
 }
 
 export interface RuleMeta<MessageId extends string> {
