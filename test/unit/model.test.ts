@@ -123,6 +123,14 @@ describe('model', () => {
     });
   });
 
+  it('reads COPY sources and destination, not heredoc bodies', () => {
+    const model = buildModel('FROM x\nCOPY --chown=1:1 a b /dest/\nCOPY <<EOF /etc/motd\nhello world\nEOF\nCOPY ["x y", "/z"]\n');
+    assert.deepEqual(
+      model.instructions.filter((instruction) => instruction.copy).map((instruction) => [instruction.copy?.sources, instruction.copy?.destination]),
+      [[['a', 'b'], '/dest/'], [[], '/etc/motd'], [['x y'], '/z']],
+    );
+  });
+
   it('never throws on junk', () => {
     for (const junk of ['', '\u0000\u0001\u0002', 'RUN', 'FROM', 'FROM x\nRUN <<EOF\nunterminated', 'FROM x\nRUN "unterminated \\\n', 'FROM x\nCOPY --from= a b\n', '\\\n\\\n', 'FROM x AS\n']) {
       assert.doesNotThrow(() => buildModel(junk), JSON.stringify(junk));

@@ -27,6 +27,10 @@ describe('suppressions and settings', () => {
     assert.deepEqual(rulesFired(`# layerlens global ignore=no-user-in-final-stage,single-stage-build\n${base}`), []);
   });
 
+  it('reads ids up to a trailing reason, as hadolint does', () => {
+    assert.deepEqual(rulesFired('FROM node:22\n# layerlens ignore=single-stage-build # built elsewhere in CI\nRUN npm run build\n'), ['1:no-user-in-final-stage']);
+  });
+
   it('does not treat comments inside a heredoc as suppressions', () => {
     assert.deepEqual(rulesFired('FROM node:22\nRUN <<EOF\n# layerlens global ignore=single-stage-build\nnpm run build\nEOF\n'), ['1:no-user-in-final-stage', '4:single-stage-build']);
   });

@@ -28,14 +28,16 @@ export function analyze(model: DockerfileModel, settings: AnalysisSettings = {},
     const setting = settings.rules?.[name];
     const aliases = [name, ...(rule.meta.compat?.hadolint ?? []), ...(rule.meta.compat?.buildkit ?? [])];
     if (setting === 'off' || aliases.some((alias) => suppressions.global.has(alias))) continue;
+    if (suppressions.allBuildkitChecks && rule.meta.compat?.buildkit?.length) continue;
     const report = (entry: Report<string>) => {
       const owner = instructionAt(model, entry.range);
       const ignored = owner ? suppressions.byInstruction.get(owner.index) : undefined;
       if (ignored && aliases.some((alias) => ignored.has(alias))) return;
       findings.push({
         rule: name,
-        // A finding's own severity (a hint in a build stage) wins; otherwise the user's setting, then the default.
-        severity: entry.severity ?? setting ?? rule.meta.severity,
+        // A hint (hygiene in a stage that is not shipped) stays a hint; otherwise the user's setting wins,
+        // then the finding's own severity (a rule may raise or lower it), then the rule's default.
+        severity: entry.severity === 'hint' ? 'hint' : (setting ?? entry.severity ?? rule.meta.severity),
         message: renderMessage(rule.meta.messages[entry.messageId] ?? entry.messageId, entry.data),
         range: entry.range,
         fixes: entry.fix ? [entry.fix] : [],

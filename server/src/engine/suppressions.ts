@@ -3,6 +3,8 @@ import type { DockerfileModel } from '../model/model';
 /** Rules switched off by comments: for the whole file, or for the instruction after the comment. */
 export interface Suppressions {
   global: Set<string>;
+  /** `# check=skip=all`: every rule that mirrors a BuildKit check is off. */
+  allBuildkitChecks: boolean;
   /** Instruction index → rule names ignored for it. */
   byInstruction: Map<number, Set<string>>;
 }
@@ -11,16 +13,20 @@ export interface Suppressions {
 const ignoreComment = /^(?:layerlens|hadolint)\s+(global\s+)?ignore\s*=\s*(.+)$/i;
 
 export function collectSuppressions(model: DockerfileModel): Suppressions {
-  const suppressions: Suppressions = { global: new Set(), byInstruction: new Map() };
+  const suppressions: Suppressions = { global: new Set(), allBuildkitChecks: false, byInstruction: new Map() };
   // BuildKit's `# check=skip=A,B` directive skips those checks for the whole file.
   const check = model.directives.get('check');
   const skip = check ? /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(check) : null;
-  for (const name of skip?.[1].split(',') ?? []) if (name.trim()) suppressions.global.add(name.trim());
+  for (const name of skip?.[1].split(',') ?? []) {
+    if (name.trim() === 'all') suppressions.allBuildkitChecks = true;
+    else if (name.trim()) suppressions.global.add(name.trim());
+  }
   let next = 0;
   for (const comment of model.comments) {
     const match = ignoreComment.exec(comment.content);
     if (!match) continue;
-    const names = match[2].split(',').map((name) => name.trim()).filter((name) => name !== '');
+    // hadolint allows a reason after the ids (`ignore=DL3008 # pinned elsewhere`): ids end at a blank or `#`.
+    const names = match[2].split('#')[0].split(',').map((name) => name.trim().split(/\s+/)[0]).filter((name) => name !== '');
     if (match[1]) {
       for (const name of names) suppressions.global.add(name);
       continue;

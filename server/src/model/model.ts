@@ -32,6 +32,8 @@ export interface RunCommand {
   range: Range;
   start: number;
   end: number;
+  /** Shared by the commands of one pipeline (`curl … | sh`); undefined outside pipelines. */
+  pipeline?: number;
 }
 
 export interface RunInfo {
@@ -149,16 +151,19 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     instruction.stage = current;
     current.instructions.push(instruction);
     if (keyword === 'SHELL') {
-      const shell = jsonStrings(node);
+      const shell = jsonStrings(node, lines);
       if (shell.length > 0) shellByStage.set(current, shell);
     } else if (keyword === 'RUN') {
       instruction.run = analyseRun(instruction, lines, escapeChar, shellByStage.get(current) ?? ['/bin/sh', '-c']);
     } else if (keyword === 'COPY' || keyword === 'ADD') {
-      instruction.copy = analyseCopy(instruction, stageByName, stages);
+      instruction.copy = analyseCopy(instruction, lines);
     }
   }
 
-  for (const stage of stages) stage.dependencies = dependenciesOf(stage, stageByName, stages);
+  for (const instruction of instructions) {
+    if (instruction.copy?.from !== undefined) instruction.copy.fromStage = stageFromReference(instruction.copy.from, stageByName, stages);
+  }
+  for (const stage of stages) stage.dependencies = dependenciesOf(stage, stageByName);
   const shipped = pickShipped(stages, options.target);
   if (shipped) {
     shipped.shipped = true;
@@ -306,9 +311,18 @@ function defaultShell(stage: Stage): string[] {
   return isWindowsImage(stage.image) ? ['cmd', '/S', '/C'] : ['/bin/sh', '-c'];
 }
 
-function jsonStrings(node: AstInstruction): string[] {
-  const json = node as AstInstruction & { getJSONStrings?: () => Array<{ getJSONValue(): string }> };
-  return (json.getJSONStrings?.() ?? []).map((value) => value.getJSONValue());
+function jsonStrings(node: AstInstruction, lines: LineIndex): string[] {
+  const json = node as AstInstruction & { getJSONStrings?: () => Array<{ getRange(): Range; getJSONValue(): string }> };
+  return (json.getJSONStrings?.() ?? []).map((value) => {
+    // dockerfile-ast drops blanks inside JSON strings ("x y" → xy): decode the string as written.
+    const range = value.getRange();
+    try {
+      const decoded: unknown = JSON.parse(lines.text.slice(lines.offsetAt(range.start), lines.offsetAt(range.end)));
+      return typeof decoded === 'string' ? decoded : value.getJSONValue();
+    } catch {
+      return value.getJSONValue();
+    }
+  });
 }
 
 function heredocsOf(node: AstInstruction): Heredoc[] {
@@ -319,7 +333,7 @@ function heredocsOf(node: AstInstruction): Heredoc[] {
 function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: string, shell: string[]): RunInfo {
   const shellName = (shell[0] ?? '').split(/[\\/]/).pop()?.toLowerCase().replace(/\.exe$/, '') ?? '';
   const posixShell = posixShells.has(shellName);
-  const exec = jsonStrings(instruction.ast);
+  const exec = jsonStrings(instruction.ast, lines);
   if (exec.length > 0) {
     return { form: 'exec', script: exec.join(' '), commands: execCommand(instruction, exec), posixShell };
   }
@@ -354,7 +368,9 @@ function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: 
     const args = command.args.map(toWord);
     const start = nameWord.start;
     const end = args.length > 0 ? args[args.length - 1].end : nameWord.end;
-    return { name: command.name, nameWord, args, start, end, range: lines.range(start, end) };
+    const runCommand: RunCommand = { name: command.name, nameWord, args, start, end, range: lines.range(start, end) };
+    if (command.pipeline !== undefined) runCommand.pipeline = command.pipeline;
+    return runCommand;
   });
   return { form, script: mapped.text, commands, parseError: parsed.error, posixShell };
 }
@@ -378,15 +394,21 @@ function execCommand(instruction: Instruction, exec: string[]): RunCommand[] {
   return [{ name, nameWord: word(name), args: rest.map(word), range, start: first.start, end: last.end }];
 }
 
-function analyseCopy(instruction: Instruction, stageByName: Map<string, Stage>, stages: Stage[]): CopyInfo {
-  const json = jsonStrings(instruction.ast);
-  const paths = json.length > 0 ? json : instruction.args.map((arg) => arg.value).filter((value) => !value.startsWith('<<'));
+function analyseCopy(instruction: Instruction, lines: LineIndex): CopyInfo {
+  const json = jsonStrings(instruction.ast, lines);
+  // `COPY <<EOF /dest`: the heredoc body is file content, not paths; only words before its first line count.
+  const bodyStart = lines.text.slice(instruction.start, instruction.end).includes('<<') ? heredocsOf(instruction.ast)[0]?.getContentRange()?.start.line : undefined;
+  const words = instruction.args.filter((arg) => bodyStart === undefined || arg.range.start.line < bodyStart);
+  const heredocSources = words.filter((arg) => arg.value.startsWith('<<')).length;
+  const paths = json.length > 0 ? json : words.map((arg) => arg.value).filter((value) => !value.startsWith('<<'));
   const from = instruction.flags.find((flag) => flag.name === 'from')?.value ?? undefined;
   return {
     sources: paths.slice(0, -1),
-    destination: paths.length > 1 ? paths[paths.length - 1] : undefined,
+    // With heredoc sources a single path is the destination.
+    destination: paths.length > 1 || (paths.length === 1 && heredocSources > 0) ? paths[paths.length - 1] : undefined,
     from,
-    fromStage: from !== undefined ? stageFromReference(from, stageByName, stages) : undefined,
+    // Resolved once all stages are known: BuildKit accepts a reference to a later stage.
+    fromStage: undefined,
   };
 }
 
@@ -398,7 +420,7 @@ function stageFromReference(reference: string, stageByName: Map<string, Stage>, 
   return undefined;
 }
 
-function dependenciesOf(stage: Stage, stageByName: Map<string, Stage>, stages: Stage[]): Stage[] {
+function dependenciesOf(stage: Stage, stageByName: Map<string, Stage>): Stage[] {
   const result = new Set<Stage>();
   if (stage.baseStage) result.add(stage.baseStage);
   for (const instruction of stage.instructions) {
@@ -406,7 +428,8 @@ function dependenciesOf(stage: Stage, stageByName: Map<string, Stage>, stages: S
     for (const flag of instruction.flags) {
       if (flag.name !== 'mount' || !flag.value) continue;
       const fromOption = /(?:^|,)from=([^,]+)/.exec(flag.value);
-      const source = fromOption ? stageFromReference(fromOption[1], stageByName, stages) : undefined;
+      // RUN --mount from= takes a stage name or an image, never an index (unlike COPY --from).
+      const source = fromOption ? stageByName.get(fromOption[1].toLowerCase()) : undefined;
       if (source) result.add(source);
     }
   }
