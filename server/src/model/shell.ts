@@ -20,6 +20,8 @@ export interface ShellCommand {
   args: ShellWord[];
   start: number;
   end: number;
+  /** Shared by the commands of one pipeline (`curl … | sh`): the script offset where it starts; undefined outside pipelines. */
+  pipeline?: number;
 }
 
 export interface ShellParse {
@@ -72,13 +74,15 @@ export function parseShell(script: string): ShellParse {
   }
 }
 
-function collectCommands(node: SyntaxNode, script: string, commands: ShellCommand[]): void {
+function collectCommands(node: SyntaxNode, script: string, commands: ShellCommand[], pipeline?: number): void {
+  const inPipeline = node.type === 'pipeline' ? node.startIndex : pipeline;
   if (node.type === 'command') {
     const command = toCommand(node, script);
+    if (command && inPipeline !== undefined) command.pipeline = inPipeline;
     if (command) commands.push(command);
   }
   for (const child of node.namedChildren) {
-    if (child) collectCommands(child, script, commands);
+    if (child) collectCommands(child, script, commands, inPipeline);
   }
 }
 
