@@ -1,3 +1,4 @@
+import './astMemo';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Instruction as AstInstruction, Heredoc } from 'dockerfile-ast';
 import { isWindowsImage, parseImageRef, substituteVariables } from './image';
