@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Regenerates the README screenshots from the real extension in code-server:
+//   docs/images/diagnostics.png  single-stage/Dockerfile with its squiggles and the Problems panel
+//   docs/images/quickfix.png     the quick-fix menu (Ctrl+.) on one of those diagnostics
+//
+// `npm run screenshots` runs `node test/e2e/run.mjs --screenshots`, which calls
+// takeScreenshots(); `node test/e2e/screenshots.mjs` does the same. Needs a build.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { openWorkbench } from './browser.mjs';
+import { addCleanup, runCleanups } from './cleanup.mjs';
+import { startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { assertBuilt, FIXTURE_WORKSPACE, REPO_ROOT, SCREENSHOT_DIR } from './paths.mjs';
+import { ensurePrerequisites } from './prereqs.mjs';
+import { createSandbox } from './sandbox.mjs';
+
+const VIEWPORT = { width: 1400, height: 900 };
+const FIXTURE_FILE = 'single-stage/Dockerfile';
+const WORKBENCH_TIMEOUT_MS = 90_000;
+const UI_TIMEOUT_MS = 15_000;
+/** Language server start-up plus first analysis, on a slow, busy 2-core machine. */
+const DIAGNOSTICS_TIMEOUT_MS = 90_000;
+const SQUIGGLES = '.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info';
+const POLL_MS = 250;
+
+const log = (message) => console.log(`screenshots: ${message}`);
+
+async function waitForWorkbench(page) {
+  // The explorer lists the folder once the remote connection and file service are up.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+}
+
+/** Runs a command through the command palette, as a person would. */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: UI_TIMEOUT_MS });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  // The palette fades out; a screenshot taken meanwhile shows its ghost.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits until its text is rendered. */
+async function openFile(page, relativePath) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: UI_TIMEOUT_MS });
+  await input.fill(relativePath);
+  const name = relativePath.split('/').pop();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** Polls until `count()` stays the same for `quietMs`, so late diagnostics make it into the picture. */
+async function waitUntilStable(count, quietMs = 1_500, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = await count();
+  let since = Date.now();
+  while (Date.now() < deadline && Date.now() - since < quietMs) {
+    await delay(POLL_MS);
+    const now = await count();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+  return last;
+}
+
+async function waitForSquiggles(page, server) {
+  const squiggles = page.locator(SQUIGGLES);
+  try {
+    await squiggles.first().waitFor({ state: 'attached', timeout: DIAGNOSTICS_TIMEOUT_MS });
+  } catch {
+    throw new Error(
+      `no diagnostics (squiggles) in ${FIXTURE_FILE} within ${DIAGNOSTICS_TIMEOUT_MS / 1000} s: ` +
+        `did the extension activate and its language server publish diagnostics? (code-server log: ${server.logFile})`,
+    );
+  }
+  return waitUntilStable(() => squiggles.count());
+}
+
+async function openProblemsPanel(page) {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** Waits for the code action menu, or for the editor's "No code actions available" message. */
+async function quickFixMenuAppeared(page) {
+  const menu = page.locator('.action-widget .monaco-list-row');
+  const none = page.locator('.monaco-editor-overlaymessage');
+  await Promise.race([
+    menu.first().waitFor({ timeout: UI_TIMEOUT_MS }),
+    none.first().waitFor({ timeout: UI_TIMEOUT_MS }),
+  ]).catch(() => {});
+  return (await menu.count()) > 0;
+}
+
+/**
+ * Puts the cursor on a diagnostic by clicking its squiggle and presses Ctrl+. there;
+ * tries the squiggles in order until one offers quick fixes.
+ */
+async function openQuickFixMenu(page) {
+  const squiggles = page.locator(SQUIGGLES);
+  const total = await squiggles.count();
+  for (let i = 0; i < total; i++) {
+    const box = await squiggles.nth(i).boundingBox();
+    if (!box) continue;
+    await page.mouse.click(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2);
+    await page.keyboard.press('Control+.');
+    if (await quickFixMenuAppeared(page)) return;
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`none of the ${total} diagnostics in ${FIXTURE_FILE} offered a quick fix (Ctrl+.)`);
+}
+
+/** Keeps toasts and hovers out of the pictures. */
+async function tidyUp(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.mouse.move(0, VIEWPORT.height - 1);
+}
+
+async function captureAll(page, server, outDir) {
+  await waitForWorkbench(page);
+  await openFile(page, FIXTURE_FILE);
+  const count = await waitForSquiggles(page, server);
+  log(`${count} squiggles in ${FIXTURE_FILE}`);
+  await openProblemsPanel(page);
+  await tidyUp(page);
+  await page.screenshot({ path: join(outDir, 'diagnostics.png') });
+  log(`wrote ${join(outDir, 'diagnostics.png')}`);
+
+  await openQuickFixMenu(page);
+  await page.screenshot({ path: join(outDir, 'quickfix.png') });
+  log(`wrote ${join(outDir, 'quickfix.png')}`);
+}
+
+export async function takeScreenshots({ outDir = SCREENSHOT_DIR } = {}) {
+  assertBuilt({ needTests: false });
+  const tools = await ensurePrerequisites();
+  const sandbox = createSandbox('layerlens-screenshots-');
+  let ok = false;
+  addCleanup(() => (ok ? sandbox.remove() : log(`kept ${sandbox.root} for debugging (failure.png, logs)`)));
+
+  const server = await startCodeServer({ node: tools.node, entry: tools.codeServerEntry, sandbox });
+  // Development extension only (no extensionTestsPath): the workbench stays open for us to drive.
+  const url = workbenchUrl(server, { folder: FIXTURE_WORKSPACE, extensionDevelopmentPath: REPO_ROOT });
+  const { page } = await openWorkbench({
+    chromiumPath: tools.chromium,
+    sandbox,
+    url,
+    viewport: VIEWPORT,
+    logFile: sandbox.file('workbench.log'),
+  });
+  mkdirSync(outDir, { recursive: true });
+  try {
+    await captureAll(page, server, outDir);
+  } catch (err) {
+    // What the workbench showed when it went wrong (a notification, an empty editor...).
+    await page.screenshot({ path: sandbox.file('failure.png') }).catch(() => {});
+    throw err;
+  }
+  ok = true;
+}
+
+// Run directly: `node test/e2e/screenshots.mjs`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let exitCode = 0;
+  try {
+    await takeScreenshots();
+  } catch (err) {
+    console.error(`screenshots: ${err?.stack ?? err}`);
+    exitCode = 1;
+  } finally {
+    await runCleanups();
+  }
+  process.exit(exitCode);
+}
