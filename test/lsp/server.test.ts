@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../server/src/engine/edits';
+import { rules } from '../../server/src/rules';
 import { LspClient } from './lspClient';
 
 const nodeApp = 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n';
+
+/** Settings that leave only the seed rules on, so these protocol tests do not move with the catalogue. */
+const seedRules = ['single-stage-build', 'no-user-in-final-stage', 'cleanup-in-later-layer'];
+function focused(overrides: Record<string, string> = {}): Record<string, unknown> {
+  const ruleSettings: Record<string, string> = {};
+  for (const rule of rules) if (!seedRules.includes(rule.meta.name)) ruleSettings[rule.meta.name] = 'off';
+  return { rules: { ...ruleSettings, ...overrides } };
+}
 
 function codes(diagnostics: Diagnostic[]): string[] {
   return diagnostics.map((diagnostic) => String(diagnostic.code)).sort();
@@ -26,7 +35,7 @@ describe('language server over stdio', function () {
   after(() => client.shutdown());
 
   beforeEach(() => {
-    client.settings = {};
+    client.settings = focused();
   });
 
   it('publishes diagnostics on open with code, docs link and source', async () => {
@@ -88,11 +97,11 @@ describe('language server over stdio', function () {
     const uri = nextUri();
     await client.open(uri, nodeApp);
     assert.deepEqual(codes(await client.diagnostics(uri)), ['no-user-in-final-stage', 'single-stage-build']);
-    client.settings = { rules: { 'single-stage-build': 'off', 'no-user-in-final-stage': 'error' } };
+    client.settings = focused({ 'single-stage-build': 'off', 'no-user-in-final-stage': 'error' });
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const refreshed = await client.diagnostics(uri, (params) => params.diagnostics.length === 1);
     assert.deepEqual(refreshed.map((diagnostic) => [diagnostic.code, diagnostic.severity]), [['no-user-in-final-stage', 1]]);
-    client.settings = { enable: false };
+    client.settings = { ...focused(), enable: false };
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     assert.deepEqual(await client.diagnostics(uri, (params) => params.diagnostics.length === 0), []);
   });
