@@ -26,6 +26,9 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'git.autoRepositoryDetection': false,
   'npm.autoDetect': 'off',
+  // Tests edit fixture files and revert them: nothing may reach the disk.
+  'files.autoSave': 'off',
+  'files.hotExit': 'off',
 };
 
 /** Creates the sandbox directories; `keep` is decided by the caller at the end. */
