@@ -36,6 +36,14 @@ describe('model', () => {
       });
     }
 
+    it('does not continue after an escaped escape character, as BuildKit', () => {
+      assert.deepEqual(commandsOf('FROM x\nRUN echo a \\\\\nRUN make\n', 0), [['echo', 'a', '\\']]);
+    });
+
+    it('reads a negated group as its commands', () => {
+      assert.deepEqual(commandsOf('FROM x\nRUN ! { ldd /x.so | grep "not found"; }\n'), [['ldd', '/x.so'], ['grep', 'not found']]);
+    });
+
     it('honours # escape=` for continuations', () => {
       const text = '# escape=`\nFROM x\nRUN make `\n  && make install\n';
       assert.deepEqual(commandsOf(text), [['make'], ['make', 'install']]);

@@ -1,11 +1,30 @@
 import data from '../data/package-managers.json';
+import { effectiveCommand } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
-import { hasOption, operands } from '../model/commands';
+import type { DocumentWord, RunInfo } from '../model/model';
 
 interface PathRule {
-  operands: string[];
+  /** Exact prefix of the command's operands. */
+  operands?: string[];
+  /** Alternatives for the first operand. */
+  verbs?: string[];
+  /** Matches only a command without operands (`yarn`). */
+  bare?: boolean;
+  /** Options that turn the rule off (`--no-cache`). */
   unless?: string[];
+  /** Options the rule needs (`go clean -modcache`). */
+  with?: string[];
   paths: string[];
+}
+
+interface CacheRule extends PathRule {
+  what: string;
+  /** Option that keeps the cache out, inserted after the verb. */
+  flag?: string;
+  /** Cleanup command to run after the command, `{{program}}` = the program as written. */
+  append?: string;
+  /** Environment variables that turn the cache off. */
+  env?: string[];
 }
 
 interface ManagerEntry {
@@ -13,34 +32,152 @@ interface ManagerEntry {
   programs: string[];
   install: string[];
   uninstall: string[];
+  optionsWithValue?: string[];
   creates: PathRule[];
   removes: PathRule[];
+  caches?: CacheRule[];
 }
 
 const managers = data.managers as ManagerEntry[];
+const managerByProgram = new Map<string, ManagerEntry>();
+for (const manager of managers) for (const program of manager.programs) managerByProgram.set(program, manager);
+const optionsWithValue = new Map(managers.map((manager) => [manager, new Set(manager.optionsWithValue ?? [])]));
 
-function managerOf(command: EffectiveCommand): ManagerEntry | undefined {
-  return managers.find((manager) => manager.programs.includes(command.program));
+/** A command as its package manager sees it: `python3 -m pip install x` is `pip install x`. */
+interface ManagerCommand {
+  manager: ManagerEntry;
+  command: EffectiveCommand;
+  /** Non-option words, option values skipped. */
+  operands: DocumentWord[];
 }
 
-function matchingPaths(rules: PathRule[], command: EffectiveCommand): string[] {
-  const words = operands(command.args).map((word) => word.value);
-  return rules
-    .filter((rule) => rule.operands.every((operand, index) => words[index] === operand))
-    .filter((rule) => !rule.unless || !hasOption(command.args, ...rule.unless))
-    .flatMap((rule) => rule.paths);
+const versionedPip = /^pip\d+(\.\d+)*$/;
+const python = /^python\d*(\.\d+)*$/;
+
+const effectiveByRun = new WeakMap<RunInfo, EffectiveCommand[]>();
+
+/**
+ * The commands of a RUN seen through their wrappers (`sudo`, `env`…), computed once per parsed RUN: several
+ * rules walk the same commands on every keystroke.
+ */
+export function effectiveCommandsOf(run: RunInfo): EffectiveCommand[] {
+  let commands = effectiveByRun.get(run);
+  if (!commands) {
+    commands = run.commands.map(effectiveCommand);
+    effectiveByRun.set(run, commands);
+  }
+  return commands;
 }
 
-/** Paths a package-manager command leaves behind (caches, package lists). */
+/**
+ * True when the program may be a package manager or build tool this module knows (`python` may run `-m pip`):
+ * a cheap test that lets rules skip the other commands of a RUN.
+ */
+export function mayBePackageManager(program: string): boolean {
+  return managerByProgram.has(program) || program.startsWith('pip') || program.startsWith('python');
+}
+
+/** Per RUN command and program: every rule asks about the same commands several times per analysis. */
+const resolvedCommands = new WeakMap<EffectiveCommand['command'], { program: string; resolved: ManagerCommand | undefined }>();
+
+/** The package manager a command runs, seen through `python -m pip` and versioned names like `pip3.12`. */
+function managerCommand(command: EffectiveCommand): ManagerCommand | undefined {
+  const cached = resolvedCommands.get(command.command);
+  if (cached && cached.program === command.program && (!cached.resolved || cached.resolved.command.command === command.command)) return cached.resolved;
+  const resolved = resolveManagerCommand(command);
+  resolvedCommands.set(command.command, { program: command.program, resolved });
+  return resolved;
+}
+
+function resolveManagerCommand(command: EffectiveCommand): ManagerCommand | undefined {
+  let effective = command;
+  if (python.test(command.program) && command.args[0]?.value === '-m' && /^pip\d*$/.test(command.args[1]?.value ?? '')) {
+    effective = { program: 'pip', nameWord: command.args[1], args: command.args.slice(2), command: command.command };
+  }
+  const program = versionedPip.test(effective.program) ? 'pip' : effective.program;
+  const manager = managerByProgram.get(program);
+  if (!manager) return undefined;
+  return { manager, command: effective, operands: managerOperands(effective.args, optionsWithValue.get(manager)!) };
+}
+
+function managerOperands(args: readonly DocumentWord[], withValue: ReadonlySet<string>): DocumentWord[] {
+  const result: DocumentWord[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index].value;
+    if (word.startsWith('-')) {
+      if (withValue.has(word)) index++;
+      continue;
+    }
+    result.push(args[index]);
+  }
+  return result;
+}
+
+/** True when an option is given: `--name`, `--name=value`, or a short `-x` inside a bundle like `-afy`. */
+export function hasFlag(args: readonly DocumentWord[], ...names: string[]): boolean {
+  return args.some(({ value }) =>
+    names.some((name) => value === name || value.startsWith(`${name}=`) || (/^-[a-zA-Z]$/.test(name) && /^-[a-zA-Z]{2,}$/.test(value) && value.includes(name[1]))),
+  );
+}
+
+function ruleMatches(rule: PathRule, command: ManagerCommand): boolean {
+  const words = command.operands.map((word) => word.value);
+  if (rule.bare && words.length > 0) return false;
+  if (rule.operands && !rule.operands.every((operand, index) => words[index] === operand)) return false;
+  if (rule.verbs && !rule.verbs.includes(words[0])) return false;
+  if (rule.unless && hasFlag(command.command.args, ...rule.unless)) return false;
+  if (rule.with && !hasFlag(command.command.args, ...rule.with)) return false;
+  return true;
+}
+
+/** Paths a package-manager or build-tool command leaves behind (caches, package lists). */
 export function pathsCreatedBy(command: EffectiveCommand): string[] {
-  const manager = managerOf(command);
-  return manager ? matchingPaths(manager.creates, command) : [];
+  const resolved = managerCommand(command);
+  return resolved ? resolved.manager.creates.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
 }
 
 /** Paths a package-manager cleanup command (`apt-get clean`, `npm cache clean`) deletes. */
 export function pathsRemovedBy(command: EffectiveCommand): string[] {
-  const manager = managerOf(command);
-  return manager ? matchingPaths(manager.removes, command) : [];
+  const resolved = managerCommand(command);
+  return resolved ? resolved.manager.removes.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+}
+
+/** A download cache a command leaves in its layer, and how to avoid it. */
+export interface CacheLeft {
+  manager: string;
+  /** Where the cache lives; a `~` is the user's home. Any one of them removed counts as cleaned. */
+  paths: string[];
+  /** Human name of the cache, e.g. `the apt package lists (/var/lib/apt/lists)`. */
+  what: string;
+  /** The word after which `flag` goes (`install` of `pip install`). */
+  verb: DocumentWord;
+  /** Option that keeps the cache out of the layer. */
+  flag?: string;
+  /** Cleanup command to run after the command in the same RUN. */
+  append?: string;
+  /** Environment variables that turn the cache off. */
+  env: string[];
+  /** The command seen through `python -m pip`. */
+  command: EffectiveCommand;
+}
+
+/** The download caches a command leaves (`apt-get update` → the package lists), whether or not a cleanup follows. */
+export function cachesLeftBy(command: EffectiveCommand): CacheLeft[] {
+  const resolved = managerCommand(command);
+  if (!resolved?.manager.caches) return [];
+  return resolved.manager.caches
+    .filter((rule) => ruleMatches(rule, resolved))
+    .map((rule) => ({
+      manager: resolved.manager.manager,
+      paths: rule.paths,
+      what: rule.what,
+      // The last word of the subcommand: `install` of `pip install`, `update` of `conda env update`.
+      verb: resolved.operands[Math.max(0, (rule.operands?.length ?? 1) - 1)] ?? resolved.command.nameWord,
+      flag: rule.flag,
+      append: rule.append?.replace('{{program}}', resolved.command.nameWord.value),
+      env: rule.env ?? [],
+      command: resolved.command,
+    }));
 }
 
 export interface PackageChange {
@@ -59,15 +196,16 @@ export function packagesRemovedBy(command: EffectiveCommand): PackageChange | un
 }
 
 function packageChange(command: EffectiveCommand, verbs: (manager: ManagerEntry) => string[]): PackageChange | undefined {
-  const manager = managerOf(command);
-  if (!manager) return undefined;
-  const words = operands(command.args).map((word) => word.value);
-  if (words.length === 0 || !verbs(manager).includes(words[0])) return undefined;
-  const packages = words.slice(1).map(packageBaseName);
+  const resolved = managerCommand(command);
+  if (!resolved) return undefined;
+  const [verb, ...named] = resolved.operands;
+  if (!verb || !verbs(resolved.manager).includes(verb.value)) return undefined;
+  const packages = named.map((word) => packageBaseName(word.value));
   // apk add --virtual NAME installs a named group that `apk del NAME` removes.
-  const virtualIndex = command.args.findIndex((arg) => arg.value === '--virtual' || arg.value === '-t');
-  if (virtualIndex >= 0 && command.args[virtualIndex + 1]) packages.push(command.args[virtualIndex + 1].value);
-  return { manager: manager.manager, packages };
+  const args = resolved.command.args;
+  const virtualIndex = args.findIndex((arg) => arg.value === '--virtual' || arg.value === '-t');
+  if (resolved.manager.manager === 'apk' && virtualIndex >= 0 && args[virtualIndex + 1]) packages.push(args[virtualIndex + 1].value);
+  return { manager: resolved.manager.manager, packages };
 }
 
 /** `curl=7.88.1-10` → `curl`, `requests==2.31` → `requests`, `gcc~=12` → `gcc`. */

@@ -18,7 +18,19 @@ export function programName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
 
+// Every rule looks at commands through their wrappers; the model is immutable, so compute it once per command.
+const effectiveCache = new WeakMap<RunCommand, EffectiveCommand>();
+
 export function effectiveCommand(command: RunCommand): EffectiveCommand {
+  let effective = effectiveCache.get(command);
+  if (!effective) {
+    effective = unwrap(command);
+    effectiveCache.set(command, effective);
+  }
+  return effective;
+}
+
+function unwrap(command: RunCommand): EffectiveCommand {
   let words = [command.nameWord, ...command.args];
   for (let guard = 0; guard < 4 && words.length > 0 && wrappers.has(programName(words[0].value)); guard++) {
     const wrapper = programName(words[0].value);

@@ -52,6 +52,8 @@ function isBlankOrComment(content: string): boolean {
 function continuationIndex(content: string, escapeChar: string): number {
   let end = content.length;
   while (end > 0 && (content[end - 1] === ' ' || content[end - 1] === '\t')) end--;
-  // Docker's own rule: the escape character then only blanks up to the end of the line.
-  return end > 0 && content[end - 1] === escapeChar ? end - 1 : -1;
+  // BuildKit's rule (`([^E])E[ \t]*$|^E[ \t]*$`): the escape character, then only blanks, and not
+  // itself escaped (`foo \\` does not continue).
+  if (end === 0 || content[end - 1] !== escapeChar) return -1;
+  return end === 1 || content[end - 2] !== escapeChar ? end - 1 : -1;
 }

@@ -112,7 +112,14 @@ function toCommand(node: SyntaxNode, script: string): ShellCommand | undefined {
   for (const child of node.childrenForFieldName('argument')) {
     if (child) args.push(toWord(child, script));
   }
-  const name = toWord(nameNode.namedChildCount === 1 && nameNode.namedChild(0) ? nameNode.namedChild(0)! : nameNode, script);
+  let name = toWord(nameNode.namedChildCount === 1 && nameNode.namedChild(0) ? nameNode.namedChild(0)! : nameNode, script);
+  // tree-sitter-bash reads a group after `!` (`! { ldd x | grep y; }`) as commands named `{` and `}`.
+  if (name.value === '}') return undefined;
+  if (name.value === '{') {
+    const first = args.shift();
+    if (!first) return undefined;
+    name = first;
+  }
   const last = args[args.length - 1];
   return { name: name.value, args, start: name.start, end: last ? last.end : name.end };
 }

@@ -1,10 +1,10 @@
-import { packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
-import { effectiveCommand, operands } from '../model/commands';
+import { effectiveCommandsOf, mayBePackageManager, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
+import { operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
-import type { DockerfileModel, Instruction } from '../model/model';
+import type { CopyInfo, DockerfileModel, Instruction } from '../model/model';
 import { layersOf } from '../model/model';
-import { literalPath, removalTouches, resolvePath } from '../model/paths';
-import { parseShell } from '../model/shell';
+import { literalPath, removalTouches, resolvePath as resolveUncached } from '../model/paths';
+import { appendToRun, cacheMountTargets, pathCovers } from './package-cache-left';
 import type { Fix } from './types';
 import { defineRule } from './types';
 
@@ -12,6 +12,8 @@ import { defineRule } from './types';
 interface Creation {
   instruction: Instruction;
   path?: string;
+  /** False when the path is a single file: deleting something inside it cannot be about it. */
+  deeper?: boolean;
   package?: { manager: string; name: string };
 }
 
@@ -31,7 +33,9 @@ export const rule = defineRule({
       rationale:
         'Every RUN, COPY and ADD is a layer, and layers only add: deleting in a later layer hides the files but ' +
         'their bytes stay in the earlier layer, so the image does not get smaller. Delete in the same RUN that ' +
-        'creates the files, or keep them out of the image (a build stage, a cache mount, .dockerignore).',
+        'creates the files (package lists, caches of apt, apk, yum, dnf, zypper, pip, npm, yarn, go, cargo, Maven, ' +
+        'Gradle and conda, downloaded archives), or keep them out of the image (a build stage, a cache mount, ' +
+        '`RUN --mount=type=bind` instead of COPY, .dockerignore).',
       bad: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
       good: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
     },
@@ -42,22 +46,38 @@ export const rule = defineRule({
   },
   check({ model, report }) {
     if (!model.shipped) return;
-    const creations: Creation[] = [];
+    let creations: Creation[] = [];
     let workdir = '/';
+    const workdirs = new Set<string>();
     for (const instruction of layersOf(model.shipped)) {
       if (instruction.keyword === 'WORKDIR') {
         const path = literalPath(instruction.args[0]);
         if (path) workdir = resolvePath(workdir, path);
+        workdirs.add(workdir);
       } else if (instruction.copy) {
-        const destination = instruction.copy.destination;
-        if (destination && !destination.includes('$')) creations.push({ instruction, path: resolvePath(workdir, destination) });
-      } else if (instruction.run) {
-        const commands = instruction.run.commands.map(effectiveCommand);
-        const ownCreations = commands.flatMap((command) => createdBy(command, workdir, instruction));
-        for (const cleanup of commands.map((command) => cleanupOf(command, workdir)).filter((entry): entry is Cleanup => entry !== undefined)) {
-          reportCleanup(model, instruction, cleanup, creations, ownCreations, report);
+        for (const entry of copyCreations(instruction.copy, workdir, workdirs, instruction.keyword === 'ADD')) {
+          creations.push({ instruction, path: entry.path, deeper: !entry.file });
         }
-        creations.push(...ownCreations);
+      } else if (instruction.run) {
+        const commands = effectiveCommandsOf(instruction.run);
+        let own: Creation[] = [];
+        for (let index = 0; index < commands.length; index++) {
+          const command = commands[index];
+          // Most commands of a RUN (set, cd, echo, make…) neither create nor delete anything this rule follows.
+          if (!removers.has(command.program) && !fileTools.has(command.program) && !mayBePackageManager(command.program)) continue;
+          const cleanup = cleanupOf(command, workdir);
+          if (cleanup) {
+            reportCleanup(model, instruction, cleanup, creations, own, report);
+            // Deleted in the RUN that made them, nothing of them reaches a layer; deleted from an earlier layer,
+            // they are reported once (here) and a later deletion deletes nothing of them.
+            if (own.some((entry) => deletes(cleanup, entry))) own = own.filter((entry) => !deletes(cleanup, entry));
+            if (creations.some((entry) => deletes(cleanup, entry))) creations = creations.filter((entry) => !deletes(cleanup, entry));
+          }
+          for (const entry of createdBy(command, workdir, instruction, commands, index)) own.push(entry);
+        }
+        // What a RUN writes into a cache or tmpfs mount never reaches its layer.
+        const mounts = cacheMountTargets(instruction);
+        for (const entry of own) if (!entry.path || !mounts.some((target) => pathCovers(target, entry.path!))) creations.push(entry);
       }
     }
   },
@@ -66,34 +86,72 @@ export const rule = defineRule({
 type Reporter = Parameters<(typeof rule)['check']>[0]['report'];
 
 function reportCleanup(model: DockerfileModel, instruction: Instruction, cleanup: Cleanup, earlier: Creation[], own: Creation[], report: Reporter): void {
-  const shown = shorten(model.text.slice(cleanup.command.nameWord.start, cleanup.command.command.end));
-  const range = model.lines.range(cleanup.command.nameWord.start, cleanup.command.command.end);
+  const shown = () => shorten(model.text.slice(cleanup.command.nameWord.start, cleanup.command.command.end));
+  const range = () => model.lines.range(cleanup.command.nameWord.start, cleanup.command.command.end);
   if (cleanup.packages) {
     const { manager, names } = cleanup.packages;
-    const ownPackages = new Set(own.filter((entry) => entry.package?.manager === manager).map((entry) => entry.package?.name));
-    const creator = [...earlier].reverse().find((entry) => entry.package?.manager === manager && names.includes(entry.package.name) && !ownPackages.has(entry.package.name));
+    const wanted = new Set(names);
+    for (const entry of own) if (entry.package?.manager === manager) wanted.delete(entry.package.name);
+    const creator = findLast(earlier, (entry) => entry.package?.manager === manager && wanted.has(entry.package.name));
     if (!creator?.package) return;
     report({
       messageId: 'package',
-      data: { cleanup: shown, what: `\`${creator.package.name}\``, line: creator.instruction.range.start.line + 1 },
-      range,
+      data: { cleanup: shown(), what: `\`${creator.package.name}\``, line: creator.instruction.range.start.line + 1 },
+      range: range(),
       fix: moveCleanupFix(model, creator.instruction, instruction),
     });
     return;
   }
   for (const removed of cleanup.paths) {
     // Files this RUN makes itself are cleaned in the same layer: that is the right way.
-    if (own.some((entry) => entry.path && removalTouches(removed, entry.path))) continue;
-    const creator = [...earlier].reverse().find((entry) => entry.path !== undefined && removalTouches(removed, entry.path));
+    if (own.some((entry) => entry.path && touches(removed, entry))) continue;
+    const creator = findLast(earlier, (entry) => entry.path !== undefined && touches(removed, entry));
     if (!creator?.path) continue;
     report({
       messageId: 'path',
-      data: { cleanup: shown, what: `\`${removed}\``, creator: creator.instruction.keyword, line: creator.instruction.range.start.line + 1 },
-      range,
+      data: { cleanup: shown(), what: `\`${removed}\``, creator: creator.instruction.keyword, line: creator.instruction.range.start.line + 1 },
+      range: range(),
       fix: creator.instruction.keyword === 'RUN' ? moveCleanupFix(model, creator.instruction, instruction) : undefined,
     });
     return;
   }
+}
+
+function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let index = items.length - 1; index >= 0; index--) if (test(items[index])) return items[index];
+  return undefined;
+}
+
+/** resolvePath, memoised: the same cache and cleanup paths come back in every RUN and on every keystroke. */
+const resolved = new Map<string, string>();
+function resolvePath(workdir: string, path: string): string {
+  if (path.startsWith('/') && !path.includes('.') && !path.includes('//')) return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') : path;
+  const key = `${workdir}\0${path}`;
+  let result = resolved.get(key);
+  if (result === undefined) {
+    if (resolved.size >= 2000) resolved.clear();
+    result = resolveUncached(workdir, path);
+    resolved.set(key, result);
+  }
+  return result;
+}
+
+/** True when the cleanup deletes all of a creation. */
+function deletes(cleanup: Cleanup, creation: Creation): boolean {
+  if (creation.package) return cleanup.packages?.manager === creation.package.manager && cleanup.packages.names.includes(creation.package.name);
+  return creation.path !== undefined && cleanup.paths.some((removed) => removalTouches(removed, creation.path!) && !insideOnly(removed, creation.path!));
+}
+
+/** True when deleting `removed` deletes some of what the creation left. */
+function touches(removed: string, creation: Creation): boolean {
+  if (!creation.path || !removalTouches(removed, creation.path)) return false;
+  return creation.deeper !== false || !insideOnly(removed, creation.path);
+}
+
+/** True when `removed` lies strictly inside `path` (so it cannot delete all of it). */
+function insideOnly(removed: string, path: string): boolean {
+  const base = removed.replace(/\/\*$/, '').replace(/\/+$/, '');
+  return !/[*?[]/.test(base) && base.startsWith(`${path}/`);
 }
 
 function shorten(text: string): string {
@@ -115,51 +173,94 @@ function cleanupOf(command: EffectiveCommand, workdir: string): Cleanup | undefi
   return undefined;
 }
 
+/** Existing system directories: a COPY names a file inside them, never renames a file to them. */
+const systemDirectories = new Set([
+  '/', '/bin', '/sbin', '/lib', '/etc', '/opt', '/tmp', '/var', '/var/lib', '/var/tmp', '/root', '/home', '/srv', '/usr', '/usr/bin', '/usr/sbin',
+  '/usr/lib', '/usr/share', '/usr/local', '/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/share', '/usr/src',
+]);
+const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz4)$/i;
+
+/** A path a COPY or ADD creates; `file` when it is one file, `contents` when a directory's content landed in it. */
+export interface CopyEntry {
+  path: string;
+  file: boolean;
+  contents: boolean;
+}
+
+/**
+ * What a COPY/ADD creates, as precisely as the Dockerfile tells: `COPY a.conf /etc/x/` creates /etc/x/a.conf (not
+ * all of /etc/x), `COPY . .` fills the working directory, `ADD app.tar.gz /opt/` extracts into /opt.
+ */
+export function copyCreations(copy: CopyInfo, workdir: string, knownDirectories: ReadonlySet<string>, isAdd: boolean): CopyEntry[] {
+  const destination = copy.destination;
+  if (!destination || destination.includes('$')) return [];
+  const target = resolvePath(workdir, destination);
+  const intoDirectory =
+    /\/\.?$/.test(destination) || destination === '.' || copy.sources.length > 1 || systemDirectories.has(target) || knownDirectories.has(target) || target === workdir;
+  return copy.sources.flatMap((source): CopyEntry[] => {
+    const remote = /^(https?|ftp):\/\//i.test(source);
+    const name = (remote ? source.split(/[?#]/)[0] : source).replace(/\/+$/, '').split('/').pop() ?? '';
+    const contents = !remote && (/(^|\/)\.?\/?$/.test(source) || source.endsWith('/') || name === '*' || (isAdd && archive.test(name) && !copy.from));
+    if (contents) return [{ path: target, file: false, contents: true }];
+    const file = remote || /^[^.].*\.[A-Za-z0-9_-]+$/.test(name);
+    if (!intoDirectory) return [{ path: target, file, contents: !file }];
+    const named = resolvePath(target, name);
+    // `COPY --from=build /out/app /srv` copies the directory's content when /out/app is one.
+    if (file || systemDirectories.has(target)) return [{ path: named, file, contents: false }];
+    return [{ path: named, file: false, contents: false }, { path: target, file: false, contents: true }];
+  });
+}
+
+/** Commands that only look at or set metadata on a directory: they never fill one. */
+const metadataOnly = new Set(['mkdir', 'chown', 'chmod', 'chgrp', 'touch', 'ls', 'test', '[', 'stat', 'echo']);
+
+/** Programs whose files createdBy follows, besides package managers. */
+const fileTools = new Set(['curl', 'wget', 'git', 'mkdir', 'tar', 'unzip', 'cp', 'mv', 'ln']);
+
 /** Paths and packages one command of a RUN leaves in its layer. */
-function createdBy(command: EffectiveCommand, workdir: string, instruction: Instruction): Creation[] {
+function createdBy(command: EffectiveCommand, workdir: string, instruction: Instruction, commands: EffectiveCommand[], index: number): Creation[] {
   const at = (path: string | undefined): Creation[] => (path ? [{ instruction, path: resolvePath(workdir, path) }] : []);
-  const creations: Creation[] = pathsCreatedBy(command).flatMap((path) => at(path));
+  const creations: Creation[] = [];
+  for (const path of pathsCreatedBy(command)) creations.push({ instruction, path: resolvePath(workdir, path) });
   const installed = packagesInstalledBy(command);
   for (const name of installed?.packages ?? []) creations.push({ instruction, package: { manager: installed!.manager, name } });
+  if (!fileTools.has(command.program)) return creations;
   const args = command.args;
-  const valueAfter = (...options: string[]) => {
-    for (let i = 0; i < args.length; i++) {
-      const word = args[i].value;
-      for (const option of options) {
-        if (word === option) return literalPath(args[i + 1]);
-        if (option.startsWith('--') && word.startsWith(`${option}=`)) return word.slice(option.length + 1);
-      }
-    }
-    return undefined;
-  };
-  const urlBasename = () => {
-    const url = operands(args).find((word) => /^(https?|ftp):\/\//.test(word.value));
-    const name = url?.value.split(/[?#]/)[0].split('/').pop();
-    return name ? name : undefined;
-  };
+  const words = args.map((arg) => arg.value);
   const positional = operands(args).map(literalPath).filter((path): path is string => path !== undefined);
   switch (command.program) {
-    case 'curl':
-      return [...creations, ...at(valueAfter('-o', '--output') ?? (args.some((arg) => arg.value === '-O' || arg.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(arg.value)) ? urlBasename() : undefined))];
+    case 'curl': {
+      const output = optionValue(words, ['-o', '--output'], 'o');
+      if (output !== undefined) return output === '-' ? creations : [...creations, ...at(pathValue(output))];
+      const remoteName = words.some((word) => word === '-O' || word === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(word));
+      return remoteName ? [...creations, ...at(urlBasename(words))] : creations;
+    }
     case 'wget': {
-      const output = valueAfter('-O', '--output-document');
+      const output = optionValue(words, ['-O', '--output-document'], 'O');
       if (output === '-') return creations;
-      const directory = valueAfter('-P', '--directory-prefix');
-      const name = output ?? urlBasename();
-      return [...creations, ...at(name && directory && !output ? `${directory}/${name}` : name)];
+      if (output !== undefined) return [...creations, ...at(pathValue(output))];
+      const name = urlBasename(words);
+      const prefix = optionValue(words, ['-P', '--directory-prefix'], 'P');
+      const directory = prefix === undefined ? undefined : pathValue(prefix);
+      if (prefix !== undefined && directory === undefined) return creations;
+      return [...creations, ...at(name && directory ? `${directory}/${name}` : name)];
     }
     case 'git':
       if (positional[0] !== 'clone') return creations;
       return [...creations, ...at(positional[2] ?? positional[1]?.replace(/\/+$/, '').split('/').pop()?.replace(/\.git$/, ''))];
-    case 'mkdir':
-      return [...creations, ...positional.flatMap((path) => at(path))];
+    case 'mkdir': {
+      // An empty directory costs nothing; it matters when this RUN fills it (cd into it, download or unpack there).
+      const later = commands.slice(index + 1);
+      const filled = positional.filter((path) => later.some((next) => !metadataOnly.has(next.program) && next.args.some((arg) => mentions(arg.value, path))));
+      return [...creations, ...filled.flatMap((path) => at(path))];
+    }
     case 'tar': {
-      const extracting = args.some((arg) => /^-?[a-zA-Z]*x/.test(arg.value) && !arg.value.startsWith('--')) || args.some((arg) => arg.value === '--extract');
-      if (extracting) return [...creations, ...at(valueAfter('-C', '--directory') ?? '.')];
-      return [...creations, ...at(valueAfter('-f', '--file') ?? fileAfterBundledF(args.map((arg) => arg.value)))];
+      const extracting = words.some((word, index) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(word) || (index === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)) || word === '--extract' || word === '--get');
+      if (extracting) return [...creations, ...at(optionValue(words, ['-C', '--directory'], 'C') ?? '.')];
+      return [...creations, ...at(optionValue(words, ['-f', '--file'], 'f'))];
     }
     case 'unzip':
-      return [...creations, ...at(valueAfter('-d'))];
+      return [...creations, ...at(optionValue(words, ['-d'], 'd') ?? '.')];
     case 'cp':
     case 'mv':
     case 'ln':
@@ -169,10 +270,48 @@ function createdBy(command: EffectiveCommand, workdir: string, instruction: Inst
   }
 }
 
-/** `tar -czf out.tgz dir`: the archive is the word after the bundled flags that end in `f`. */
-function fileAfterBundledF(words: string[]): string | undefined {
-  const index = words.findIndex((word) => /^-?[a-zA-Z]*f$/.test(word) && !word.startsWith('--'));
-  return index >= 0 ? words[index + 1] : undefined;
+/** True when a word names `path` or something inside it (`/src`, `/src/app`, `-C/src`). */
+function mentions(word: string, path: string): boolean {
+  const trimmed = path.replace(/\/+$/, '');
+  const index = word.indexOf(trimmed);
+  if (index < 0) return false;
+  const after = word[index + trimmed.length];
+  return after === undefined || after === '/';
+}
+
+/**
+ * The value of an option: `-o file`, `--output file`, `--output=file`, or a bundle of short flags that ends in
+ * the option's letter (`-fsSLo file`, `-qO-`).
+ */
+function optionValue(words: string[], names: string[], letter: string): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    for (const name of names) {
+      if (word === name) return words[i + 1];
+      if (name.startsWith('--') && word.startsWith(`${name}=`)) return word.slice(name.length + 1);
+    }
+    if (/^-[a-zA-Z]+/.test(word) && !word.startsWith('--')) {
+      const flags = word.slice(1);
+      const at = flags.indexOf(letter);
+      if (at < 0 || !/^[a-zA-Z]*$/.test(flags.slice(0, at))) continue;
+      const rest = flags.slice(at + 1);
+      if (rest === '') return words[i + 1];
+      // `-O-`, `-ofile`: the value is attached.
+      if (at > 0 || names.includes(`-${letter}`)) return rest;
+    }
+  }
+  return undefined;
+}
+
+/** A path written as an option value, unless it depends on a variable other than $HOME. */
+function pathValue(value: string): string | undefined {
+  return !value.includes('$') || /^(\$HOME|\$\{HOME\})(\/|$)/.test(value) ? value : undefined;
+}
+
+function urlBasename(words: string[]): string | undefined {
+  const url = words.find((word) => /^(https?|ftp):\/\//.test(word));
+  const name = url?.split(/[?#]/)[0].split('/').pop();
+  return name && !name.includes('$') ? name : undefined;
 }
 
 /** Instructions that make no layer and cannot change what a cleanup command does. */
@@ -180,38 +319,32 @@ const transparent = new Set(['LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CM
 
 /**
  * Appends the cleanup RUN to the RUN that created the files and deletes it, when that cannot change what
- * the build does: both are plain shell RUNs of one stage with only transparent instructions between,
- * the cleanup RUN holds nothing but cleanup commands, and the joined script still parses.
+ * the build does: both are RUNs of one stage with only transparent instructions between, the cleanup RUN
+ * holds nothing but cleanup commands, and the joined script still parses. The appended text follows the
+ * creating RUN's continuation style (see appendToRun).
  */
 function moveCleanupFix(model: DockerfileModel, creator: Instruction, cleanupRun: Instruction): Fix | undefined {
   const creatorRun = creator.run;
   const cleanup = cleanupRun.run;
-  if (!creatorRun || !cleanup || creatorRun.form !== 'shell' || cleanup.form !== 'shell') return undefined;
-  if (creatorRun.parseError || cleanup.parseError || !creatorRun.posixShell || !cleanup.posixShell) return undefined;
+  if (!creatorRun || !cleanup || cleanup.form !== 'shell' || cleanup.parseError || !cleanup.posixShell) return undefined;
   if (creator.stage !== cleanupRun.stage || !creator.stage || cleanupRun.flags.length > 0) return undefined;
   const between = creator.stage.instructions.slice(creator.stage.instructions.indexOf(creator) + 1, creator.stage.instructions.indexOf(cleanupRun));
   const usesVariables = cleanup.script.includes('$');
   if (between.some((instruction) => !transparent.has(instruction.keyword) || (usesVariables && (instruction.keyword === 'ENV' || instruction.keyword === 'ARG')))) return undefined;
-  const commands = cleanup.commands.map(effectiveCommand);
+  const commands = effectiveCommandsOf(cleanup);
   if (commands.length === 0 || commands.some((command) => !cleanupOf(command, '/') && command.program !== 'true')) return undefined;
 
   const cleanupText = cleanup.script.trim().replace(/\s*\n\s*/g, ' ');
   const sequenced = /;/.test(cleanupText) ? `{ ${cleanupText.replace(/;?\s*$/, '')}; }` : cleanupText;
-  const joined = parseShell(`${creatorRun.script} && ${sequenced}`);
-  if (joined.error || joined.commands.length !== creatorRun.commands.length + cleanup.commands.length) return undefined;
+  const appended = appendToRun(model, creator, sequenced);
+  if (!appended) return undefined;
 
   const lines = model.lines;
-  const lastLine = creator.range.end.line;
-  const lastLineText = lines.lineText(lastLine);
-  const indent = lastLine > creator.range.start.line ? (/^\s*/.exec(lastLineText)?.[0] ?? '    ') : '    ';
-  const insertion = ` ${model.escapeChar}${lines.eol}${indent}&& ${sequenced}`;
   const removeStart = { line: cleanupRun.range.start.line, character: 0 };
   const removeEnd = cleanupRun.range.end.line + 1 < lines.lineCount ? { line: cleanupRun.range.end.line + 1, character: 0 } : cleanupRun.range.end;
   return {
     title: `Move the cleanup into the RUN on line ${creator.range.start.line + 1}`,
-    edits: [
-      { range: { start: creator.range.end, end: creator.range.end }, newText: insertion },
-      { range: { start: removeStart, end: removeEnd }, newText: '' },
-    ],
+    edits: [...appended, { range: { start: removeStart, end: removeEnd }, newText: '' }],
   };
 }
+
