@@ -26,7 +26,7 @@ export function analyze(model: DockerfileModel, settings: AnalysisSettings = {},
   for (const rule of rules) {
     const name = rule.meta.name;
     const setting = settings.rules?.[name];
-    const aliases = [name, ...(rule.meta.compat?.hadolint ?? []), ...(rule.meta.compat?.buildkit ?? [])];
+    const aliases = aliasesOf(rule);
     if (setting === 'off' || aliases.some((alias) => suppressions.global.has(alias))) continue;
     if (suppressions.allBuildkitChecks && rule.meta.compat?.buildkit?.length) continue;
     const report = (entry: Report<string>) => {
@@ -60,8 +60,20 @@ export function analyze(model: DockerfileModel, settings: AnalysisSettings = {},
       });
     }
   }
-  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.rule.localeCompare(b.rule));
+  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return findings;
+}
+
+const aliasCache = new WeakMap<Rule, string[]>();
+
+/** The names that silence a rule: its own, and the peer checks it corresponds to. */
+function aliasesOf(rule: Rule): string[] {
+  let aliases = aliasCache.get(rule);
+  if (!aliases) {
+    aliases = [rule.meta.name, ...(rule.meta.compat?.hadolint ?? []), ...(rule.meta.compat?.buildkit ?? [])];
+    aliasCache.set(rule, aliases);
+  }
+  return aliases;
 }
 
 function instructionAt(model: DockerfileModel, range: Range): Instruction | undefined {

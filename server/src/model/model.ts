@@ -360,20 +360,60 @@ function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: 
   if (!posixShell) return { form, script: mapped.text, commands: [], posixShell };
   const parsed = parseShell(mapped.text);
   const toWord = (word: ShellWord): DocumentWord => {
-    const start = mapped.offsets[word.start];
-    const end = mapped.offsets[Math.max(word.start, word.end - 1)] + (word.end > word.start ? 1 : 0);
-    return { value: word.value, literal: word.literal, start, end, range: lines.range(start, end) };
+    const start = mapped.toDocument(word.start);
+    const end = word.end > word.start ? mapped.toDocument(word.end - 1) + 1 : start;
+    return new ShellDocumentWord(word.value, word.literal, start, end, lines);
   };
   const commands = parsed.commands.map((command): RunCommand => {
     const nameWord = toWord({ value: command.name, raw: command.name, start: command.start, end: command.start + commandNameLength(mapped.text, command.start, command.args[0]?.start) , literal: true });
     const args = command.args.map(toWord);
     const start = nameWord.start;
     const end = args.length > 0 ? args[args.length - 1].end : nameWord.end;
-    const runCommand: RunCommand = { name: command.name, nameWord, args, start, end, range: lines.range(start, end) };
+    const runCommand: RunCommand = new LazyRunCommand(command.name, nameWord, args, start, end, lines);
     if (command.pipeline !== undefined) runCommand.pipeline = command.pipeline;
     return runCommand;
   });
   return { form, script: mapped.text, commands, parseError: parsed.error, posixShell };
+}
+
+/**
+ * Words and commands of RUN scripts are many and most are never reported: their LSP ranges (two
+ * position searches and three objects each) are computed only when a rule asks.
+ */
+class ShellDocumentWord implements DocumentWord {
+  private cachedRange?: Range;
+
+  constructor(
+    readonly value: string,
+    readonly literal: boolean,
+    readonly start: number,
+    readonly end: number,
+    private readonly lines: LineIndex,
+  ) {}
+
+  get range(): Range {
+    this.cachedRange ??= this.lines.range(this.start, this.end);
+    return this.cachedRange;
+  }
+}
+
+class LazyRunCommand implements RunCommand {
+  pipeline?: number;
+  private cachedRange?: Range;
+
+  constructor(
+    readonly name: string,
+    readonly nameWord: DocumentWord,
+    readonly args: DocumentWord[],
+    readonly start: number,
+    readonly end: number,
+    private readonly lines: LineIndex,
+  ) {}
+
+  get range(): Range {
+    this.cachedRange ??= this.lines.range(this.start, this.end);
+    return this.cachedRange;
+  }
 }
 
 /** The written length of a command's first word: up to the next blank or its first argument. */
@@ -460,7 +500,14 @@ export function inheritanceChain(stage: Stage): Stage[] {
   return chain;
 }
 
-/** Every instruction whose layer ends up in the stage's image, oldest first (inherited stages included). */
+const layersCache = new WeakMap<Stage, Instruction[]>();
+
+/** Every instruction whose layer ends up in the stage's image, oldest first (inherited stages included). Callers must not mutate it. */
 export function layersOf(stage: Stage): Instruction[] {
-  return inheritanceChain(stage).reverse().flatMap((member) => member.instructions);
+  let layers = layersCache.get(stage);
+  if (!layers) {
+    layers = inheritanceChain(stage).reverse().flatMap((member) => member.instructions);
+    layersCache.set(stage, layers);
+  }
+  return layers;
 }

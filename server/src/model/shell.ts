@@ -127,7 +127,9 @@ function toCommand(node: SyntaxNode, script: string): ShellCommand | undefined {
 function toWord(node: SyntaxNode, script: string): ShellWord {
   const state = { literal: true };
   const value = wordValue(node, state);
-  return { value, raw: script.slice(node.startIndex, node.endIndex), start: node.startIndex, end: node.endIndex, literal: state.literal };
+  const start = node.startIndex;
+  const end = node.endIndex;
+  return { value, raw: script.slice(start, end), start, end, literal: state.literal };
 }
 
 function wordValue(node: SyntaxNode, state: { literal: boolean }): string {
