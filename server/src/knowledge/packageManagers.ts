@@ -187,12 +187,23 @@ export interface PackageChange {
 
 /** Packages a command installs, e.g. `apt-get install -y curl git` → apt: curl, git. */
 export function packagesInstalledBy(command: EffectiveCommand): PackageChange | undefined {
-  return packageChange(command, (manager) => manager.install);
+  return memoised(installedCache, command, () => packageChange(command, (manager) => manager.install));
+}
+
+// Several rules ask the same questions of the same command: answer each once per parsed command.
+const installedCache = new WeakMap<EffectiveCommand, PackageChange | undefined>();
+const removedCache = new WeakMap<EffectiveCommand, PackageChange | undefined>();
+
+function memoised<T>(cache: WeakMap<EffectiveCommand, T>, command: EffectiveCommand, compute: () => T): T {
+  if (cache.has(command)) return cache.get(command) as T;
+  const value = compute();
+  cache.set(command, value);
+  return value;
 }
 
 /** Packages a command removes, e.g. `apk del .build-deps`. */
 export function packagesRemovedBy(command: EffectiveCommand): PackageChange | undefined {
-  return packageChange(command, (manager) => manager.uninstall);
+  return memoised(removedCache, command, () => packageChange(command, (manager) => manager.uninstall));
 }
 
 function packageChange(command: EffectiveCommand, verbs: (manager: ManagerEntry) => string[]): PackageChange | undefined {
