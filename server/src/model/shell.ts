@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
-import type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+import type { Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';
 
 /** One word of a simple command; offsets are into the script text. */
 export interface ShellWord {
@@ -87,7 +87,7 @@ function collectCommands(tree: Tree, script: string, commands: ShellCommand[]): 
       const type = cursor.nodeType;
       if (type === 'pipeline') pipelines.push(cursor.startIndex);
       if (type === 'command') {
-        const command = toCommand(cursor.currentNode, script);
+        const command = toCommand(cursor, script);
         if (command) {
           if (pipelines.length > 0) command.pipeline = pipelines[pipelines.length - 1];
           commands.push(command);
@@ -105,14 +105,29 @@ function collectCommands(tree: Tree, script: string, commands: ShellCommand[]): 
   }
 }
 
-function toCommand(node: SyntaxNode, script: string): ShellCommand | undefined {
-  const nameNode = node.childForFieldName('name');
-  if (!nameNode) return undefined;
+/**
+ * Reads a `command` node's name and arguments with a cursor over its children: plain words are sliced
+ * from the script without creating node objects; only compound words (strings, concatenations) are
+ * materialised for their parts.
+ */
+function toCommand(cursor: TreeCursor, script: string): ShellCommand | undefined {
+  let name: ShellWord | undefined;
   const args: ShellWord[] = [];
-  for (const child of node.childrenForFieldName('argument')) {
-    if (child) args.push(toWord(child, script));
-  }
-  let name = toWord(nameNode.namedChildCount === 1 && nameNode.namedChild(0) ? nameNode.namedChild(0)! : nameNode, script);
+  if (!cursor.gotoFirstChild()) return undefined;
+  do {
+    const field = cursor.currentFieldName;
+    if (field === 'argument') {
+      args.push(cursorWord(cursor, script));
+    } else if (field === 'name') {
+      // command_name wraps the actual word.
+      if (cursor.gotoFirstChild()) {
+        name = cursorWord(cursor, script);
+        cursor.gotoParent();
+      }
+    }
+  } while (cursor.gotoNextSibling());
+  cursor.gotoParent();
+  if (!name) return undefined;
   // tree-sitter-bash reads a group after `!` (`! { ldd x | grep y; }`) as commands named `{` and `}`.
   if (name.value === '}') return undefined;
   if (name.value === '{') {
@@ -122,6 +137,21 @@ function toCommand(node: SyntaxNode, script: string): ShellCommand | undefined {
   }
   const last = args[args.length - 1];
   return { name: name.value, args, start: name.start, end: last ? last.end : name.end };
+}
+
+function cursorWord(cursor: TreeCursor, script: string): ShellWord {
+  const start = cursor.startIndex;
+  const end = cursor.endIndex;
+  const raw = script.slice(start, end);
+  switch (cursor.nodeType) {
+    case 'word':
+    case 'number':
+      return { value: unescapeWord(raw), raw, start, end, literal: true };
+    case 'raw_string':
+      return { value: raw.slice(1, -1), raw, start, end, literal: true };
+    default:
+      return toWord(cursor.currentNode, script);
+  }
 }
 
 function toWord(node: SyntaxNode, script: string): ShellWord {
