@@ -32,7 +32,7 @@ export const rule = defineRule({
         const toolchain = buildToolchain(effective);
         if (!toolchain || onlyAsksForVersion(effective)) continue;
         // Official images build from source and purge the toolchain in the same RUN: nothing of it ships.
-        if (commands.slice(index + 1).some((later) => packagesRemovedBy(later)?.packages.length)) continue;
+        if (commands.slice(index + 1).some((later) => packagesRemovedBy(later) !== undefined)) continue;
         const command = effective.command;
         const shown = model.text.slice(effective.nameWord.start, command.end);
         report({

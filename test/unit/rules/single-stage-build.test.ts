@@ -20,6 +20,7 @@ ruleTester(rule, {
       name: 'toolchain purged in the same RUN (official-image style)',
       code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc make \\\n  && make -j4 && make install \\\n  && apk del .build-deps\n',
     },
+    { name: 'apt-mark auto then purge --auto-remove (docker-library idiom)', code: 'FROM debian:12\nRUN apt-mark auto gcc && make && make install && apt-get purge -y --auto-remove\n' },
     { name: 'apt purge in the same RUN', code: 'FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get purge -y --auto-remove gcc make\n' },
   ],
   invalid: [
