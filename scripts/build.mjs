@@ -43,3 +43,5 @@ await Promise.all(builds.map((options) => build(options)));
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
 copyFileSync('node_modules/tree-sitter-bash/tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
+// Debian package indexes for the size estimator, loaded on first use.
+for (const file of readdirSync('server/src/data').filter((name) => name.endsWith('.json.gz'))) copyFileSync(`server/src/data/${file}`, `dist/${file}`);

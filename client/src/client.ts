@@ -16,7 +16,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     synchronize: {
       configurationSection: 'layerlens',
       // Files that change what the analysis knows about the build context.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,package.json,go.mod,pom.xml,build.gradle,build.gradle.kts,Cargo.toml,pyproject.toml,requirements*.txt,*.csproj}'),
+      // Every workspace file: COPY sizes come from the build context; the server drops only what a change affects.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
     },
     outputChannel: output,
   };

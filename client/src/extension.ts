@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './client';
-import { commands } from './commands';
+import { createCommands } from './commands';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('LayerLens', { log: true });
   context.subscriptions.push(output);
-  for (const [name, handler] of Object.entries(commands)) {
+  for (const [name, handler] of Object.entries(createCommands(() => client))) {
     context.subscriptions.push(vscode.commands.registerCommand(name, handler));
   }
   client = createClient(context, output);

@@ -1,6 +1,7 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
 import { AnalysisCache } from './documents';
 import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
@@ -9,6 +10,11 @@ import { toDiagnostic } from './features/diagnostics';
 import { defaultSettings, normalizeSettings } from './settings';
 import type { Settings } from './settings';
 import { CodeActionKind } from 'vscode-languageserver/node';
+import { ContextIndexCache } from './context/walker';
+import { sizeLenses } from './features/codeLens';
+import { estimateWithContext, imageSizeRequest } from './features/imageSize';
+import type { ImageSizeParams } from './features/imageSize';
+import type { ImageSizeEstimate } from './size/estimate';
 
 // Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
 const connection = createConnection(ProposedFeatures.all);
@@ -21,16 +27,22 @@ const timers = new Map<string, NodeJS.Timeout>();
 const debounceMs = 120;
 let canPullConfiguration = false;
 let canCreateFiles = false;
+let canRefreshLenses = false;
+const contextIndexes = new ContextIndexCache();
+const estimates = new Map<string, { version: number; generation: number; estimate: ImageSizeEstimate }>();
+let indexGeneration = 0;
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
   await initShellParser();
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   canCreateFiles = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'layerlens' },
   };
@@ -92,8 +104,54 @@ connection.onDidChangeConfiguration(() => {
   for (const document of documents.all()) schedule(document, 0);
 });
 
-// .dockerignore and ecosystem files changed (the client watches them): re-read contexts, re-check.
-connection.onDidChangeWatchedFiles(() => {
+/** The size estimate of a document version, made once per version and build-context generation. */
+async function estimateOf(document: TextDocument): Promise<ImageSizeEstimate | undefined> {
+  const settings = await settingsFor(document.uri);
+  const analysis = analysisOf(document, settings);
+  if (!analysis.model) return undefined;
+  const cached = estimates.get(document.uri);
+  if (cached && cached.version === document.version && cached.generation === indexGeneration) return cached.estimate;
+  const estimate = estimateWithContext(document.uri, analysis.model, contexts.get(document.uri), contextIndexes, () => {
+    // The build context was measured: COPY sizes are known now.
+    indexGeneration++;
+    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+  });
+  estimates.set(document.uri, { version: document.version, generation: indexGeneration, estimate });
+  return estimate;
+}
+
+connection.onCodeLens(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const estimate = await estimateOf(document);
+  const model = analysisOf(document, await settingsFor(document.uri)).model;
+  if (!estimate || !model) return [];
+  return sizeLenses(document.uri, estimate, model.stages.map((stage) => stage.from.range));
+});
+
+connection.onRequest(imageSizeRequest, async (params: ImageSizeParams) => {
+  const document = documents.get(params.textDocument.uri);
+  return document ? ((await estimateOf(document)) ?? null) : null;
+});
+
+// Files changed (the client watches the workspace): a changed file of a build context drops that
+// context's index (sizes re-measured, lenses refreshed); .dockerignore and ecosystem files also change
+// what rules know, so those re-check the open Dockerfiles.
+const factFiles = /(^|\/)(\.dockerignore|[^/]*\.dockerignore|package\.json|go\.mod|pom\.xml|build\.gradle(\.kts)?|Cargo\.toml|pyproject\.toml|requirements[^/]*\.txt|[^/]*\.csproj)$/;
+connection.onDidChangeWatchedFiles((params) => {
+  let indexDropped = false;
+  let factsChanged = false;
+  for (const change of params.changes) {
+    if (!change.uri.startsWith('file:')) continue;
+    const path = fileURLToPath(change.uri);
+    if (contextIndexes.invalidatePath(path).length > 0) indexDropped = true;
+    if (factFiles.test(path)) factsChanged = true;
+  }
+  if (indexDropped) {
+    indexGeneration++;
+    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+  }
+  if (!factsChanged) return;
   contexts.invalidate();
   for (const document of documents.all()) schedule(document, 0);
 });

@@ -106,6 +106,33 @@ describe('language server over stdio', function () {
     assert.deepEqual(await client.diagnostics(uri, (params) => params.diagnostics.length === 0), []);
   });
 
+  it('shows size lenses on each FROM of a two-stage file and answers layerlens/imageSize', async () => {
+    const uri = nextUri();
+    const text = 'FROM golang:1.23 AS build\nRUN go build -o /app .\n\nFROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY --from=build /app /app\nCMD ["/app"]\n';
+    await client.open(uri, text);
+    await client.diagnostics(uri);
+    const lenses = await client.connection.sendRequest<Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      lenses.map((lens) => ({ line: lens.range.start.line, title: lens.command.title.replace(/\d+(\.\d)? (MB|kB)/g, 'N'), command: lens.command.command, args: lens.command.arguments })),
+      [
+        { line: 0, title: 'build stage (unknown base golang:1.23) · not shipped', command: 'layerlens.showSizeBreakdown', args: [uri, 0] },
+        { line: 3, title: 'LayerLens: ≥ N on disk · N to pull (base N + N in 1 layer, 1 unknown)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        { line: 4, title: '+N (data)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+      ],
+    );
+    const size = await client.connection.sendRequest<{ stages: Array<{ name: string | null; shipped: boolean; layers: Array<{ line: number; confidence: string; diskBytes: number | null }> }> }>('layerlens/imageSize', { textDocument: { uri } });
+    assert.deepEqual(
+      size.stages.map((stage) => ({ name: stage.name, shipped: stage.shipped, layers: stage.layers.map((layer) => [layer.line, layer.confidence, layer.diskBytes === null]) })),
+      [
+        { name: 'build', shipped: false, layers: [[2, 'unknown', true]] },
+        { name: null, shipped: true, layers: [[5, 'data', false], [6, 'unknown', true]] },
+      ],
+    );
+    const curl = size.stages[1].layers[0].diskBytes ?? 0;
+    assert.ok(curl > 10e6 && curl < 60e6, `curl with its dependencies on bookworm-slim should add 10–60 MB, got ${curl}`);
+    assert.equal(await client.connection.sendRequest('layerlens/imageSize', { textDocument: { uri: 'file:///nowhere/Dockerfile' } }), null);
+  });
+
   it('answers [] for code actions on an unknown document', async () => {
     const actions = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: 'file:///nowhere/Dockerfile' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
     assert.deepEqual(actions, []);

@@ -25,6 +25,7 @@ export interface Io {
 }
 
 const usage = `Usage: layerlens [options] <file|folder>...
+       layerlens size <Dockerfile> [--context DIR] [--json]
 
 Checks Dockerfiles for what the shipped image carries and costs.
 A folder is searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files.
@@ -43,6 +44,7 @@ Options:
 const thresholds: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'size') return (await import('./size')).sizeCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

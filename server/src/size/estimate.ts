@@ -1,0 +1,250 @@
+import { copyRequestOf, copySize } from '../context/copySize';
+import type { ContextIndex } from '../context/walker';
+import { compressedSize, referenceOf } from '../knowledge/images';
+import { packagesInstalledBy } from '../knowledge/packageManagers';
+import { effectiveCommand, operands } from '../model/commands';
+import type { EffectiveCommand } from '../model/commands';
+import type { DockerfileModel, Instruction, Stage } from '../model/model';
+import type { Range } from '../model/text';
+import { aptBaseImage, aptSuites, estimateAptInstall } from './apt';
+import type { AptSuite } from './apt';
+
+/** How a figure was obtained: measured files, data files, a rule of thumb, or not at all. */
+export type SizeConfidence = 'exact' | 'data' | 'estimate' | 'unknown';
+
+export interface LayerEstimate {
+  /** 1-based line where the instruction starts. */
+  line: number;
+  instruction: string;
+  keyword: string;
+  range: Range;
+  diskBytes: number | null;
+  compressedBytes: number | null;
+  confidence: SizeConfidence;
+  /** Where the number comes from, or why there is none. */
+  notes: string[];
+}
+
+export interface BaseEstimate {
+  reference: string;
+  /** Set when the stage is built `FROM` another stage. */
+  stage?: number;
+  diskBytes: number | null;
+  compressedBytes: number | null;
+  confidence: SizeConfidence;
+  notes: string[];
+}
+
+export interface StageEstimate {
+  name: string | null;
+  index: number;
+  shipped: boolean;
+  base: BaseEstimate;
+  /** Base plus layers; null when the base is unknown. A lower bound when `unknownLayers` > 0. */
+  diskBytes: number | null;
+  compressedBytes: number | null;
+  /** What the stage's own layers add (known layers only). */
+  addedDiskBytes: number;
+  addedCompressedBytes: number;
+  unknownLayers: number;
+  layers: LayerEstimate[];
+}
+
+export interface ImageSizeEstimate {
+  stages: StageEstimate[];
+}
+
+export interface EstimateInputs {
+  /** The build context's index, once walked; COPY sizes are unknown without it. */
+  contextIndex?: ContextIndex;
+}
+
+/**
+ * Rule of thumb for the on-disk size of an image whose compressed pull size is known: Debian and
+ * Alpine userlands unpack to about 2–2.7× (../shared/data/README.md); the middle is used and marked
+ * as an estimate.
+ */
+const diskPerCompressedByte = 2.4;
+/** Source files and build outputs copied from the context compress to about half (text, binaries). */
+const compressedPerCopiedByte = 0.5;
+
+/** Commands whose effect on a layer's size is negligible (a few KB at most). */
+const negligible = new Set([
+  'echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'true', 'false', 'set', 'export', 'cd', 'test', '[',
+  'useradd', 'groupadd', 'adduser', 'addgroup', 'usermod', 'sed', 'grep', 'sh', 'bash', 'which', 'id', 'env', 'rm', 'rmdir',
+  'apt-mark', 'update-ca-certificates', 'ldconfig', 'dpkg-reconfigure', 'locale-gen', 'sleep', 'exit', 'cat', 'tee', 'mv', 'install',
+]);
+
+/** Estimates every stage of a Dockerfile: base image, then each layer-making instruction. Pure. */
+export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs = {}): ImageSizeEstimate {
+  const estimates: StageEstimate[] = [];
+  const installedByStage = new Map<Stage, Set<string>>();
+  for (const stage of model.stages) {
+    const base = estimateBase(stage, estimates);
+    const installed = new Set<string>(stage.baseStage ? (installedByStage.get(stage.baseStage) ?? []) : (aptBaseImage(stage.image.repository, stage.image.tag ?? 'latest')?.packages ?? []));
+    const suite = suiteOf(stage);
+    const layers: LayerEstimate[] = [];
+    for (const instruction of stage.instructions) {
+      const layer = estimateLayer(model, instruction, { suite, installed, slim: isSlim(stage), estimates, inputs });
+      if (layer) layers.push(layer);
+    }
+    installedByStage.set(stage, installed);
+    const known = layers.filter((layer) => layer.diskBytes !== null);
+    const addedDiskBytes = known.reduce((sum, layer) => sum + (layer.diskBytes ?? 0), 0);
+    const addedCompressedBytes = known.reduce((sum, layer) => sum + (layer.compressedBytes ?? 0), 0);
+    estimates.push({
+      name: stage.name ?? null,
+      index: stage.index,
+      shipped: stage.shipped,
+      base,
+      diskBytes: base.diskBytes === null ? null : base.diskBytes + addedDiskBytes,
+      compressedBytes: base.compressedBytes === null ? null : base.compressedBytes + addedCompressedBytes,
+      addedDiskBytes,
+      addedCompressedBytes,
+      unknownLayers: layers.length - known.length,
+      layers,
+    });
+  }
+  return { stages: estimates };
+}
+
+function estimateBase(stage: Stage, earlier: StageEstimate[]): BaseEstimate {
+  if (stage.baseStage) {
+    const parent = earlier[stage.baseStage.index];
+    return {
+      reference: stage.baseStage.name ?? String(stage.baseStage.index),
+      stage: stage.baseStage.index,
+      diskBytes: parent?.diskBytes ?? null,
+      compressedBytes: parent?.compressedBytes ?? null,
+      confidence: parent && parent.diskBytes !== null ? 'estimate' : 'unknown',
+      notes: [`inherits stage ${stage.baseStage.name ?? stage.baseStage.index}`],
+    };
+  }
+  if (stage.image.isScratch) return { reference: 'scratch', diskBytes: 0, compressedBytes: 0, confidence: 'exact', notes: ['scratch is empty'] };
+  const reference = referenceOf(stage.image);
+  const compressed = stage.image.unresolved ? undefined : compressedSize(reference);
+  if (compressed === undefined) {
+    return { reference: stage.image.resolved, diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`no size data for ${stage.image.resolved}`] };
+  }
+  return {
+    reference,
+    diskBytes: Math.round(compressed * diskPerCompressedByte),
+    compressedBytes: compressed,
+    confidence: 'data',
+    notes: [`pull size from docker-library/repo-info; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`],
+  };
+}
+
+interface LayerContext {
+  suite: AptSuite;
+  installed: Set<string>;
+  slim: boolean;
+  estimates: StageEstimate[];
+  inputs: EstimateInputs;
+}
+
+function estimateLayer(model: DockerfileModel, instruction: Instruction, context: LayerContext): LayerEstimate | undefined {
+  const shell = { line: instruction.range.start.line + 1, instruction: summary(model, instruction), keyword: instruction.keyword, range: instruction.range };
+  if (instruction.keyword === 'RUN') return { ...shell, ...estimateRun(instruction, context) };
+  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...shell, ...estimateCopy(model, instruction, context) };
+  return undefined;
+}
+
+type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence' | 'notes'>;
+
+function estimateRun(instruction: Instruction, context: LayerContext): Figures {
+  const run = instruction.run;
+  if (!run || !run.posixShell) return unknown('not a POSIX shell RUN');
+  const commands = run.commands.map(effectiveCommand);
+  const listsKept = commands.some(isAptUpdate) && !commands.some(removesAptLists);
+  let diskBytes = 0;
+  let compressedBytes = 0;
+  let anyData = false;
+  let incomplete = false;
+  const notes: string[] = [];
+  const unknownCommands: string[] = [];
+  let listsCounted = false;
+  for (const command of commands) {
+    const installs = packagesInstalledBy(command);
+    if (installs?.manager === 'apt') {
+      const estimate = estimateAptInstall(installs.packages, {
+        suite: context.suite,
+        noInstallRecommends: command.args.some((arg) => arg.value === '--no-install-recommends' || /Install-Recommends=(0|false)/i.test(arg.value)),
+        installed: context.installed,
+        listsKept: listsKept && !listsCounted,
+        slim: context.slim,
+      });
+      listsCounted = listsCounted || listsKept;
+      for (const name of estimate.packages) context.installed.add(name);
+      diskBytes += estimate.diskBytes;
+      compressedBytes += estimate.compressedBytes;
+      anyData = true;
+      notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
+      if (estimate.unknown.length > 0) incomplete = true;
+    } else if (installs || !negligible.has(command.program) && !isAptUpdate(command) && !command.program.startsWith('apt')) {
+      unknownCommands.push(command.program);
+    }
+  }
+  if (unknownCommands.length > 0 && !anyData) return unknown(`size of \`${[...new Set(unknownCommands)].join('`, `')}\` is not estimated`);
+  if (unknownCommands.length > 0) notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`);
+  if (!anyData) notes.push('only small commands: a few KB');
+  const confidence: SizeConfidence = anyData && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
+  return { diskBytes, compressedBytes, confidence, notes };
+}
+
+function estimateCopy(model: DockerfileModel, instruction: Instruction, context: LayerContext): Figures {
+  const copy = instruction.copy;
+  if (!copy) return unknown('no sources');
+  if (copy.from !== undefined) {
+    const source = copy.fromStage ? context.estimates[copy.fromStage.index] : undefined;
+    const whole = copy.sources.length > 0 && copy.sources.every((path) => /^\/?\.?\/?\*?$/.test(path));
+    if (source && whole && source.diskBytes !== null) {
+      return { diskBytes: source.diskBytes, compressedBytes: source.compressedBytes, confidence: 'estimate', notes: [`the whole of stage ${source.name ?? source.index}`] };
+    }
+    return unknown(`files produced in ${copy.fromStage ? `stage ${copy.fromStage.name ?? copy.fromStage.index}` : copy.from} are not estimated`);
+  }
+  const request = copyRequestOf(model, instruction);
+  if (!request) return unknown('no sources');
+  const measured = copySize(context.inputs.contextIndex, request);
+  if (measured.errors.length > 0) return unknown(measured.errors.map((error) => `${error.source}: ${error.message}`).join('; '));
+  if (measured.confidence === 'unknown') return unknown(measured.notes.join(' ') || 'the build context has not been measured yet');
+  return {
+    diskBytes: measured.bytes,
+    compressedBytes: Math.round(measured.bytes * compressedPerCopiedByte),
+    confidence: measured.confidence,
+    notes: [`${measured.files} files from the build context${measured.confidence === 'exact' ? ', measured' : ''}; pull size ≈ half`, ...measured.notes],
+  };
+}
+
+function unknown(note: string): Figures {
+  return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [note] };
+}
+
+function isAptUpdate(command: EffectiveCommand): boolean {
+  return (command.program === 'apt-get' || command.program === 'apt') && operands(command.args)[0]?.value === 'update';
+}
+
+function removesAptLists(command: EffectiveCommand): boolean {
+  return command.program === 'rm' && command.args.some((arg) => arg.value.startsWith('/var/lib/apt/lists'));
+}
+
+/** The Debian suite a stage's apt installs resolve against: from the base image, its tag, or the current default. */
+function suiteOf(stage: Stage): AptSuite {
+  let root = stage;
+  for (let guard = 0; root.baseStage && guard < 64; guard++) root = root.baseStage;
+  const known = aptBaseImage(root.image.repository, root.image.tag ?? 'latest');
+  if (known) return known.suite;
+  const tag = root.image.tag ?? '';
+  return aptSuites.find((suite) => tag.includes(suite)) ?? (tag.includes('12') && root.image.repository === 'debian' ? 'bookworm' : 'trixie');
+}
+
+function isSlim(stage: Stage): boolean {
+  let root = stage;
+  for (let guard = 0; root.baseStage && guard < 64; guard++) root = root.baseStage;
+  return /slim/.test(root.image.tag ?? '');
+}
+
+function summary(model: DockerfileModel, instruction: Instruction): string {
+  const text = model.text.slice(instruction.start, instruction.end).replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
