@@ -380,12 +380,11 @@ function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: 
  * Words and commands of RUN scripts are many and most are never reported: their LSP ranges (two
  * position searches and three objects each) are computed only when a rule asks.
  */
-class ShellDocumentWord implements DocumentWord {
+/** A document span whose LSP range is computed on first use. */
+abstract class LazySpan {
   private cachedRange?: Range;
 
   constructor(
-    readonly value: string,
-    readonly literal: boolean,
     readonly start: number,
     readonly end: number,
     private readonly lines: LineIndex,
@@ -397,22 +396,30 @@ class ShellDocumentWord implements DocumentWord {
   }
 }
 
-class LazyRunCommand implements RunCommand {
+class ShellDocumentWord extends LazySpan implements DocumentWord {
+  constructor(
+    readonly value: string,
+    readonly literal: boolean,
+    start: number,
+    end: number,
+    lines: LineIndex,
+  ) {
+    super(start, end, lines);
+  }
+}
+
+class LazyRunCommand extends LazySpan implements RunCommand {
   pipeline?: number;
-  private cachedRange?: Range;
 
   constructor(
     readonly name: string,
     readonly nameWord: DocumentWord,
     readonly args: DocumentWord[],
-    readonly start: number,
-    readonly end: number,
-    private readonly lines: LineIndex,
-  ) {}
-
-  get range(): Range {
-    this.cachedRange ??= this.lines.range(this.start, this.end);
-    return this.cachedRange;
+    start: number,
+    end: number,
+    lines: LineIndex,
+  ) {
+    super(start, end, lines);
   }
 }
 
