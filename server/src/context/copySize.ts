@@ -173,7 +173,7 @@ function parentsUnits(index: ContextIndex, source: string, exclude: DockerPatter
   const pivot = source.indexOf('/./');
   const basePart = pivot < 0 ? '/' : source.slice(0, pivot);
   const pattern = cleanPath(`/${pivot < 0 ? source : source.slice(pivot + 3)}`).slice(1);
-  const bases = resolveSource(index, basePart, tally);
+  const bases = resolveSource(index, basePart, tally, source);
   if (pattern === '') return bases.map((start) => ({ start, base: start.path, exclude }));
 
   const include = DockerPatterns.fromList([pattern]);
@@ -196,7 +196,7 @@ function parentsUnits(index: ContextIndex, source: string, exclude: DockerPatter
       continue;
     }
     const missing = missingReason(index, startPath);
-    if (missing.uncertain) tally.unknown(`${source}: part of the build context was not measured.`);
+    if (missing.uncertain) tally.unknown(unmeasured(source));
     else if (required) tally.fail(source, `${source}: not found${missing.excluded ? ' (excluded by .dockerignore)' : ''}`);
     else tally.note(`${source} matches nothing.`);
   }
@@ -207,22 +207,22 @@ function parentsUnits(index: ContextIndex, source: string, exclude: DockerPatter
  * The entries a source names: a literal path with its symlinks followed, or the matches of a wildcard
  * pattern (filepath.Match per segment; `**` is just `*`). Problems go to the tally.
  */
-function resolveSource(index: ContextIndex, source: string, tally: Tally): ContextEntry[] {
-  const segments = cleanPath(`/${source}`).split('/').filter((segment) => segment !== '');
+function resolveSource(index: ContextIndex, path: string, tally: Tally, source = path): ContextEntry[] {
+  const segments = cleanPath(`/${path}`).split('/').filter((segment) => segment !== '');
   const firstWildcard = segments.findIndex(hasWildcard);
   const literal = firstWildcard < 0 ? segments : segments.slice(0, firstWildcard);
   const found = follow(index, literal);
   if ('missing' in found) {
     if (found.loop) tally.fail(source, `${source}: too many levels of symbolic links`);
-    else if (found.uncertain) tally.unknown(`${source}: part of the build context was not measured.`);
+    else if (found.uncertain) tally.unknown(unmeasured(source));
     else tally.fail(source, `${source}: not found${found.excluded ? ' (excluded by .dockerignore)' : ''}`);
     return [];
   }
   if (firstWildcard < 0) return [found.entry];
 
   let candidates: ContextEntry[] = [found.entry];
-  for (let index_ = firstWildcard; index_ < segments.length; index_++) {
-    const segment = segments[index_];
+  for (let position = firstWildcard; position < segments.length; position++) {
+    const segment = segments[position];
     const matcher = segmentMatcher(segment);
     if (!matcher) {
       tally.fail(source, `${source}: syntax error in pattern`);
@@ -232,7 +232,7 @@ function resolveSource(index: ContextIndex, source: string, tally: Tally): Conte
     for (const candidate of candidates) {
       // Like filepath.Walk, the expansion does not go through symlinked folders.
       if (candidate.kind !== 'dir') continue;
-      if (candidate.listed !== true) tally.estimate(`${source}: part of the build context was not measured.`);
+      if (candidate.listed !== true) tally.estimate(partialNote);
       if (!hasWildcard(segment) && !segment.includes('\\')) {
         const child = index.entries.get(candidate.path === '' ? segment : `${candidate.path}/${segment}`);
         if (child) next.push(child);
@@ -251,7 +251,7 @@ function resolveSource(index: ContextIndex, source: string, tally: Tally): Conte
     }
     const target = follow(index, candidate.path.split('/'));
     if ('entry' in target) matches.push(target.entry);
-    else if (target.uncertain) tally.unknown(`${source}: part of the build context was not measured.`);
+    else if (target.uncertain) tally.unknown(unmeasured(source));
     else tally.fail(source, `${candidate.path}: the link points to nothing in the build context`);
   }
   return matches;
@@ -315,10 +315,16 @@ function dedupe(units: CopyUnit[]): CopyUnit[] {
   });
 }
 
+const partialNote = 'Part of the build context was not measured (too large, or unreadable): sizes are lower bounds.';
+
+function unmeasured(source: string): string {
+  return `${source}: part of the build context was not measured.`;
+}
+
 /** Adds what a unit copies: a folder's totals at once, or entry by entry when patterns filter it. */
 function measureUnit(unit: CopyUnit, tally: Tally): void {
   const { start, base, include, exclude } = unit;
-  const partial = () => tally.estimate('Part of the build context was not measured (too large, or unreadable): sizes are lower bounds.');
+  const partial = () => tally.estimate(partialNote);
   if (!include && !exclude) {
     tally.add(start.size, start.files);
     if (!start.complete) partial();
@@ -326,60 +332,64 @@ function measureUnit(unit: CopyUnit, tally: Tally): void {
   }
   // Paths the patterns see are relative to the base; the base itself is never filtered.
   const relative = (entry: ContextEntry) => (base === '' ? entry.path : entry.path.slice(base.length + 1));
-  let includeFlags: MatchFlags | undefined;
-  let excludeFlags: MatchFlags | undefined;
-  if (start.path !== base) {
+  if (start.path === base && start.kind !== 'dir') {
+    tally.add(start.size, start.files);
+    return;
+  }
+  interface Expansion {
+    folder: ContextEntry;
+    depth: number;
+    includeFlags: MatchFlags | undefined;
+    excludeFlags: MatchFlags | undefined;
+  }
+  // Only folders go on the stack; their files are summed in place.
+  const stack: Expansion[] = [];
+  let bytes = 0;
+  let files = 0;
+  const visit = (entry: ContextEntry, depth: number, parentIn: MatchFlags | undefined, parentOut: MatchFlags | undefined): void => {
+    const path = relative(entry);
+    if (entry.kind !== 'dir') {
+      if ((!include || include.matches(path, depth, parentIn)) && !exclude?.matches(path, depth, parentOut)) {
+        bytes += entry.size;
+        files += entry.files;
+      }
+      return;
+    }
+    const includeFlags = include?.flags(path, depth, parentIn);
+    const excludeFlags = exclude?.flags(path, depth, parentOut);
+    const included = include ? include.decide(includeFlags) : true;
+    const excluded = exclude ? exclude.decide(excludeFlags) : false;
+    if (excluded && !exclude?.mayMatchBelow(path, true)) return;
+    if (!included && !include?.mayMatchBelow(path, false)) return;
+    // Everything below is in and nothing can take it out again: take the folder's totals.
+    if (included && !excluded && !include?.mayMatchBelow(path, true) && !exclude?.mayMatchBelow(path, false)) {
+      bytes += entry.size;
+      files += entry.files;
+      if (!entry.complete) partial();
+      return;
+    }
+    stack.push({ folder: entry, depth, includeFlags, excludeFlags });
+  };
+
+  if (start.path === base) {
+    stack.push({ folder: start, depth: 0, includeFlags: undefined, excludeFlags: undefined });
+  } else {
+    let includeFlags: MatchFlags | undefined;
+    let excludeFlags: MatchFlags | undefined;
     const segments = relative(start).split('/');
     for (let depth = 1; depth < segments.length; depth++) {
       const path = segments.slice(0, depth).join('/');
       includeFlags = include?.flags(path, depth, includeFlags);
       excludeFlags = exclude?.flags(path, depth, excludeFlags);
     }
+    visit(start, segments.length, includeFlags, excludeFlags);
   }
-  interface Step {
-    entry: ContextEntry;
-    depth: number;
-    includeFlags: MatchFlags | undefined;
-    excludeFlags: MatchFlags | undefined;
-  }
-  const stack: Step[] = [];
-  const pushChildren = (folder: ContextEntry, depth: number, flagsIn: MatchFlags | undefined, flagsOut: MatchFlags | undefined) => {
-    if (folder.listed !== true) partial();
-    for (const child of folder.children ?? []) stack.push({ entry: child, depth: depth + 1, includeFlags: flagsIn, excludeFlags: flagsOut });
-  };
-  if (start.path === base) {
-    if (start.kind !== 'dir') {
-      tally.add(start.size, start.files);
-      return;
-    }
-    pushChildren(start, 0, undefined, undefined);
-  } else {
-    stack.push({ entry: start, depth: relative(start).split('/').length, includeFlags, excludeFlags });
-  }
-
   while (stack.length > 0) {
-    const step = stack.pop() as Step;
-    const { entry, depth } = step;
-    const path = relative(entry);
-    if (entry.kind !== 'dir') {
-      const included = include ? include.matches(path, depth, step.includeFlags) : true;
-      if (included && !exclude?.matches(path, depth, step.excludeFlags)) tally.add(entry.size, entry.files);
-      continue;
-    }
-    const flagsIn = include?.flags(path, depth, step.includeFlags);
-    const flagsOut = exclude?.flags(path, depth, step.excludeFlags);
-    const included = include ? include.decide(flagsIn) : true;
-    const excluded = exclude ? exclude.decide(flagsOut) : false;
-    if (excluded && !exclude?.mayMatchBelow(path, true)) continue;
-    if (!included && !include?.mayMatchBelow(path, false)) continue;
-    // Everything below is in and nothing can take it out again: take the folder's totals.
-    if (included && !excluded && !include?.mayMatchBelow(path, true) && !exclude?.mayMatchBelow(path, false)) {
-      tally.add(entry.size, entry.files);
-      if (!entry.complete) partial();
-      continue;
-    }
-    pushChildren(entry, depth, flagsIn, flagsOut);
+    const { folder, depth, includeFlags, excludeFlags } = stack.pop() as Expansion;
+    if (folder.listed !== true) partial();
+    for (const child of folder.children ?? []) visit(child, depth + 1, includeFlags, excludeFlags);
   }
+  tally.add(bytes, files);
 }
 
 const archiveName = /\.(tar|tgz|tbz2?|txz|tzst|tar\.(gz|bz2|xz|zst|lz4|lzma|Z))$/i;

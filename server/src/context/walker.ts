@@ -108,8 +108,6 @@ function literal(ch: string): string {
 export type MatchFlags = Uint8Array;
 
 interface PatternRule {
-  /** The cleaned pattern, without its `!`. */
-  pattern: string;
   /** A `!` line: a match puts the path back. */
   exclusion: boolean;
   test: (path: string) => boolean;
@@ -126,11 +124,7 @@ interface PatternRule {
  * BuildKit's `MatchesUsingParentResults` does (without its skip shortcut, so results equal `isIgnored`).
  */
 export class DockerPatterns {
-  readonly hasExclusions: boolean;
-
-  private constructor(private readonly rules: readonly PatternRule[]) {
-    this.hasExclusions = rules.some((rule) => rule.exclusion);
-  }
+  private constructor(private readonly rules: readonly PatternRule[]) {}
 
   /** The patterns of a .dockerignore text, or the reason Docker rejects the file. */
   static fromDockerignore(text: string): DockerPatterns | { error: string } {
@@ -255,7 +249,6 @@ function compileRule(raw: string): PatternRule | string | undefined {
   }
   const fixedShape = !/\*\*|\[|\\/.test(pattern);
   return {
-    pattern,
     exclusion,
     test,
     depth: fixedShape ? segmentSources.length : undefined,
@@ -401,7 +394,6 @@ interface BuildingEntry {
 
 interface PendingFolder {
   entry: BuildingEntry;
-  parent: BuildingEntry | undefined;
   abs: string;
   depth: number;
   flags: MatchFlags | undefined;
@@ -436,7 +428,7 @@ class Walk {
   ) {
     this.deadline = started + limits.timeBudgetMs;
     this.rootPrefix = root.endsWith(sep) ? root : root + sep;
-    const rootFolder: PendingFolder = { entry: this.rootEntry, parent: undefined, abs: root, depth: 0, flags: undefined, excluded: false };
+    const rootFolder: PendingFolder = { entry: this.rootEntry, abs: root, depth: 0, flags: undefined, excluded: false };
     this.folders.push(rootFolder);
     this.queue.push(rootFolder);
   }
@@ -521,7 +513,7 @@ class Walk {
       }
       const entry: BuildingEntry = { path, kind: 'dir', size: 0, files: 0, children: [], listed: true, complete: true };
       this.add(folder.entry, entry);
-      const pending: PendingFolder = { entry, parent: folder.entry, abs, depth, flags, excluded };
+      const pending: PendingFolder = { entry, abs, depth, flags, excluded };
       this.folders.push(pending);
       this.queue.push(pending);
       return;

@@ -177,6 +177,9 @@ describe('COPY/ADD size from the build context (copySize)', () => {
     assert.deepEqual(copySize(undefined, copy(['.'])), { ...failed(), notes: ['The build context is still being measured.'] });
     const invalid = await walkContext(root, { dockerignore: '[z\n' });
     assert.deepEqual(copySize(invalid, copy(['src'])), failed(['src', 'the .dockerignore is invalid (syntax error in pattern: [z)']));
+    // An unreadable .dockerignore: walked as if there were none, so the figure may include excluded files.
+    const unknown = await walkContext(root, { dockerignore: undefined });
+    assert.deepEqual(copySize(unknown, copy(['vendor'])), { ...exact(507, 3), confidence: 'estimate', notes: ['The .dockerignore could not be read: sizes assume it excludes nothing.'] });
   });
 
   it('gives lower bounds, and no false "not found", when the walk stopped early', async () => {

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { copySize } from '../../../server/src/context/copySize';
-import { ContextIndexCache, DockerPatterns, walkContext } from '../../../server/src/context/walker';
+import { ContextIndexCache, DockerPatterns, segmentMatcher, walkContext } from '../../../server/src/context/walker';
 import type { ContextIndex } from '../../../server/src/context/walker';
 import { isIgnored } from '../../../server/src/knowledge/dockerignore';
 
@@ -203,6 +203,18 @@ describe('build-context walker (walkContext)', () => {
       const reference = Object.fromEntries(paths.map((path) => [path, isIgnored(text, path)]));
       assert.deepEqual(ours, reference, text);
     }
+  });
+
+  it('implements filepath.Match for one segment, bad patterns included', () => {
+    const cases: [string, string][] = [
+      ['*.ts', 'index.ts'], ['*.ts', '.hidden.ts'], ['*', ''], ['a?c', 'abc'], ['a?c', 'ac'],
+      ['[a-c]x', 'bx'], ['[^a-c]x', 'bx'], ['[^a-c]x', 'dx'], ['[\\]]', ']'], ['[z-a]', 'q'], ['\\*', '*'], ['\\*', 'a'], ['**', 'abc'],
+    ];
+    assert.deepEqual(
+      cases.map(([pattern, name]) => segmentMatcher(pattern)?.(name)),
+      [true, true, true, true, false, true, false, true, true, false, true, false, true],
+    );
+    assert.deepEqual(['[', '[]a]', '[a-]', '[-a]', 'a\\', '[^]'].map((pattern) => segmentMatcher(pattern)), [undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
   describe('100,000 files', function () {
