@@ -1,0 +1,43 @@
+// The size CodeLens in a real VS Code: shown on the FROM line, updated when a heavy RUN is added.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { openFixture, revertAll, waitFor } from './helpers';
+
+async function fromLensTitle(uri: vscode.Uri, line: number): Promise<string | undefined> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+  return lenses.find((lens) => lens.range.start.line === line && lens.command?.title.startsWith('LayerLens:'))?.command?.title;
+}
+
+/** The on-disk megabytes a lens title states (`LayerLens: ≈ 123 MB on disk · …`). */
+function diskMegabytes(title: string): number {
+  const match = /([\d.]+) (MB|kB) on disk/.exec(title);
+  assert.ok(match, `no on-disk size in ${title}`);
+  return Number(match[1]) / (match[2] === 'kB' ? 1000 : 1);
+}
+
+describe('LayerLens size lens', function () {
+  this.timeout(90_000);
+
+  afterEach(revertAll);
+
+  it('shows the shipped stage estimate on FROM and updates it when a heavy RUN is added', async () => {
+    const editor = await openFixture('cleanup/Dockerfile');
+    const uri = editor.document.uri;
+    let before = '';
+    await waitFor('a size lens on FROM', () => {
+      void fromLensTitle(uri, 0).then((title) => (before = title ?? ''));
+      return before ? true : undefined;
+    });
+    assert.match(before, /^LayerLens: [≈≥] \d+ MB on disk · \d+ MB to pull \(base \d+ MB \+ .+ in \d+ layers?/);
+    const userLine = editor.document.lineAt(3);
+    assert.equal(userLine.text, 'USER app');
+    await editor.edit((builder) => builder.insert(userLine.range.start, 'RUN apt-get update && apt-get install -y --no-install-recommends build-essential\n'));
+    let after = '';
+    await waitFor('the lens to grow by the build-essential layer', () => {
+      void fromLensTitle(uri, 0).then((title) => (after = title ?? ''));
+      return after && diskMegabytes(after) > diskMegabytes(before) + 100 ? true : undefined;
+    });
+    const layerLens = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)).find((lens) => lens.range.start.line === 3);
+    assert.match(layerLens?.command?.title ?? '', /^\+\d+ MB \(data\)$/);
+  });
+});
