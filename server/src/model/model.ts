@@ -181,15 +181,17 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
  */
 function collectComments(lines: LineIndex, instructions: Instruction[]): CommentLine[] {
   const comments: CommentLine[] = [];
+  const text = lines.text;
   let next = 0;
-  for (let line = 0; line < lines.lineCount; line++) {
+  // Only lines whose first non-blank character is `#` can be comments: find those, then drop the ones inside instructions.
+  for (const match of text.matchAll(/^[ \t]*#[^\r\n]*/gm)) {
+    const offset = match.index ?? 0;
+    const { line } = lines.positionAt(offset);
     while (next < instructions.length && instructions[next].range.end.line < line) next++;
     const owner = instructions[next];
     if (owner && owner.range.start.line <= line) continue;
-    const text = lines.lineText(line);
-    const hash = text.search(/\S/);
-    if (hash < 0 || text[hash] !== '#') continue;
-    comments.push({ line, content: text.slice(hash + 1).trim(), range: { start: { line, character: hash }, end: { line, character: text.length } } });
+    const hash = match[0].indexOf('#');
+    comments.push({ line, content: match[0].slice(hash + 1).trim(), range: { start: { line, character: hash }, end: { line, character: match[0].length } } });
   }
   return comments;
 }

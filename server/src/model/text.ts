@@ -15,12 +15,13 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10) {
-        starts.push(i + 1);
-      } else if (code === 13 && text.charCodeAt(i + 1) !== 10) {
-        starts.push(i + 1);
+    // indexOf jumps between line breaks natively; a lone CR (old Mac) is rare, so it is looked for only when present.
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
       }
     }
     this.lineStarts = starts;
