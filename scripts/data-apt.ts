@@ -6,15 +6,20 @@
 //
 // Compact format (server/src/size/apt.ts reads it):
 //   names: real packages first (ids 0…packages.length-1), then virtual names (ids after that);
-//   packages: [installedKiB, debBytes, flags, depends?, recommends?] per real package, same order as
-//     names; flags = 1 for Essential + 2 × priority code (see `priorities`); depends/recommends list
-//     groups, each an id or, for `a | b`, an array of alternative ids; Pre-Depends are in depends;
+//   packages: [installedKiB, debBytes, flags, files, docFiles, pyFiles, depends?, recommends?] per real
+//     package, same order as names; flags = 1 for Essential + 2 × priority code (see `priorities`);
+//     files: paths the package ships (Contents index), docFiles: those a slim image excludes, pyFiles:
+//     Python modules that get byte-compiled on install; depends/recommends list groups, each an id or,
+//     for `a | b`, an array of alternative ids; Pre-Depends are in depends;
 //   providers: per virtual name (in names order), the ids of the real packages that Provide it;
 //   alsoProvided: [id, provider ids…] for real packages that other packages Provide too.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 
 const root = join(__dirname, '..');
 const mirror = process.env.LAYERLENS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
@@ -27,13 +32,27 @@ const priorities = ['optional', 'required', 'important', 'standard', 'extra'] as
 
 /**
  * Size of /var/lib/apt/lists after `apt-get update` in the official image (its apt config keeps the
- * indexes compressed and skips translations), measured with ../shared/tools/measure-apt-layer.sh and
- * that config: disk bytes and the layer's gzip bytes. It cannot be derived from the index alone.
+ * indexes compressed and skips translations): the `apt-get update` rows of the committed measurements.
+ * It cannot be derived from the index alone (apt stores the lists recompressed).
  */
-const measuredLists: Record<string, { diskBytes: number; gzipBytes: number; measured: string }> = {
-  bookworm: { diskBytes: 19862064, gzipBytes: 15297590, measured: '2026-11-28' },
-  trixie: { diskBytes: 21667446, gzipBytes: 16717074, measured: '2026-11-28' },
-};
+function measuredLists(suite: string): { diskBytes: number; gzipBytes: number; measured: string } {
+  const path = join(root, 'server/src/data/apt-layer-measurements.tsv');
+  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  const columns = header.split('\t');
+  for (const row of rows) {
+    const cells = Object.fromEntries(row.split('\t').map((cell, index) => [columns[index], cell]));
+    if (cells.suite === suite && cells.base === `debian:${suite}` && cells.command === 'apt-get update' && !cells.setup) {
+      return { diskBytes: Number(cells.disk_bytes), gzipBytes: Number(cells.gzip_bytes), measured: cells.date };
+    }
+  }
+  throw new Error(`${path}: no \`apt-get update\` row for debian:${suite}`);
+}
+
+/** Paths debuerreotype-slimify keeps out of -slim images (.slimify-excludes minus .slimify-includes). */
+const slimExcluded = /^usr\/share\/(doc|groff|info|linda|lintian\/overrides|locale|man)\//;
+const slimIncluded = /^usr\/share\/(doc\/[^/]+\/copyright|locale\/(locale\.alias|languages|all_languages|currency\/|l10n\/))/;
+/** Modules py3compile turns into __pycache__/*.pyc at install time: files no Installed-Size counts. */
+const pythonModule = /^usr\/lib\/python3[^/]*\/.*\.py$/;
 
 /**
  * Packages each docker-library image adds with `apt-get install --no-install-recommends`, in the
@@ -51,6 +70,12 @@ const buildpackDeps = {
     'patch', 'unzip', 'xz-utils', 'zlib1g-dev',
   ],
 };
+
+interface FileCounts {
+  files: number;
+  docFiles: number;
+  pyFiles: number;
+}
 
 interface Stanza {
   name: string;
@@ -136,6 +161,36 @@ async function readArchive(base: string, suite: string): Promise<{ archive: Arch
   return { archive: { url: packagesUrl, suite, release }, stanzas };
 }
 
+/**
+ * Per package, the paths it ships from the suite's Contents index (Contents-amd64 and Contents-all, each
+ * line `path  section/package,section/package`): hundreds of MB of text, streamed.
+ */
+async function readContents(suite: string): Promise<Map<string, FileCounts>> {
+  const counts = new Map<string, FileCounts>();
+  for (const part of [architecture, 'all']) {
+    const url = `${mirror}/dists/${suite}/${component}/Contents-${part}.gz`;
+    const response = await fetch(url);
+    if (!response.ok || !response.body) throw new Error(`${url}: HTTP ${response.status}`);
+    const lines = createInterface({ input: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(createGunzip()), crlfDelay: Infinity });
+    for await (const line of lines) {
+      const split = line.search(/\s+\S+$/);
+      if (split <= 0) continue;
+      const path = line.slice(0, split);
+      const doc = slimExcluded.test(path) && !slimIncluded.test(path);
+      const python = pythonModule.test(path);
+      for (const qualified of line.slice(split).trim().split(',')) {
+        const name = qualified.slice(qualified.lastIndexOf('/') + 1);
+        const entry = counts.get(name) ?? { files: 0, docFiles: 0, pyFiles: 0 };
+        entry.files++;
+        if (doc) entry.docFiles++;
+        if (python) entry.pyFiles++;
+        counts.set(name, entry);
+      }
+    }
+  }
+  return counts;
+}
+
 /** Depends closure of `roots` over real packages, first alternative that exists, providers for virtual names. */
 function closure(roots: Iterable<string>, byName: ReadonlyMap<string, Stanza>, providers: ReadonlyMap<string, string[]>, start: ReadonlySet<string> = new Set()): Set<string> {
   const result = new Set(start);
@@ -167,6 +222,7 @@ async function buildSuite(suite: string): Promise<void> {
   ];
   const byName = new Map<string, Stanza>();
   for (const { stanzas } of sources) for (const entry of stanzas) byName.set(entry.name, entry);
+  const contents = await readContents(suite);
 
   // Virtual names and real ones alike: perl Provides libencode-perl, sysvinit-utils Provides lsb-base, and
   // apt takes an installed provider as meeting a dependency on the real package.
@@ -213,7 +269,8 @@ async function buildSuite(suite: string): Promise<void> {
       .map((group) => (group.length === 1 ? group[0] : group));
   const packages = names.map((name) => {
     const entry = byName.get(name)!;
-    const row: unknown[] = [entry.installedKiB, entry.debBytes, (entry.essential ? 1 : 0) + 2 * entry.priority];
+    const files = contents.get(name) ?? { files: 0, docFiles: 0, pyFiles: 0 };
+    const row: unknown[] = [entry.installedKiB, entry.debBytes, (entry.essential ? 1 : 0) + 2 * entry.priority, files.files, files.docFiles, files.pyFiles];
     const depends = encode(entry.depends);
     const recommends = encode(entry.recommends);
     if (depends.length > 0 || recommends.length > 0) row.push(depends);
@@ -224,14 +281,18 @@ async function buildSuite(suite: string): Promise<void> {
   const main = sources[0].archive.release;
   const data = {
     description:
-      'Debian package index for the apt size estimate: per package Installed-Size (KiB), .deb Size (bytes), Essential and Priority, Pre-Depends + Depends and Recommends (ids; versions and arch qualifiers dropped; an array is an `a | b` group), providers of virtual names; base package sets of the official images. Generated by scripts/data-apt.ts; do not edit by hand.',
+      'Debian package index for the apt size estimate: per package Installed-Size (KiB), .deb Size (bytes), Essential and Priority, file counts (all, excluded from slim images, Python modules), Pre-Depends + Depends and Recommends (ids; versions and arch qualifiers dropped; an array is an `a | b` group), providers of virtual names; base package sets of the official images. Generated by scripts/data-apt.ts; do not edit by hand.',
     suite,
+    suiteAlias: main.Suite ?? '',
     release: `Debian ${main.Version ?? ''} (${main.Codename ?? suite}), ${main.Date ?? ''}`.trim(),
     architecture,
-    sources: sources.map(({ archive }) => ({ url: archive.url, date: archive.release.Date ?? '' })),
+    sources: [
+      ...sources.map(({ archive }) => ({ url: archive.url, date: archive.release.Date ?? '' })),
+      ...[architecture, 'all'].map((part) => ({ url: `${mirror}/dists/${suite}/${component}/Contents-${part}.gz`, date: main.Date ?? '' })),
+    ],
     generated: new Date().toISOString().slice(0, 10),
     aptLists: {
-      ...measuredLists[suite],
+      ...measuredLists(suite),
       how: 'du of /var/lib/apt/lists after `apt-get update` with the official image apt config (Acquire::GzipIndexes, no translations; main, -updates, -security), and its tar|gzip; ../shared/tools/measure-apt-layer.sh',
     },
     images: {

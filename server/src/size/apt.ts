@@ -4,18 +4,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { hasFlag, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
+import { effectiveCommand, operands } from '../model/commands';
+import type { EffectiveCommand } from '../model/commands';
+import type { RunInfo } from '../model/model';
+import { literalPath, removalTouches } from '../model/paths';
 
 export type AptSuite = 'bookworm' | 'trixie';
 export const aptSuites: readonly AptSuite[] = ['bookworm', 'trixie'];
 
 /** A dependency group: one package id, or the ids of `a | b` alternatives, first preferred. */
 type Group = number | number[];
-/** installedKiB, .deb bytes, flags (1 = Essential, 2 × priority), Pre-Depends + Depends, Recommends. */
-type PackageRow = [number, number, number, Group[]?, Group[]?];
+/**
+ * installedKiB, .deb bytes, flags (1 = Essential, 2 × priority), files shipped, of which excluded by slim
+ * images, of which Python modules byte-compiled on install, Pre-Depends + Depends, Recommends.
+ */
+type PackageRow = [number, number, number, number, number, number, Group[]?, Group[]?];
 
 /** The data file's shape (see scripts/data-apt.ts). */
 export interface AptIndexData {
   suite: string;
+  /** What the archive calls the suite now: `stable`, `oldstable`. */
+  suiteAlias?: string;
   release?: string;
   /** Real packages (ids 0 … packages.length − 1), then virtual names. */
   names: string[];
@@ -50,6 +60,10 @@ export interface AptPackageSpec {
   name: string;
   installedKiB: number;
   debBytes: number;
+  /** Paths the package ships, of which under /usr/share/{doc,man,locale,…} (slim drops them), of which Python modules. */
+  files?: number;
+  docFiles?: number;
+  pyFiles?: number;
   /** `a | b` written as one string, as in a Debian control file; versions are not allowed. */
   depends?: string[];
   recommends?: string[];
@@ -72,7 +86,16 @@ export function aptIndexFromPackages(suite: string, specs: readonly AptPackageSp
       const alternatives = relation.split('|').map((name) => ids.get(name.trim())).filter((id): id is number => id !== undefined);
       return alternatives.length === 1 ? alternatives[0] : alternatives;
     }).filter((group) => typeof group === 'number' || group.length > 0);
-  const packages = specs.map((spec): PackageRow => [spec.installedKiB, spec.debBytes, spec.essential ? 1 : 0, groups(spec.depends), groups(spec.recommends)]);
+  const packages = specs.map((spec): PackageRow => [
+    spec.installedKiB,
+    spec.debBytes,
+    spec.essential ? 1 : 0,
+    spec.files ?? 0,
+    spec.docFiles ?? 0,
+    spec.pyFiles ?? 0,
+    groups(spec.depends),
+    groups(spec.recommends),
+  ]);
   const alsoProvided = names.filter((name) => providers.has(name)).map((name) => [ids.get(name)!, ...providers.get(name)!]);
   return aptIndex({ suite, names: [...names, ...virtualNames], packages, providers: virtualNames.map((name) => providers.get(name)!), alsoProvided, aptLists });
 }
@@ -101,32 +124,39 @@ export interface AptBaseImage {
 }
 
 const debianNumbers: Record<string, AptSuite> = { '12': 'bookworm', '13': 'trixie' };
-const baseImageCache = new Map<string, AptBaseImage | undefined>();
+/** Package sets per suite and image level (`debian`, `curl`, `scm`, `buildpack-deps`), built once. */
+const packageSetCache = new Map<string, ReadonlySet<string>>();
 
 /**
- * The packages of `debian:<suite>[-slim]` (also `12`, `13`) and `buildpack-deps:<suite>[-curl|-scm]`,
- * from the committed index. `repository` without registry or library/ prefix, e.g. `debian`.
+ * The packages of `debian:<suite>[-slim]` (also `12`, `12.11`, `stable`, `latest`, dated tags) and
+ * `buildpack-deps:<suite>[-curl|-scm]`, from the committed index. `repository` is the image name
+ * without registry or library/ prefix, e.g. `debian`. Undefined for any other image.
  */
 export function aptBaseImage(repository: string, tag: string): AptBaseImage | undefined {
-  const key = `${repository}:${tag}`;
-  if (!baseImageCache.has(key)) baseImageCache.set(key, resolveBaseImage(repository, tag));
-  return baseImageCache.get(key);
+  if (repository !== 'debian' && repository !== 'buildpack-deps') return undefined;
+  const match = /^([a-z]+|\d+)(?:\.\d+)*(?:-\d{8})?(?:-(slim|curl|scm))?$/.exec(tag);
+  if (!match) return undefined;
+  const variant = match[2];
+  if (repository === 'debian' ? variant !== undefined && variant !== 'slim' : variant === 'slim') return undefined;
+  const suite = suiteNamed(match[1]);
+  const images = suite && loadAptIndex(suite)?.data.images;
+  if (!suite || !images) return undefined;
+  const level = repository === 'debian' ? 'debian' : (variant ?? 'buildpack-deps');
+  const key = `${suite}:${level}`;
+  if (!packageSetCache.has(key)) {
+    const levels = { debian: [images.minbase], curl: [images.minbase, images.curl], scm: [images.minbase, images.curl, images.scm] }[level] ?? [images.minbase, images.curl, images.scm, images.buildpackDeps];
+    packageSetCache.set(key, new Set(levels.flat()));
+  }
+  return { suite, slim: variant === 'slim', packages: packageSetCache.get(key)! };
 }
 
-function resolveBaseImage(repository: string, tag: string): AptBaseImage | undefined {
-  const match = /^([a-z]+|\d+)(?:\.\d+)*(?:-(slim|curl|scm))?(?:-\d{8})?$/.exec(tag);
-  if (!match) return undefined;
-  const suite = (debianNumbers[match[1]] ?? match[1]) as AptSuite;
-  if (!aptSuites.includes(suite)) return undefined;
-  const variant = match[2];
-  const images = loadAptIndex(suite)?.data.images;
-  if (!images) return undefined;
-  if (repository === 'debian' && (variant === undefined || variant === 'slim')) {
-    return { suite, slim: variant === 'slim', packages: new Set(images.minbase) };
-  }
-  if (repository !== 'buildpack-deps' || variant === 'slim') return undefined;
-  const levels = variant === 'curl' ? [images.minbase, images.curl] : variant === 'scm' ? [images.minbase, images.curl, images.scm] : [images.minbase, images.curl, images.scm, images.buildpackDeps];
-  return { suite, slim: false, packages: new Set(levels.flat()) };
+/** `bookworm`, `12`, `stable` (the index records which suite the archive calls that), `latest`. */
+function suiteNamed(name: string): AptSuite | undefined {
+  if (aptSuites.includes(name as AptSuite)) return name as AptSuite;
+  if (debianNumbers[name]) return debianNumbers[name];
+  if (!/^(latest|stable|oldstable)$/.test(name)) return undefined;
+  const alias = name === 'latest' ? 'stable' : name;
+  return aptSuites.find((suite) => loadAptIndex(suite)?.data.suiteAlias === alias);
 }
 
 export interface AptInstallOptions {
@@ -156,20 +186,41 @@ export interface AptInstallEstimate {
 }
 
 /**
- * Calibration of sizes against true layers (scripts/bench-size.ts, measured with debootstrap + tar | gzip):
- * see the comments on each constant for where it comes from.
+ * How package data becomes layer bytes. Fitted on 1,416 packages installed into bookworm and trixie
+ * minbase roots (per package: its files' bytes, tar | gzip -6 of them, and of the part a slim image
+ * keeps) and on the byte-compiled modules and dpkg bookkeeping of those roots; checked per layer by
+ * scripts/bench-size.ts against registry layers and server/src/data/apt-layer-measurements.tsv.
  */
 const calibration = {
-  /** Bytes on disk per KiB of Installed-Size (dpkg rounds every file up to a KiB; maintainer scripts add files). */
-  diskPerKiB: 1024,
-  /** Share of a package's bytes that slim images drop (docs, man pages, translations). */
-  slimDiskShare: 0,
-  /** Gzip bytes per .deb byte (xz data) and per installed byte. */
-  gzipPerDebByte: 1,
-  gzipPerDiskByte: 0,
-  /** dpkg's database, logs and debconf cache rewritten by any install: disk and gzip bytes. */
-  layerDiskOverhead: 0,
-  layerGzipOverhead: 0,
+  /** dpkg's Installed-Size rounds every file up to a whole KiB: bytes ≈ KiB × 1024 − this × files. */
+  roundingBytesPerFile: 720,
+  /**
+   * Compressed bytes of a package's files ≈ e^c × deb^a × installed^b: the .deb is xz, which finds
+   * repeats across files that gzip's 32 KiB window misses; its installed size says how much there is.
+   */
+  gzipLogConstant: -0.207,
+  gzipDebExponent: 0.608,
+  gzipInstalledExponent: 0.394,
+  /** Bytes (disk, gzip) a slim image saves per file the package ships under /usr/share/{doc,man,locale,…}. */
+  slimDiskBytesPerDocFile: 15300,
+  slimGzipBytesPerDocFile: 7800,
+  /** __pycache__/*.pyc written by py3compile at install time per Python module (disk, gzip). */
+  pycDiskBytesPerModule: 19000,
+  pycGzipBytesPerModule: 7500,
+  /** dpkg rewrites its status file (and status-old) whole: ≈ this many bytes per installed package, twice. */
+  statusBytesPerPackage: 900,
+  /** /var/lib/dpkg/info: list, md5sums, maintainer scripts, symbols: per package and per file. */
+  infoBytesPerPackage: 15000,
+  infoBytesPerFile: 150,
+  /** dpkg.log and apt's history and term logs. */
+  logBytes: 60000,
+  /** debconf rewrites templates.dat and keeps templates.dat-old when a package brings templates. */
+  debconfCacheBytes: 1_500_000,
+  /** gzip ratios of those files: status, info, logs, debconf cache. */
+  statusGzipRatio: 0.234,
+  infoGzipRatio: 0.2,
+  logGzipRatio: 0.1,
+  debconfGzipRatio: 0.27,
 };
 
 const noPackages: AptInstallEstimate = { diskBytes: 0, compressedBytes: 0, packages: [], unknown: [], confidence: 'data' };
@@ -179,29 +230,63 @@ export function estimateAptInstall(packages: readonly string[], options: AptInst
   const index = options.index ?? loadAptIndex(options.suite);
   if (!index) return { ...noPackages, unknown: [...packages], confidence: 'estimate' };
   const { added, unknown } = closure(index, packages, options);
-  const rows = added.map((id) => index.data.packages[id]);
-  const installedBytes = rows.reduce((sum, row) => sum + row[0] * calibration.diskPerKiB, 0) * (options.slim ? 1 - calibration.slimDiskShare : 1);
-  const debBytes = rows.reduce((sum, row) => sum + row[1], 0);
   const lists = options.listsKept ? index.data.aptLists : undefined;
-  const overhead = added.length > 0;
-  const diskBytes = installedBytes + (overhead ? calibration.layerDiskOverhead : 0) + (lists?.diskBytes ?? 0);
-  const compressedBytes =
-    debBytes * calibration.gzipPerDebByte + installedBytes * calibration.gzipPerDiskByte + (overhead ? calibration.layerGzipOverhead : 0) + (lists?.gzipBytes ?? 0);
+  const size = { disk: lists?.diskBytes ?? 0, gzip: lists?.gzipBytes ?? 0 };
+  if (added.length > 0) {
+    for (const id of added) {
+      const own = packageSize(index.data.packages[id], options.slim === true);
+      size.disk += own.disk;
+      size.gzip += own.gzip;
+    }
+    const overhead = bookkeeping(index, added, options.installed.size);
+    size.disk += overhead.disk;
+    size.gzip += overhead.gzip;
+  }
   return {
-    diskBytes: Math.round(diskBytes),
-    compressedBytes: Math.round(compressedBytes),
+    diskBytes: Math.round(size.disk),
+    compressedBytes: Math.round(size.gzip),
     packages: added.map((id) => index.data.names[id]),
     unknown,
     confidence: unknown.length > 0 ? 'estimate' : 'data',
   };
 }
 
-/** `curl=7.88.1-10+deb12u5`, `curl:amd64`, `curl/bookworm-backports` → `curl`; undefined for what apt would not install. */
-function requestedName(spec: string): string | undefined {
+/** One package's files on disk and in the layer's gzip, docs dropped on slim images, .pyc files added. */
+function packageSize(row: PackageRow, slim: boolean): { disk: number; gzip: number } {
+  const [installedKiB, debBytes, , files, docFiles, pyFiles] = row;
+  const installed = installedKiB * 1024;
+  let disk = Math.max(installed - calibration.roundingBytesPerFile * files, 0.3 * installed);
+  let gzip = Math.exp(calibration.gzipLogConstant) * Math.max(debBytes, 1) ** calibration.gzipDebExponent * Math.max(installed, 1) ** calibration.gzipInstalledExponent;
+  if (slim) {
+    disk = Math.max(disk - calibration.slimDiskBytesPerDocFile * docFiles, 0.1 * disk);
+    gzip = Math.max(gzip - calibration.slimGzipBytesPerDocFile * docFiles, 0.1 * gzip);
+  }
+  return { disk: disk + calibration.pycDiskBytesPerModule * pyFiles, gzip: gzip + calibration.pycGzipBytesPerModule * pyFiles };
+}
+
+/** What dpkg, apt and debconf rewrite around any install: they land in the layer whole. */
+function bookkeeping(index: AptIndex, added: readonly number[], installedBefore: number): { disk: number; gzip: number } {
+  const debconf = [index.ids.get('debconf'), index.ids.get('debconf-2.0')].filter((id): id is number => id !== undefined);
+  const usesDebconf = added.some((id) => (index.data.packages[id][6] ?? []).some((group) => (typeof group === 'number' ? [group] : group).some((dependency) => debconf.includes(dependency))));
+  const files = added.reduce((sum, id) => sum + index.data.packages[id][3], 0);
+  const status = 2 * calibration.statusBytesPerPackage * (installedBefore + added.length);
+  const info = calibration.infoBytesPerPackage * added.length + calibration.infoBytesPerFile * files;
+  const debconfCache = usesDebconf ? calibration.debconfCacheBytes : 0;
+  return {
+    disk: status + info + calibration.logBytes + debconfCache,
+    gzip:
+      status * calibration.statusGzipRatio + info * calibration.infoGzipRatio + calibration.logBytes * calibration.logGzipRatio + debconfCache * calibration.debconfGzipRatio,
+  };
+}
+
+/**
+ * `curl=7.88.1-10+deb12u5`, `curl:amd64`, `curl/bookworm-backports` → `curl`; undefined for a name apt
+ * would remove (`pkg-`). `g++` is a package; `curl+` asks apt to install curl.
+ */
+function requestedName(spec: string, ids: ReadonlyMap<string, number>): string | undefined {
   const name = spec.trim().toLowerCase().replace(/[=/].*$/, '').replace(/:[a-z0-9-]+$/, '');
-  // `pkg-` asks apt to remove pkg; `pkg+` to install it.
-  if (name.endsWith('-')) return undefined;
-  return name.replace(/\+$/, '');
+  if (ids.has(name) || !/[+-]$/.test(name)) return name;
+  return name.endsWith('-') ? undefined : name.slice(0, -1);
 }
 
 /**
@@ -239,7 +324,7 @@ function closure(index: AptIndex, requested: readonly string[], options: AptInst
     }
   };
   for (const spec of requested) {
-    const name = requestedName(spec);
+    const name = requestedName(spec, index.ids);
     if (name === undefined) continue;
     const id = index.ids.get(name);
     if (id === undefined || /[*?[\]$]/.test(name)) {
@@ -255,9 +340,55 @@ function closure(index: AptIndex, requested: readonly string[], options: AptInst
   const recommendsOf: number[] = [];
   while (pending.length > 0) {
     const id = pending.shift()!;
-    follow(packages[id][3]);
+    follow(packages[id][6]);
     recommendsOf.push(id);
-    while (pending.length === 0 && !options.noInstallRecommends && recommendsOf.length > 0) follow(packages[recommendsOf.shift()!][4]);
+    while (pending.length === 0 && !options.noInstallRecommends && recommendsOf.length > 0) follow(packages[recommendsOf.shift()!][7]);
   }
   return { added, unknown };
+}
+
+/** One `apt-get install` of a RUN. */
+export interface AptInstallCommand {
+  packages: string[];
+  noInstallRecommends: boolean;
+}
+
+/** What a RUN does with apt, read from its shell commands in order. */
+export interface AptRunFacts {
+  installs: AptInstallCommand[];
+  /** `apt-get update` ran and nothing later in the RUN removed /var/lib/apt/lists. */
+  listsKept: boolean;
+  /** The RUN also removes or purges packages (`apt-get purge --auto-remove …`): the layer is not just the installs. */
+  removesPackages: boolean;
+}
+
+const aptLists = '/var/lib/apt/lists';
+
+/** The apt installs of a RUN, whether it keeps the package lists, and whether it also removes packages. */
+export function aptRunFacts(run: RunInfo): AptRunFacts {
+  const facts: AptRunFacts = { installs: [], listsKept: false, removesPackages: false };
+  if (!run.posixShell) return facts;
+  for (const command of run.commands) {
+    const effective = effectiveCommand(command);
+    if (effective.program === 'rm') {
+      if (operands(effective.args).some((word) => { const path = literalPath(word); return path !== undefined && removalTouches(path, aptLists); })) facts.listsKept = false;
+      continue;
+    }
+    if (pathsCreatedBy(effective).includes(aptLists)) facts.listsKept = true;
+    if (pathsRemovedBy(effective).includes(aptLists)) facts.listsKept = false;
+    if (packagesRemovedBy(effective)?.manager === 'apt') facts.removesPackages = true;
+    const install = packagesInstalledBy(effective);
+    if (install?.manager === 'apt' && install.packages.length > 0) facts.installs.push({ packages: install.packages, noInstallRecommends: keepsRecommendsOut(effective) });
+  }
+  return facts;
+}
+
+/** `--no-install-recommends`, or `-o APT::Install-Recommends=false` in any of its spellings. */
+function keepsRecommendsOut(command: EffectiveCommand): boolean {
+  if (hasFlag(command.args, '--no-install-recommends')) return true;
+  return command.args.some((arg, index) => {
+    const previous = command.args[index - 1]?.value;
+    const setting = previous === '-o' || previous === '--option' ? arg.value : arg.value.replace(/^(--option=|-o)/, '');
+    return /^APT::Install-Recommends=("?)(0|false|no|off)\1$/i.test(setting);
+  });
 }

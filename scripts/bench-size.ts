@@ -1,0 +1,178 @@
+// npm run bench:size: the apt install estimate (server/src/size/apt.ts) against true layer sizes.
+// Truth: the apt RUN layers of official Debian-based images in ../shared/data/size-truth.tsv (compressed
+// sizes from the registry) and the layers measured with ../shared/tools/measure-apt-layer.sh in
+// server/src/data/apt-layer-measurements.tsv (disk and compressed sizes). Prints each layer's estimate and
+// the median and 90th percentile of the absolute error. Nothing is fetched: the estimator reads the
+// committed index files.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildModel } from '../server/src/model/model';
+import { initShellParser } from '../server/src/model/shell';
+import { aptBaseImage, aptRunFacts, estimateAptInstall } from '../server/src/size/apt';
+import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
+
+const root = join(__dirname, '..');
+const sizeTruthPath = process.env.LAYERLENS_SIZE_TRUTH ?? join(root, '../shared/data/size-truth.tsv');
+const baseImagesPath = process.env.LAYERLENS_BASE_IMAGES ?? join(root, '../shared/data/base-images.tsv');
+const measurementsPath = join(root, 'server/src/data/apt-layer-measurements.tsv');
+
+interface Layer {
+  source: 'registry' | 'measured';
+  label: string;
+  /** The base image, e.g. `debian:trixie`; earlier layers' packages come on top. */
+  base: string;
+  /** Earlier RUN instructions of the image, whose installs the base then has. */
+  earlier: string[];
+  instruction: string;
+  truthGzip: number;
+  truthDisk?: number;
+}
+
+interface Outcome {
+  layer: Layer;
+  estimate?: AptInstallEstimate;
+  skipped?: string;
+}
+
+/** Rows of a TSV with a header; `"…"` cells with `""` escapes unquoted, `#` lines skipped. */
+function readTsv(path: string): Record<string, string>[] {
+  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const columns = header.split('\t');
+  return rows.map((row) => {
+    const cells = row.split('\t').map((cell) => (cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell));
+    return Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? '']));
+  });
+}
+
+/** docker history writes tabs of the original RUN as `\t`; the shell would read `\tapt-get` as `tapt-get`. */
+function instructionText(cell: string): string {
+  return cell.replace(/\\t/g, '\t');
+}
+
+/** The Debian suite an image of size-truth.tsv is built on, from its first layer or base-images.tsv's note. */
+function debianBase(firstLayer: string, note: string): string | undefined {
+  const debuerreotype = /debian\.sh .*'(\w+)' '@\d+'/.exec(firstLayer);
+  if (debuerreotype) return `debian:${debuerreotype[1]}`;
+  const on = /\bon (debian|buildpack-deps):([\w.-]+)/.exec(note);
+  return on ? `${on[1]}:${on[2]}` : undefined;
+}
+
+function registryLayers(): { layers: Layer[]; skipped: string[] } {
+  if (!existsSync(sizeTruthPath)) return { layers: [], skipped: [`${sizeTruthPath} not found`] };
+  const notes = new Map(existsSync(baseImagesPath) ? readTsv(baseImagesPath).map((row) => [`${row.image}:${row.tag}`, row.note]) : []);
+  const byImage = new Map<string, Record<string, string>[]>();
+  for (const row of readTsv(sizeTruthPath)) {
+    const image = `${row.image}:${row.tag}`;
+    byImage.set(image, [...(byImage.get(image) ?? []), row]);
+  }
+  const layers: Layer[] = [];
+  const skipped: string[] = [];
+  for (const [image, rows] of byImage) {
+    rows.sort((a, b) => Number(a.layer) - Number(b.layer));
+    const aptRows = rows.filter((row) => row.kind === 'RUN' && /\bapt(-get)?\s/.test(instructionText(row.instruction)));
+    if (aptRows.length === 0) continue;
+    const base = debianBase(rows[0].instruction, notes.get(image) ?? '');
+    if (!base || !aptBaseImage(...(base.split(':') as [string, string]))) {
+      skipped.push(`${image}: ${aptRows.length} apt layer(s), base not Debian bookworm/trixie (${notes.get(image) ?? rows[0].instruction.slice(0, 40)})`);
+      continue;
+    }
+    const earlier: string[] = [];
+    for (const row of rows) {
+      if (row.kind !== 'RUN') continue;
+      const instruction = instructionText(row.instruction);
+      if (aptRows.includes(row)) {
+        if (row.truncated === 'yes') skipped.push(`${image} layer ${row.layer}: instruction truncated in the record`);
+        else layers.push({ source: 'registry', label: `${image} #${row.layer}`, base, earlier: [...earlier], instruction, truthGzip: Number(row.compressed_bytes) });
+      }
+      earlier.push(instruction);
+    }
+  }
+  return { layers, skipped };
+}
+
+function measuredLayers(): Layer[] {
+  return readTsv(measurementsPath).map((row, index) => ({
+    source: 'measured',
+    label: `${row.base} m${index + 1}`,
+    base: row.base,
+    earlier: row.setup ? [`RUN ${row.setup}`] : [],
+    instruction: `RUN ${row.command}`,
+    truthGzip: Number(row.gzip_bytes),
+    truthDisk: Number(row.disk_bytes),
+  }));
+}
+
+function estimateLayer(layer: Layer): Outcome {
+  const [repository, tag] = layer.base.split(':');
+  const image = aptBaseImage(repository, tag);
+  if (!image) return { layer, skipped: `no package set for ${layer.base}` };
+  const installed = new Set(image.packages);
+  let result: Outcome = { layer, skipped: 'no apt install' };
+  for (const [index, text] of [...layer.earlier, layer.instruction].entries()) {
+    const model = buildModel(`FROM ${layer.base}\n${text}\n`);
+    const run = model.instructions[1]?.run;
+    if (!run) continue;
+    const facts = aptRunFacts(run);
+    const current = index === layer.earlier.length;
+    if (current && facts.removesPackages) return { layer, skipped: 'also removes packages (purge --auto-remove): not modelled' };
+    if (facts.installs.length === 0) continue;
+    // All installs of one RUN share its layer: estimate them together when they agree on recommendations.
+    const noInstallRecommends = facts.installs.every((install) => install.noInstallRecommends);
+    const estimate = estimateAptInstall(facts.installs.flatMap((install) => install.packages), {
+      suite: image.suite,
+      noInstallRecommends,
+      installed,
+      listsKept: facts.listsKept,
+      slim: image.slim,
+    });
+    for (const name of estimate.packages) installed.add(name);
+    if (current) result = { layer, estimate };
+  }
+  return result;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1).padStart(7);
+const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`.padStart(7);
+
+function summary(name: string, errors: number[]): string {
+  const sorted = errors.map(Math.abs).sort((a, b) => a - b);
+  return `${name}: n=${sorted.length} median ${(percentile(sorted, 0.5) * 100).toFixed(1)}% p90 ${(percentile(sorted, 0.9) * 100).toFixed(1)}%`;
+}
+
+async function main(): Promise<void> {
+  await initShellParser();
+  const registry = registryLayers();
+  const outcomes = [...registry.layers, ...measuredLayers()].map(estimateLayer);
+  console.log('layer                          pkgs   disk est  truth    err | gzip est  truth    err  command');
+  const gzipErrors: Record<Layer['source'], number[]> = { registry: [], measured: [] };
+  const diskErrors: number[] = [];
+  for (const { layer, estimate, skipped } of outcomes) {
+    const command = layer.instruction.replace(/\s+/g, ' ').slice(4, 90);
+    if (!estimate) {
+      console.log(`${layer.label.padEnd(30)} skipped: ${skipped}  ${command}`);
+      continue;
+    }
+    const gzipError = estimate.compressedBytes / layer.truthGzip - 1;
+    gzipErrors[layer.source].push(gzipError);
+    const disk = layer.truthDisk ? `${megabytes(estimate.diskBytes)}${megabytes(layer.truthDisk)}${percent(estimate.diskBytes / layer.truthDisk - 1)}` : `${megabytes(estimate.diskBytes)}       -       -`;
+    if (layer.truthDisk) diskErrors.push(estimate.diskBytes / layer.truthDisk - 1);
+    const unknown = estimate.unknown.length > 0 ? ` [unknown: ${estimate.unknown.join(' ')}]` : '';
+    console.log(`${layer.label.padEnd(30)} ${String(estimate.packages.length).padStart(4)} ${disk} |${megabytes(estimate.compressedBytes)}${megabytes(layer.truthGzip)}${percent(gzipError)}  ${command}${unknown}`);
+  }
+  for (const reason of registry.skipped) console.log(`skipped ${reason}`);
+  console.log();
+  console.log(summary('compressed, registry layers', gzipErrors.registry));
+  console.log(summary('compressed, measured layers', gzipErrors.measured));
+  console.log(summary('compressed, all', [...gzipErrors.registry, ...gzipErrors.measured]));
+  console.log(summary('disk, measured layers', diskErrors));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
