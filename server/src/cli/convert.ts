@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertToMultiStage } from '../fixes/convert';
 import { initShellParser } from '../model/shell';
 import type { Io } from './main';
 import { UsageError } from './main';
+import { readDockerfileInput } from './input';
 
 export const convertUsage = `Usage: layerlens convert <Dockerfile> [--context DIR] [--write]
 
@@ -28,21 +29,12 @@ export async function convertCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(`${convertUsage}\n`);
     return 0;
   }
-  if (parsed.positionals.length !== 1) throw new UsageError('convert takes exactly one Dockerfile (see layerlens convert --help)');
-  const file = resolve(io.cwd, parsed.positionals[0]);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${parsed.positionals[0]}`);
-  }
-  const contextDir = resolve(io.cwd, parsed.values.context ?? dirname(file));
+  const { file, text, contextDir } = readDockerfileInput(io, 'convert', parsed.positionals, parsed.values.context);
   let rootEntries: string[];
   try {
-    if (!statSync(contextDir).isDirectory()) throw new Error();
     rootEntries = readdirSync(contextDir);
   } catch {
-    throw new UsageError(`the build context ${contextDir} is not a folder`);
+    throw new UsageError(`cannot list the build context ${contextDir}`);
   }
   const files: Record<string, string> = {};
   for (const name of contextFiles) {

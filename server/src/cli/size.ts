@@ -1,5 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readContextFacts } from '../context/facts';
 import { walkContext } from '../context/walker';
@@ -10,6 +8,7 @@ import type { ImageSizeEstimate, LayerEstimate } from '../size/estimate';
 import { formatBytes, stageSummary, stageTitle } from '../size/format';
 import type { Io } from './main';
 import { UsageError } from './main';
+import { readDockerfileInput } from './input';
 
 export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json]
 
@@ -29,20 +28,7 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(`${sizeUsage}\n`);
     return 0;
   }
-  if (parsed.positionals.length !== 1) throw new UsageError('size takes exactly one Dockerfile (see layerlens size --help)');
-  const file = resolve(io.cwd, parsed.positionals[0]);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${parsed.positionals[0]}`);
-  }
-  const contextDir = resolve(io.cwd, parsed.values.context ?? dirname(file));
-  try {
-    if (!statSync(contextDir).isDirectory()) throw new Error();
-  } catch {
-    throw new UsageError(`the build context ${contextDir} is not a folder`);
-  }
+  const { file, text, contextDir } = readDockerfileInput(io, 'size', parsed.positionals, parsed.values.context);
   await initShellParser();
   const facts = readContextFacts(file, contextDir);
   const contextIndex = await walkContext(contextDir, { dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null) });
