@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../server/src/model/model';
 import { initShellParser } from '../server/src/model/shell';
-import { aptBaseImage, aptRunFacts, estimateAptInstall } from '../server/src/size/apt';
+import { aptBaseImage, aptRunFacts, estimateAptRun } from '../server/src/size/apt';
 import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
 
 const root = join(__dirname, '..');
@@ -116,15 +116,7 @@ function estimateLayer(layer: Layer): Outcome {
     const current = index === layer.earlier.length;
     if (current && facts.removesPackages) return { layer, skipped: 'also removes packages (purge --auto-remove): not modelled' };
     if (facts.installs.length === 0) continue;
-    // All installs of one RUN share its layer: estimate them together when they agree on recommendations.
-    const noInstallRecommends = facts.installs.every((install) => install.noInstallRecommends);
-    const estimate = estimateAptInstall(facts.installs.flatMap((install) => install.packages), {
-      suite: image.suite,
-      noInstallRecommends,
-      installed,
-      listsKept: facts.listsKept,
-      slim: image.slim,
-    });
+    const estimate = estimateAptRun(facts, { suite: image.suite, installed, slim: image.slim });
     for (const name of estimate.packages) installed.add(name);
     if (current) result = { layer, estimate };
   }

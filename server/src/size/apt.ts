@@ -16,10 +16,11 @@ export const aptSuites: readonly AptSuite[] = ['bookworm', 'trixie'];
 /** A dependency group: one package id, or the ids of `a | b` alternatives, first preferred. */
 type Group = number | number[];
 /**
- * installedKiB, .deb bytes, flags (1 = Essential, 2 × priority), files shipped, of which excluded by slim
- * images, of which Python modules byte-compiled on install, Pre-Depends + Depends, Recommends.
+ * installedKiB, .deb bytes, flags (1 = Essential, 2 × priority), files shipped, of which docs and of which
+ * translations (both excluded by slim images), of which Python modules byte-compiled on install,
+ * Pre-Depends + Depends, Recommends.
  */
-type PackageRow = [number, number, number, number, number, number, Group[]?, Group[]?];
+type PackageRow = [number, number, number, number, number, number, number, Group[]?, Group[]?];
 
 /** The data file's shape (see scripts/data-apt.ts). */
 export interface AptIndexData {
@@ -60,9 +61,10 @@ export interface AptPackageSpec {
   name: string;
   installedKiB: number;
   debBytes: number;
-  /** Paths the package ships, of which under /usr/share/{doc,man,locale,…} (slim drops them), of which Python modules. */
+  /** Paths the package ships; of them docs and man pages, translations (slim images drop both), Python modules. */
   files?: number;
   docFiles?: number;
+  localeFiles?: number;
   pyFiles?: number;
   /** `a | b` written as one string, as in a Debian control file; versions are not allowed. */
   depends?: string[];
@@ -92,6 +94,7 @@ export function aptIndexFromPackages(suite: string, specs: readonly AptPackageSp
     spec.essential ? 1 : 0,
     spec.files ?? 0,
     spec.docFiles ?? 0,
+    spec.localeFiles ?? 0,
     spec.pyFiles ?? 0,
     groups(spec.depends),
     groups(spec.recommends),
@@ -201,12 +204,22 @@ const calibration = {
   gzipLogConstant: -0.207,
   gzipDebExponent: 0.608,
   gzipInstalledExponent: 0.394,
-  /** Bytes (disk, gzip) a slim image saves per file the package ships under /usr/share/{doc,man,locale,…}. */
+  /**
+   * Bytes (disk, gzip) a slim image saves per file the package ships under /usr/share/{doc,man,info,…}
+   * and per translation under /usr/share/locale. Translations are larger on average, but weighing them
+   * apart (10 / 75 kB on disk, 4 / 40 kB gzip, fitted per package) made the layer estimates worse.
+   */
   slimDiskBytesPerDocFile: 15300,
+  slimDiskBytesPerLocaleFile: 15300,
   slimGzipBytesPerDocFile: 7800,
-  /** __pycache__/*.pyc written by py3compile at install time per Python module (disk, gzip). */
-  pycDiskBytesPerModule: 19000,
-  pycGzipBytesPerModule: 7500,
+  slimGzipBytesPerLocaleFile: 7800,
+  /**
+   * __pycache__/*.pyc that py3compile writes at install time, which no Installed-Size counts: about as
+   * large as the modules, taken as the package's installed bytes × its share of .py files. They repeat
+   * what the modules repeat, so they compress like the package's own files, somewhat less well.
+   */
+  pycPerModuleByte: 1.0,
+  pycGzipRelative: 1.3,
   /** dpkg rewrites its status file (and status-old) whole: ≈ this many bytes per installed package, twice. */
   statusBytesPerPackage: 900,
   /** /var/lib/dpkg/info: list, md5sums, maintainer scripts, symbols: per package and per file. */
@@ -227,9 +240,33 @@ const noPackages: AptInstallEstimate = { diskBytes: 0, compressedBytes: 0, packa
 
 /** What an `apt-get install` of `packages` adds to the image; names may carry `=version`, `:arch`, `/release`. */
 export function estimateAptInstall(packages: readonly string[], options: AptInstallOptions): AptInstallEstimate {
+  return estimateInstalls([{ packages: [...packages], noInstallRecommends: options.noInstallRecommends }], options);
+}
+
+/**
+ * What a RUN's apt commands add to its layer (see aptRunFacts): its installs one after another, each
+ * with its own --no-install-recommends, the lists if it keeps them, dpkg's bookkeeping once.
+ */
+export function estimateAptRun(facts: AptRunFacts, options: Omit<AptInstallOptions, 'noInstallRecommends' | 'listsKept'>): AptInstallEstimate {
+  return estimateInstalls(facts.installs, { ...options, listsKept: facts.listsKept });
+}
+
+function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<AptInstallOptions, 'noInstallRecommends'>): AptInstallEstimate {
   const index = options.index ?? loadAptIndex(options.suite);
-  if (!index) return { ...noPackages, unknown: [...packages], confidence: 'estimate' };
-  const { added, unknown } = closure(index, packages, options);
+  const requested = installs.flatMap((install) => install.packages);
+  if (!index) return { ...noPackages, unknown: requested, confidence: 'estimate' };
+  const present = new Set<number>();
+  for (const name of options.installed) {
+    const id = index.ids.get(name);
+    if (id !== undefined && id < index.data.packages.length) present.add(id);
+  }
+  const added: number[] = [];
+  const unknown: string[] = [];
+  for (const install of installs) {
+    const result = closure(index, install.packages, install.noInstallRecommends, present);
+    added.push(...result.added);
+    unknown.push(...result.unknown);
+  }
   const lists = options.listsKept ? index.data.aptLists : undefined;
   const size = { disk: lists?.diskBytes ?? 0, gzip: lists?.gzipBytes ?? 0 };
   if (added.length > 0) {
@@ -253,21 +290,22 @@ export function estimateAptInstall(packages: readonly string[], options: AptInst
 
 /** One package's files on disk and in the layer's gzip, docs dropped on slim images, .pyc files added. */
 function packageSize(row: PackageRow, slim: boolean): { disk: number; gzip: number } {
-  const [installedKiB, debBytes, , files, docFiles, pyFiles] = row;
+  const [installedKiB, debBytes, , files, docFiles, localeFiles, pyFiles] = row;
   const installed = installedKiB * 1024;
   let disk = Math.max(installed - calibration.roundingBytesPerFile * files, 0.3 * installed);
   let gzip = Math.exp(calibration.gzipLogConstant) * Math.max(debBytes, 1) ** calibration.gzipDebExponent * Math.max(installed, 1) ** calibration.gzipInstalledExponent;
   if (slim) {
-    disk = Math.max(disk - calibration.slimDiskBytesPerDocFile * docFiles, 0.1 * disk);
-    gzip = Math.max(gzip - calibration.slimGzipBytesPerDocFile * docFiles, 0.1 * gzip);
+    disk = Math.max(disk - calibration.slimDiskBytesPerDocFile * docFiles - calibration.slimDiskBytesPerLocaleFile * localeFiles, 0.1 * disk);
+    gzip = Math.max(gzip - calibration.slimGzipBytesPerDocFile * docFiles - calibration.slimGzipBytesPerLocaleFile * localeFiles, 0.1 * gzip);
   }
-  return { disk: disk + calibration.pycDiskBytesPerModule * pyFiles, gzip: gzip + calibration.pycGzipBytesPerModule * pyFiles };
+  const pyc = files > 0 ? (calibration.pycPerModuleByte * installed * pyFiles) / files : 0;
+  return { disk: disk + pyc, gzip: gzip + (calibration.pycGzipRelative * pyc * gzip) / Math.max(disk, 1) };
 }
 
 /** What dpkg, apt and debconf rewrite around any install: they land in the layer whole. */
 function bookkeeping(index: AptIndex, added: readonly number[], installedBefore: number): { disk: number; gzip: number } {
   const debconf = [index.ids.get('debconf'), index.ids.get('debconf-2.0')].filter((id): id is number => id !== undefined);
-  const usesDebconf = added.some((id) => (index.data.packages[id][6] ?? []).some((group) => (typeof group === 'number' ? [group] : group).some((dependency) => debconf.includes(dependency))));
+  const usesDebconf = added.some((id) => (index.data.packages[id][7] ?? []).some((group) => (typeof group === 'number' ? [group] : group).some((dependency) => debconf.includes(dependency))));
   const files = added.reduce((sum, id) => sum + index.data.packages[id][3], 0);
   const status = 2 * calibration.statusBytesPerPackage * (installedBefore + added.length);
   const info = calibration.infoBytesPerPackage * added.length + calibration.infoBytesPerFile * files;
@@ -293,16 +331,11 @@ function requestedName(spec: string, ids: ReadonlyMap<string, number>): string |
  * apt's choices, simplified: a group is met when one of its alternatives (or a provider of it) is
  * installed or chosen; otherwise its first alternative that exists is chosen, a virtual name by its
  * preferred provider. Recommends of newly added packages are followed unless turned off, and skipped
- * silently when unresolvable, as apt does. Versions and conflicts are not modelled.
+ * silently when unresolvable, as apt does. Versions and conflicts are not modelled. Adds to `present`.
  */
-function closure(index: AptIndex, requested: readonly string[], options: AptInstallOptions): { added: number[]; unknown: string[] } {
+function closure(index: AptIndex, requested: readonly string[], noInstallRecommends: boolean, present: Set<number>): { added: number[]; unknown: string[] } {
   const { packages, providers } = index.data;
   const realCount = packages.length;
-  const present = new Set<number>();
-  for (const name of options.installed) {
-    const id = index.ids.get(name);
-    if (id !== undefined && id < realCount) present.add(id);
-  }
   const added: number[] = [];
   const unknown: string[] = [];
   const isMet = (id: number) =>
@@ -340,9 +373,9 @@ function closure(index: AptIndex, requested: readonly string[], options: AptInst
   const recommendsOf: number[] = [];
   while (pending.length > 0) {
     const id = pending.shift()!;
-    follow(packages[id][6]);
+    follow(packages[id][7]);
     recommendsOf.push(id);
-    while (pending.length === 0 && !options.noInstallRecommends && recommendsOf.length > 0) follow(packages[recommendsOf.shift()!][7]);
+    while (pending.length === 0 && !noInstallRecommends && recommendsOf.length > 0) follow(packages[recommendsOf.shift()!][8]);
   }
   return { added, unknown };
 }

@@ -2,11 +2,10 @@ import { copyRequestOf, copySize } from '../context/copySize';
 import type { ContextIndex } from '../context/walker';
 import { compressedSize, referenceOf } from '../knowledge/images';
 import { packagesInstalledBy } from '../knowledge/packageManagers';
-import { effectiveCommand, operands } from '../model/commands';
-import type { EffectiveCommand } from '../model/commands';
+import { effectiveCommand } from '../model/commands';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import type { Range } from '../model/text';
-import { aptBaseImage, aptSuites, estimateAptInstall } from './apt';
+import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
 import type { AptSuite } from './apt';
 
 /** How a figure was obtained: measured files, data files, a rule of thumb, or not at all. */
@@ -155,36 +154,30 @@ type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence
 function estimateRun(instruction: Instruction, context: LayerContext): Figures {
   const run = instruction.run;
   if (!run || !run.posixShell) return unknown('not a POSIX shell RUN');
-  const commands = run.commands.map(effectiveCommand);
-  const listsKept = commands.some(isAptUpdate) && !commands.some(removesAptLists);
+  const notes: string[] = [];
   let diskBytes = 0;
   let compressedBytes = 0;
-  let anyData = false;
   let incomplete = false;
-  const notes: string[] = [];
-  const unknownCommands: string[] = [];
-  let listsCounted = false;
-  for (const command of commands) {
-    const installs = packagesInstalledBy(command);
-    if (installs?.manager === 'apt') {
-      const estimate = estimateAptInstall(installs.packages, {
-        suite: context.suite,
-        noInstallRecommends: command.args.some((arg) => arg.value === '--no-install-recommends' || /Install-Recommends=(0|false)/i.test(arg.value)),
-        installed: context.installed,
-        listsKept: listsKept && !listsCounted,
-        slim: context.slim,
-      });
-      listsCounted = listsCounted || listsKept;
-      for (const name of estimate.packages) context.installed.add(name);
-      diskBytes += estimate.diskBytes;
-      compressedBytes += estimate.compressedBytes;
-      anyData = true;
-      notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
-      if (estimate.unknown.length > 0) incomplete = true;
-    } else if (installs || !negligible.has(command.program) && !isAptUpdate(command) && !command.program.startsWith('apt')) {
-      unknownCommands.push(command.program);
-    }
+  // All apt installs of the RUN at once: dpkg's bookkeeping and the package lists count once per layer.
+  const facts = aptRunFacts(run);
+  const anyData = facts.installs.length > 0;
+  if (anyData) {
+    const estimate = estimateAptRun(facts, { suite: context.suite, installed: context.installed, slim: context.slim });
+    for (const name of estimate.packages) context.installed.add(name);
+    diskBytes = estimate.diskBytes;
+    compressedBytes = estimate.compressedBytes;
+    incomplete = estimate.unknown.length > 0 || facts.removesPackages;
+    notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
+    if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
+  const unknownCommands = run.commands
+    .map(effectiveCommand)
+    .filter((command) => {
+      const installs = packagesInstalledBy(command);
+      if (installs?.manager === 'apt') return false;
+      return installs !== undefined || (!negligible.has(command.program) && !command.program.startsWith('apt'));
+    })
+    .map((command) => command.program);
   if (unknownCommands.length > 0 && !anyData) return unknown(`size of \`${[...new Set(unknownCommands)].join('`, `')}\` is not estimated`);
   if (unknownCommands.length > 0) notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`);
   if (!anyData) notes.push('only small commands: a few KB');
@@ -218,14 +211,6 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
 
 function unknown(note: string): Figures {
   return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [note] };
-}
-
-function isAptUpdate(command: EffectiveCommand): boolean {
-  return (command.program === 'apt-get' || command.program === 'apt') && operands(command.args)[0]?.value === 'update';
-}
-
-function removesAptLists(command: EffectiveCommand): boolean {
-  return command.program === 'rm' && command.args.some((arg) => arg.value.startsWith('/var/lib/apt/lists'));
 }
 
 /** The Debian suite a stage's apt installs resolve against: from the base image, its tag, or the current default. */
