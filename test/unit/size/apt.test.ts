@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/model/model';
-import { aptBaseImage, aptIndexFromPackages, aptRunFacts, estimateAptInstall, loadAptIndex } from '../../../server/src/size/apt';
+import { aptBaseImage, aptIndexFromPackages, aptRunFacts, estimateAptInstall, estimateAptRun, loadAptIndex } from '../../../server/src/size/apt';
 import type { AptIndex, AptInstallOptions } from '../../../server/src/size/apt';
 
 /** A small index in the shape of Debian's: curl's real dependency chain, a virtual name, an alternative. */
@@ -128,6 +128,24 @@ describe('size: apt install estimate', () => {
       const withDebconf = install(['ca-certificates']);
       const openssl = install(['openssl']);
       assert.ok(withDebconf.diskBytes - openssl.diskBytes > 1_000_000, `${withDebconf.diskBytes} vs ${openssl.diskBytes}`);
+    });
+  });
+
+  describe('a whole RUN', () => {
+    it('applies each install its own --no-install-recommends and counts dpkg bookkeeping once', () => {
+      const facts = {
+        installs: [
+          { packages: ['gpg-agent'], noInstallRecommends: true },
+          { packages: ['curl'], noInstallRecommends: false },
+        ],
+        listsKept: false,
+        removesPackages: false,
+      };
+      const run = estimateAptRun(facts, { suite: 'bookworm', installed: base, index });
+      assert.deepEqual(run.packages, ['gpg-agent', 'pinentry-curses', 'curl', 'libcurl4', 'libssl3', 'libnghttp2-14', 'ca-certificates', 'openssl']);
+      const first = install(['gpg-agent']);
+      const second = install(['curl'], { noInstallRecommends: false, installed: new Set([...base, ...first.packages]) });
+      assert.ok(run.diskBytes < first.diskBytes + second.diskBytes && run.diskBytes > second.diskBytes, `${run.diskBytes}`);
     });
   });
 
