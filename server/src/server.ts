@@ -21,7 +21,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new AnalysisCache();
 // Reading the build context is local file I/O only; it is fine in untrusted workspaces (nothing runs).
-const contexts = new ContextCache(() => true);
+const contexts = new ContextCache();
 const settingsByUri = new Map<string, Promise<Settings>>();
 const timers = new Map<string, NodeJS.Timeout>();
 const debounceMs = 120;

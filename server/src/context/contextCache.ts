@@ -10,10 +10,8 @@ export class ContextCache {
   private readonly facts = new Map<string, BuildContextFacts>();
   generation = 0;
 
-  constructor(private readonly enabled: () => boolean) {}
-
   get(uri: string): BuildContextFacts {
-    if (!this.enabled() || !uri.startsWith('file:')) return {};
+    if (!uri.startsWith('file:')) return {};
     let facts = this.facts.get(uri);
     if (!facts) {
       facts = readContextFacts(fileURLToPath(uri));

@@ -6,6 +6,7 @@ import type { EffectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DocumentWord, Instruction } from '../model/model';
 import { inheritanceChain, layersOf } from '../model/model';
+import { isEnvironmentImage } from '../model/runtime';
 import type { LineIndex } from '../model/text';
 import { defineRule } from './types';
 
@@ -13,7 +14,6 @@ import { defineRule } from './types';
 const osManagers = new Set(['apt', 'apk', 'yum', 'dnf', 'zypper']);
 /** Their programs: a cheap test before asking the package-manager tables about every command. */
 const osManagerPrograms = new Set(['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper']);
-const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'fish', 'ksh', 'pwsh', 'powershell', 'cmd', 'cmd.exe']);
 
 /** Programs whose group verbs (`groupinstall`, `group install`) packagesInstalledBy does not cover. */
 const groupPrograms = new Map([['yum', 'yum'], ['dnf', 'dnf'], ['microdnf', 'dnf'], ['tdnf', 'dnf']]);
@@ -181,31 +181,6 @@ const rpmManagers = new Set(['yum', 'dnf', 'zypper']);
 
 function sameFamily(a: string, b: string): boolean {
   return a === b || (rpmManagers.has(a) && rpmManagers.has(b));
-}
-
-/**
- * True for an image that is a build or development environment rather than an application: it has no
- * program of its own to run (no CMD/ENTRYPOINT, a bare shell, `sleep infinity`, a `/build.sh` entrypoint)
- * or it is an ONBUILD base whose triggers build the application in images FROM it.
- */
-export function isEnvironmentImage(layers: Instruction[]): boolean {
-  return !runsAProgram(layers) || layers.some((instruction) => instruction.keyword === 'ONBUILD');
-}
-
-/** True when the stage's image starts a program of its own: a CMD or ENTRYPOINT that is not a bare shell. */
-function runsAProgram(layers: Instruction[]): boolean {
-  const start = layers.filter((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
-  const wordsOf = (instruction: Instruction | undefined) =>
-    (instruction?.args ?? []).map((arg) => arg.value.replace(/[[\]"]/g, '').replace(/,$/, '')).filter((word) => word !== '' && word !== '-l' && word !== '-i');
-  // `ENTRYPOINT []` clears the entrypoint: CMD decides then.
-  const entrypoint = wordsOf(start.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop());
-  const words = entrypoint.length > 0 ? entrypoint : wordsOf(start.filter((instruction) => instruction.keyword === 'CMD').pop());
-  if (words.length === 0) return false;
-  const program = words[0]?.split('/').pop() ?? '';
-  if (words.length === 1 && shells.has(program)) return false;
-  // `sleep infinity` / `tail -f /dev/null` keep a dev container alive; `/build.sh` runs a builder.
-  if (program === 'sleep' || (program === 'tail' && words.includes('/dev/null'))) return false;
-  return !/^(build|compile|package)([-_.]|$)/.test(program);
 }
 
 /** An SDK image, or one whose name or tag says it is a development variant (`-devel`, `dev-`). */

@@ -3,7 +3,7 @@ import { effectiveCommand } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
 import { inheritanceChain, layersOf } from '../model/model';
-import { isEnvironmentImage } from './build-tools-in-final-stage';
+import { isEnvironmentImage } from '../model/runtime';
 import type { Fix } from './types';
 import { defineRule } from './types';
 

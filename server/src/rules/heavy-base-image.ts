@@ -2,7 +2,7 @@ import { compressedSize, formatSize, referenceOf, slimVariantOf } from '../knowl
 import { imageName } from '../model/image';
 import type { DockerfileModel, Stage } from '../model/model';
 import { inheritanceChain, layersOf } from '../model/model';
-import { isEnvironmentImage } from './build-tools-in-final-stage';
+import { isEnvironmentImage } from '../model/runtime';
 import { shippedSdkImage } from './sdk-image-in-final-stage';
 import type { Fix } from './types';
 import { defineRule } from './types';

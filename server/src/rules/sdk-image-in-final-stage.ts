@@ -7,7 +7,7 @@ import type { EffectiveCommand } from '../model/commands';
 import { imageName, parseImageRef } from '../model/image';
 import type { DocumentWord, DockerfileModel, Instruction, Stage } from '../model/model';
 import { inheritanceChain, layersOf } from '../model/model';
-import { isEnvironmentImage } from './build-tools-in-final-stage';
+import { isEnvironmentImage } from '../model/runtime';
 import type { Fix } from './types';
 import { defineRule } from './types';
 
