@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { convertToMultiStage } from '../fixes/convert';
+import { readConvertContext } from '../fixes/convert/contextFiles';
+import type { ConvertContext } from '../fixes/convert/common';
 import { initShellParser } from '../model/shell';
 import type { Io } from './main';
 import { UsageError } from './main';
@@ -12,11 +13,8 @@ export const convertUsage = `Usage: layerlens convert <Dockerfile> [--context DI
 Converts a single-stage Go (golang) or Node (node) Dockerfile into a build stage and a small final
 stage that keeps the runtime configuration. Prints the result; notes go to stderr.
 A Dockerfile it cannot convert safely is left alone: exit code 1 and the reason on stderr.
-  --context DIR   the build context, read for package.json and go.mod (default: the Dockerfile's folder)
+  --context DIR   the build context, read for manifests (package.json, go.mod, …) (default: the Dockerfile's folder)
   --write         rewrite the Dockerfile instead of printing it`;
-
-/** Files of the context root the conversion reads. */
-const contextFiles = ['package.json', 'go.mod'];
 
 export async function convertCommand(argv: string[], io: Io): Promise<number> {
   let parsed;
@@ -30,22 +28,14 @@ export async function convertCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const { file, text, contextDir } = readDockerfileInput(io, 'convert', parsed.positionals, parsed.values.context);
-  let rootEntries: string[];
+  let context: ConvertContext;
   try {
-    rootEntries = readdirSync(contextDir);
+    context = readConvertContext(contextDir);
   } catch {
     throw new UsageError(`cannot list the build context ${contextDir}`);
   }
-  const files: Record<string, string> = {};
-  for (const name of contextFiles) {
-    try {
-      files[name] = readFileSync(join(contextDir, name), 'utf8');
-    } catch {
-      // Not every context has every file; the conversion only reads what is there.
-    }
-  }
   await initShellParser();
-  const result = convertToMultiStage(text, { rootEntries, files });
+  const result = convertToMultiStage(text, context);
   if (!result.ok) {
     io.stderr(`${result.reason}\n`);
     return 1;

@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConvertContext } from './common';
+
+/** Files at the context root an ecosystem's conversion reads (manifests, lockfiles, build configs). */
+export const convertContextFile =
+  /^(package\.json|\.npmrc|go\.mod|requirements[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(\.lock)?|setup\.(py|cfg)|pom\.xml|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|gradle\.properties|Cargo\.toml|Cargo\.lock|[^/]*\.(csproj|fsproj|vbproj|sln)|global\.json|angular\.json|vite\.config\.[cm]?[jt]s|nginx\.conf|default\.conf)$/;
+/** Larger files are not manifests anyone writes by hand; they are skipped, not read. */
+const maxFileBytes = 512 * 1024;
+
+/** Reads the root entries of a build context and the files conversions look at. Throws when the folder cannot be listed. */
+export function readConvertContext(contextDir: string): ConvertContext {
+  const rootEntries = readdirSync(contextDir);
+  const files: Record<string, string> = {};
+  for (const name of rootEntries) {
+    if (!convertContextFile.test(name)) continue;
+    try {
+      const path = join(contextDir, name);
+      const stat = statSync(path);
+      if (!stat.isFile() || stat.size > maxFileBytes) continue;
+      files[name] = readFileSync(path, 'utf8');
+    } catch {
+      // Unreadable files are treated as absent: the conversion refuses when it needs them.
+    }
+  }
+  return { rootEntries, files };
+}
