@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { showSizeBreakdown } from './sizeBreakdown';
+import { convertToMultiStage } from './convert';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -15,6 +16,13 @@ export function createCommands(client: () => LanguageClient | undefined): Record
       const current = client();
       if (!current || typeof uri !== 'string' || typeof stage !== 'number') return undefined;
       return showSizeBreakdown(current, uri, stage);
+    },
+    // From the palette (no argument: the active editor), the editor context menu (a Uri) or a lens (a string).
+    'layerlens.convertToMultiStage': (target: unknown) => {
+      const current = client();
+      if (!current) return undefined;
+      const uri = typeof target === 'string' ? target : target instanceof vscode.Uri ? target.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+      return convertToMultiStage(current, uri);
     },
   };
 }

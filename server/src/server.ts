@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { AnalysisCache } from './documents';
 import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
-import { codeActionsFor } from './features/codeActions';
+import { codeActionsFor, splitRules } from './features/codeActions';
 import { toDiagnostic } from './features/diagnostics';
 import { defaultSettings, normalizeSettings } from './settings';
 import type { Settings } from './settings';
@@ -15,6 +15,12 @@ import { sizeLenses } from './features/codeLens';
 import { estimateWithContext, imageSizeRequest } from './features/imageSize';
 import type { ImageSizeParams } from './features/imageSize';
 import type { ImageSizeEstimate } from './size/estimate';
+import type { DockerfileModel } from './model/model';
+import { conversionOf, convertCommand, convertEditFor, convertRequest } from './features/convert';
+import type { Conversion, ConvertParams, ConvertResponse } from './features/convert';
+import { convertToMultiStage } from './fixes/convert';
+import { ConvertContextCache, convertContextFile } from './fixes/convert/contextFiles';
+import { dirname, basename } from 'node:path';
 
 // Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
 const connection = createConnection(ProposedFeatures.all);
@@ -31,6 +37,9 @@ let canRefreshLenses = false;
 const contextIndexes = new ContextIndexCache();
 const estimates = new Map<string, { version: number; generation: number; estimate: ImageSizeEstimate }>();
 let indexGeneration = 0;
+let canAnnotateChanges = false;
+const convertContexts = new ConvertContextCache();
+const conversions = new Map<string, { version: number; generation: number; conversion: Conversion }>();
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
   await initShellParser();
@@ -38,6 +47,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   canCreateFiles = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  canAnnotateChanges = workspaceEdit?.documentChanges === true && workspaceEdit.changeAnnotationSupport !== undefined;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -126,7 +136,44 @@ connection.onCodeLens(async (params) => {
   const estimate = await estimateOf(document);
   const model = analysisOf(document, await settingsFor(document.uri)).model;
   if (!estimate || !model) return [];
-  return sizeLenses(document.uri, estimate, model.stages.map((stage) => stage.from.range));
+  const lenses = sizeLenses(document.uri, estimate, model.stages.map((stage) => stage.from.range));
+  const conversion = model.stages.length === 1 ? await conversionFor(document) : undefined;
+  if (conversion?.result.ok) {
+    const start = model.stages[0].from.range.start;
+    lenses.push({ range: { start, end: start }, command: { title: convertTitle(conversion, 'Convert to multi-stage build'), command: convertCommand, arguments: [document.uri] } });
+  }
+  return lenses;
+});
+
+/** The conversion of a document version to multi-stage, made once per version and context generation. */
+async function conversionFor(document: TextDocument): Promise<Conversion | undefined> {
+  const analysis = analysisOf(document, await settingsFor(document.uri));
+  if (!analysis.model) return undefined;
+  const cached = conversions.get(document.uri);
+  const generation = indexGeneration + contexts.generation;
+  if (cached && cached.version === document.version && cached.generation === generation) return cached.conversion;
+  const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
+  const context = contextDir ? convertContexts.get(contextDir) : {};
+  const facts = contexts.get(document.uri);
+  const estimate = (model: DockerfileModel) => estimateWithContext(document.uri, model, facts, contextIndexes, () => indexGeneration++);
+  const conversion = conversionOf(document.getText(), (text) => convertToMultiStage(text, context), estimate, analysis.model);
+  conversions.set(document.uri, { version: document.version, generation, conversion });
+  return conversion;
+}
+
+function convertTitle(conversion: Conversion, verb: string): string {
+  return conversion.sizeChange ? `${verb} (${conversion.sizeChange})` : verb;
+}
+
+connection.onRequest(convertRequest, async (params: ConvertParams): Promise<ConvertResponse | null> => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return null;
+  const conversion = await conversionFor(document);
+  if (!conversion) return { ok: false, reason: 'The Dockerfile could not be read (see its diagnostics).' };
+  const { result } = conversion;
+  if (!result.ok) return result;
+  const edit = convertEditFor(document, result.text, convertTitle(conversion, 'Convert to multi-stage build'), { changeAnnotations: canAnnotateChanges });
+  return { ok: true, edit, messages: result.messages, sizeChange: conversion.sizeChange };
 });
 
 connection.onRequest(imageSizeRequest, async (params: ImageSizeParams) => {
@@ -145,7 +192,7 @@ connection.onDidChangeWatchedFiles((params) => {
     if (!change.uri.startsWith('file:')) continue;
     const path = fileURLToPath(change.uri);
     if (contextIndexes.invalidatePath(path).length > 0) indexDropped = true;
-    if (factFiles.test(path)) factsChanged = true;
+    if (factFiles.test(path) || convertContextFile.test(basename(path))) factsChanged = true;
   }
   if (indexDropped) {
     indexGeneration++;
@@ -153,6 +200,7 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   if (!factsChanged) return;
   contexts.invalidate();
+  convertContexts.invalidate();
   for (const document of documents.all()) schedule(document, 0);
 });
 
@@ -161,7 +209,14 @@ connection.onCodeAction(async (params) => {
   if (!document) return [];
   const settings = await settingsFor(document.uri);
   if (!settings.enable) return [];
-  return codeActionsFor(document, analysisOf(document, settings), params.context.diagnostics, { canCreateFiles });
+  const wantsSplit = params.context.diagnostics.some((diagnostic) => splitRules.has(String(diagnostic.code)));
+  const conversion = wantsSplit ? await conversionFor(document) : undefined;
+  const split = () => {
+    if (!conversion?.result.ok) return undefined;
+    const title = convertTitle(conversion, 'Split into build and runtime stages');
+    return { title, edit: convertEditFor(document, conversion.result.text, title, { changeAnnotations: canAnnotateChanges }) };
+  };
+  return codeActionsFor(document, analysisOf(document, settings), params.context.diagnostics, { canCreateFiles }, split);
 });
 
 documents.listen(connection);

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { applyEdits } from '../../server/src/engine/edits';
 import { rules } from '../../server/src/rules';
 import { LspClient } from './lspClient';
@@ -131,6 +135,40 @@ describe('language server over stdio', function () {
     const curl = size.stages[1].layers[0].diskBytes ?? 0;
     assert.ok(curl > 10e6 && curl < 60e6, `curl with its dependencies on bookworm-slim should add 10–60 MB, got ${curl}`);
     assert.equal(await client.connection.sendRequest('layerlens/imageSize', { textDocument: { uri: 'file:///nowhere/Dockerfile' } }), null);
+  });
+
+  it('converts a single-stage file: lens, split quick fix and layerlens/convert give one annotated edit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlens-lsp-convert-'));
+    cpSync(join(__dirname, '../fixtures/convert/node/npm'), dir, { recursive: true });
+    const uri = pathToFileURL(join(dir, 'Dockerfile')).href;
+    // node:22 rather than the fixture's node:22-bookworm: the size data knows that tag, so the titles quote sizes.
+    const text = readFileSync(join(dir, 'Dockerfile'), 'utf8').replace('node:22-bookworm', 'node:22');
+    const expected = readFileSync(join(dir, 'expected.Dockerfile'), 'utf8').replace('node:22-bookworm-slim', 'node:22-slim').replace('node:22-bookworm', 'node:22');
+    await client.open(uri, text);
+    const diagnostic = (await client.diagnostics(uri)).find((candidate) => candidate.code === 'single-stage-build');
+    assert.ok(diagnostic, 'single-stage-build fires');
+    // Sizes move with the data (and are lower bounds while npm installs are unknown): only their shape is checked.
+    const sized = (title: string) => title.replace(/[≈≥] \d+(\.\d)? (MB|GB|kB)/g, 'N');
+
+    const lenses = await client.connection.sendRequest<Array<{ command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    const lens = lenses.find((candidate) => candidate.command.command === 'layerlens.convertToMultiStage');
+    assert.deepEqual(lens && { title: sized(lens.command.title), args: lens.command.arguments }, { title: 'Convert to multi-stage build (N → N on disk)', args: [uri] });
+
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    const split = actions.find((action) => action.title.startsWith('Split into build and runtime stages'));
+    assert.equal(split && sized(split.title), 'Split into build and runtime stages (N → N on disk)');
+    const response = await client.connection.sendRequest<{ ok: boolean; edit: WorkspaceEdit; messages: string[]; sizeChange: string }>('layerlens/convert', { textDocument: { uri } });
+    for (const edit of [split?.edit, response.edit]) {
+      const change = edit?.documentChanges?.[0] as TextDocumentEdit;
+      assert.deepEqual({ uri: change.textDocument.uri, version: change.textDocument.version, annotation: edit?.changeAnnotations?.['layerlens.convert']?.needsConfirmation }, { uri, version: 1, annotation: true });
+      assert.equal(applyEdits(text, change.edits as TextEdit[]), expected);
+    }
+    assert.deepEqual({ ok: response.ok, notes: response.messages.length > 0, size: sized(response.sizeChange) }, { ok: true, notes: true, size: 'N → N on disk' });
+
+    await client.change(uri, 2, [{ text: 'FROM node:22\nCMD ["node", "server.js"]\n' }]);
+    await client.diagnostics(uri, (params) => params.version === 2);
+    assert.deepEqual(await client.connection.sendRequest('layerlens/convert', { textDocument: { uri } }), { ok: false, reason: 'No npm ci / npm install / yarn / pnpm install found: nothing to separate.' });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers [] for code actions on an unknown document', async () => {

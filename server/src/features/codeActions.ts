@@ -16,7 +16,13 @@ export interface ClientAbilities {
   canCreateFiles: boolean;
 }
 
-export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, analysis: DocumentAnalysis, diagnostics: Diagnostic[], abilities: ClientAbilities): CodeAction[] {
+/** Findings a split into build and runtime stages resolves (see fixes/convert.ts). */
+export const splitRules = new Set(['single-stage-build', 'build-tools-in-final-stage', 'sdk-image-in-final-stage']);
+
+/** The conversion of the document as a ready edit, made only when a split fix is asked for. */
+export type SplitEdit = () => { title: string; edit: WorkspaceEdit } | undefined;
+
+export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, analysis: DocumentAnalysis, diagnostics: Diagnostic[], abilities: ClientAbilities, split?: SplitEdit): CodeAction[] {
   const uri = document.uri;
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -28,6 +34,8 @@ export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, 
       if (!edit) return;
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0 && fix.preferred !== false, edit });
     });
+    const splitting = splitRules.has(finding.rule) ? split?.() : undefined;
+    if (splitting) actions.push({ title: splitting.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: splitting.edit });
     if (analysis.model && finding.rule !== 'input') {
       const ignore = ignoreEdit(analysis.model, finding);
       if (ignore) {

@@ -1,9 +1,10 @@
 import { formatSize } from '../knowledge/images';
 import type { StageEstimate } from './estimate';
 
-/** Sizes below a megabyte in kB, so a 2 kB COPY does not read as 0.0 MB. */
+/** Sizes below a megabyte in kB, so a 2 kB COPY does not read as 0.0 MB; a gigabyte and more in GB. */
 export function formatBytes(bytes: number): string {
   if (bytes === 0) return '0 B';
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
   return bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : formatSize(bytes);
 }
 

@@ -25,3 +25,26 @@ export function readConvertContext(contextDir: string): ConvertContext {
   }
   return { rootEntries, files };
 }
+
+/** Conversion contexts per build-context folder, read once and dropped when a watched manifest changes. */
+export class ConvertContextCache {
+  private readonly contexts = new Map<string, ConvertContext>();
+
+  get(contextDir: string): ConvertContext {
+    let context = this.contexts.get(contextDir);
+    if (!context) {
+      try {
+        context = readConvertContext(contextDir);
+      } catch {
+        // A folder that cannot be listed converts like an empty context: conversions needing files refuse.
+        context = {};
+      }
+      this.contexts.set(contextDir, context);
+    }
+    return context;
+  }
+
+  invalidate(): void {
+    this.contexts.clear();
+  }
+}
