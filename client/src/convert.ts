@@ -23,7 +23,7 @@ export async function convertToMultiStage(client: LanguageClient, uri: string | 
     return false;
   }
   const edit = await client.protocol2CodeConverter.asWorkspaceEdit(response.edit);
-  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  const applied = await vscode.workspace.applyEdit(edit);
   if (!applied) return false;
   const size = response.sizeChange ? ` ${response.sizeChange}.` : '';
   const notes = response.messages.length > 0 ? 'Show Notes' : undefined;

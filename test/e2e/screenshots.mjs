@@ -2,6 +2,8 @@
 // Regenerates the README screenshots from the real extension in code-server:
 //   docs/images/diagnostics.png  single-stage/Dockerfile with its squiggles and the Problems panel
 //   docs/images/quickfix.png     the quick-fix menu (Ctrl+.) on one of those diagnostics
+//   docs/images/convert-preview.png  "LayerLens: Convert to Multi-Stage Build" on convert/Dockerfile: the diff preview
+//   docs/images/convert-result.png   the converted Dockerfile after "Apply"
 //
 // `npm run screenshots` runs `node test/e2e/run.mjs --screenshots`, which calls
 // takeScreenshots(); `node test/e2e/screenshots.mjs` does the same. Needs a build.
@@ -18,6 +20,7 @@ import { createSandbox } from './sandbox.mjs';
 
 const VIEWPORT = { width: 1400, height: 900 };
 const FIXTURE_FILE = 'single-stage/Dockerfile';
+const CONVERT_FILE = 'convert/Dockerfile';
 const WORKBENCH_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 15_000;
 /** Language server start-up plus first analysis, on a slow, busy 2-core machine. */
@@ -45,14 +48,15 @@ async function runCommand(page, title) {
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its text is rendered. */
-async function openFile(page, relativePath) {
+async function openFile(page, relativePath, folder) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: UI_TIMEOUT_MS });
   await input.fill(relativePath);
   const name = relativePath.split('/').pop();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: UI_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).filter({ hasText: folder ?? name }).first();
+  await row.waitFor({ timeout: UI_TIMEOUT_MS });
+  await row.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: UI_TIMEOUT_MS });
 }
@@ -136,6 +140,32 @@ async function captureAll(page, server, outDir) {
   await openQuickFixMenu(page);
   await page.screenshot({ path: join(outDir, 'quickfix.png') });
   log(`wrote ${join(outDir, 'quickfix.png')}`);
+  await page.keyboard.press('Escape');
+
+  await captureConversion(page, outDir);
+}
+
+/** The convert command from the palette: its refactor preview (a diff), then the result once applied. */
+async function captureConversion(page, outDir) {
+  await openFile(page, CONVERT_FILE, 'convert');
+  await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Convert to multi-stage build' }).first().waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
+  await runCommand(page, 'LayerLens: Convert to Multi-Stage Build');
+  const preview = page.locator('.bulk-edit-panel, [id="refactorPreview"]');
+  await preview.first().waitFor({ timeout: UI_TIMEOUT_MS });
+  // Opening the changed file in the preview shows the diff.
+  const row = page.locator('.bulk-edit-panel .monaco-list-row', { hasText: 'Dockerfile' });
+  await row.first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await row.first().click();
+  await page.locator('.monaco-diff-editor').first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.mouse.move(0, VIEWPORT.height - 1);
+  await page.screenshot({ path: join(outDir, 'convert-preview.png') });
+  log(`wrote ${join(outDir, 'convert-preview.png')}`);
+  await page.locator('.bulk-edit-panel .monaco-button, .monaco-button', { hasText: 'Apply' }).first().click();
+  await openFile(page, CONVERT_FILE, 'convert');
+  await page.locator('.editor-instance .view-lines', { hasText: 'node:22-slim' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.mouse.move(0, VIEWPORT.height - 1);
+  await page.screenshot({ path: join(outDir, 'convert-result.png') });
+  log(`wrote ${join(outDir, 'convert-result.png')}`);
 }
 
 export async function takeScreenshots({ outDir = SCREENSHOT_DIR } = {}) {

@@ -11,6 +11,7 @@ export const convertRequest = 'layerlens/convert';
 export const convertCommand = 'layerlens.convertToMultiStage';
 /** The change annotation that makes VS Code show the edit as a diff preview before applying it. */
 export const convertAnnotation = 'layerlens.convert';
+export const confirmAnnotation = 'layerlens.convert.confirm';
 
 export interface ConvertParams {
   textDocument: { uri: string };
@@ -49,8 +50,10 @@ export function sizeChangeOf(before: ImageSizeEstimate, after: ImageSizeEstimate
 
 /**
  * The edit that turns the document into the converted text: one replacement of the lines that differ,
- * versioned so that it is rejected when the user typed meanwhile, and annotated to need confirmation
- * (VS Code then shows the refactor preview with the diff).
+ * versioned so that it is rejected when the user typed meanwhile. An edit annotated as needing
+ * confirmation makes VS Code show the refactor preview (the diff) before applying; VS Code leaves such
+ * edits unchecked, so the replacement itself is not the one annotated — an empty edit is, and the
+ * preview opens with the conversion checked and visible, one click on Apply away.
  */
 export function convertEditFor(document: Pick<TextDocument, 'uri' | 'version' | 'getText' | 'positionAt'>, converted: string, label: string, abilities: EditAbilities): WorkspaceEdit {
   const text = document.getText();
@@ -58,9 +61,14 @@ export function convertEditFor(document: Pick<TextDocument, 'uri' | 'version' | 
   const edit: TextEdit = { range: { start: document.positionAt(change.start), end: document.positionAt(change.end) }, newText: change.newText };
   if (!abilities.changeAnnotations) return { changes: { [document.uri]: [edit] } };
   const annotated: AnnotatedTextEdit = { ...edit, annotationId: convertAnnotation };
+  const end = document.positionAt(document.getText().length);
+  const marker: AnnotatedTextEdit = { range: { start: end, end }, newText: '', annotationId: confirmAnnotation };
   return {
-    documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: [annotated] }],
-    changeAnnotations: { [convertAnnotation]: { label, needsConfirmation: true, description: 'LayerLens' } },
+    documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: [annotated, marker] }],
+    changeAnnotations: {
+      [convertAnnotation]: { label, needsConfirmation: false, description: 'LayerLens' },
+      [confirmAnnotation]: { label: 'Review the diff, then Apply', needsConfirmation: true },
+    },
   };
 }
 

@@ -10,9 +10,9 @@ async function fromLensTitle(uri: vscode.Uri, line: number): Promise<string | un
 
 /** The on-disk megabytes a lens title states (`LayerLens: ≈ 123 MB on disk · …`). */
 function diskMegabytes(title: string): number {
-  const match = /([\d.]+) (MB|kB) on disk/.exec(title);
+  const match = /([\d.]+) (GB|MB|kB) on disk/.exec(title);
   assert.ok(match, `no on-disk size in ${title}`);
-  return Number(match[1]) / (match[2] === 'kB' ? 1000 : 1);
+  return Number(match[1]) * { GB: 1000, MB: 1, kB: 0.001 }[match[2] as 'GB' | 'MB' | 'kB'];
 }
 
 describe('LayerLens size lens', function () {

@@ -41,12 +41,22 @@ describe('convert feature', () => {
     const document = TextDocument.create('file:///p/Dockerfile', 'dockerfile', 3, 'FROM a\nRUN b\nCMD c\n');
     const converted = 'FROM a AS build\nRUN b\n\nFROM z\nCMD c\n';
 
-    it('is a versioned edit with a change annotation that needs confirmation', () => {
+    it('is a versioned edit with a change annotation that needs confirmation (an empty one: the change itself stays checked in the preview)', () => {
+      const end = { line: 3, character: 0 };
       assert.deepEqual(convertEditFor(document, converted, 'Convert', { changeAnnotations: true }), {
         documentChanges: [
-          { textDocument: { uri: 'file:///p/Dockerfile', version: 3 }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: 'FROM a AS build\nRUN b\n\nFROM z\n', annotationId: 'layerlens.convert' }] },
+          {
+            textDocument: { uri: 'file:///p/Dockerfile', version: 3 },
+            edits: [
+              { range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: 'FROM a AS build\nRUN b\n\nFROM z\n', annotationId: 'layerlens.convert' },
+              { range: { start: end, end }, newText: '', annotationId: 'layerlens.convert.confirm' },
+            ],
+          },
         ],
-        changeAnnotations: { 'layerlens.convert': { label: 'Convert', needsConfirmation: true, description: 'LayerLens' } },
+        changeAnnotations: {
+          'layerlens.convert': { label: 'Convert', needsConfirmation: false, description: 'LayerLens' },
+          'layerlens.convert.confirm': { label: 'Review the diff, then Apply', needsConfirmation: true },
+        },
       });
     });
 
