@@ -1,11 +1,16 @@
 // npm run corpus: runs every rule over ../shared/corpus/dockerfiles and writes docs/evaluation.md with the
 // findings per rule and the hand-checked sample (docs/evaluation/hand-checked/<rule>.tsv) with its
 // false-positive rate. Hand-check files list `file<TAB>line<TAB>verdict<TAB>note`, verdict TP or FP.
+// It also converts every single-stage file to multi-stage and checks each output (re-parses into two
+// stages, same runtime config) or counts the refusal by its reason.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDocument, initShellParser } from '../server/src/engine/document';
 import type { Finding } from '../server/src/engine/finding';
 import { rules } from '../server/src/rules';
+import { convertToMultiStage } from '../server/src/fixes/convert';
+import { buildModel } from '../server/src/model/model';
+import { runtimeConfig } from '../server/src/model/runtime';
 
 const root = join(__dirname, '..');
 const corpus = process.env.LAYERLENS_CORPUS ?? join(root, '../shared/corpus/dockerfiles');
@@ -90,10 +95,82 @@ async function main(): Promise<void> {
       details.push('');
     }
   }
+  lines.push('', ...conversionReport(files));
   lines.push('', '## Hand-checked samples', '', ...details);
   writeFileSync(join(root, 'docs/evaluation.md'), `${lines.join('\n')}\n`);
   console.log(lines.slice(6, 8 + rules.length + 4).join('\n'));
   if (crashes > 0) process.exitCode = 1;
+}
+
+/** A refusal reason without its specifics (line numbers, names, paths), so reasons group. */
+function reasonGroup(reason: string): string {
+  return reason
+    .replace(/line \d+/g, 'line N')
+    .replace(/`[^`]*`/g, '`…`')
+    .replace(/\b(?:base image|USER|-o path|path) \S+/g, (match) => `${match.split(' ').slice(0, -1).join(' ')} …`)
+    .replace(/\([^)]*\)/g, '(…)');
+}
+
+/** What a conversion may change in the runtime config: only what one of its messages says it changed. */
+function unexplainedChanges(before: Record<string, unknown>, after: Record<string, unknown>, messages: string[]): string[] {
+  const changed: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    if (messages.some((message) => new RegExp(`^(Added|Replaced|Changed) ${key}\\b`).test(message))) continue;
+    changed.push(key);
+  }
+  return changed;
+}
+
+function conversionReport(files: string[]): string[] {
+  let single = 0;
+  const converted: string[] = [];
+  const broken: string[] = [];
+  const reasons = new Map<string, number>();
+  for (const file of files) {
+    const text = readFileSync(join(corpus, file), 'utf8');
+    let model;
+    try {
+      model = buildModel(text);
+    } catch {
+      continue;
+    }
+    if (model.stages.length !== 1) continue;
+    single++;
+    try {
+      // No build context here: conversions that need package.json, pom.xml, … refuse, as they would without them.
+      const result = convertToMultiStage(text, {});
+      if (!result.ok) {
+        const group = reasonGroup(result.reason);
+        reasons.set(group, (reasons.get(group) ?? 0) + 1);
+        continue;
+      }
+      const output = buildModel(result.text);
+      const changes = unexplainedChanges({ ...runtimeConfig(model) }, { ...runtimeConfig(output) }, result.messages);
+      if (output.stages.length !== 2 || output.shipped?.index !== 1 || changes.length > 0) broken.push(`${file}: ${output.stages.length} stages, changed ${changes.join(', ') || 'nothing'}`);
+      else converted.push(file);
+    } catch (error) {
+      broken.push(`${file}: crashed: ${String(error)}`);
+    }
+  }
+  const refused = [...reasons.values()].reduce((sum, count) => sum + count, 0);
+  return [
+    '## Convert to multi-stage build',
+    '',
+    `${single} of the corpus files are single-stage. Each was converted without its build context (the corpus has`,
+    'only Dockerfiles), so conversions that read package.json, pom.xml, Cargo.toml, … refuse here; the golden fixtures',
+    'under test/fixtures/convert cover them with realistic contexts.',
+    '',
+    `- Converted: **${converted.length}** (each output re-parses into two stages, the second shipped, with the same CMD/ENTRYPOINT/ENV/EXPOSE/USER/WORKDIR except what a message names)`,
+    `- Refused with a reason: **${refused}**`,
+    `- Converted but broken, or crashed: **${broken.length}**`,
+    ...broken.map((note) => `  - ${note}`),
+    '',
+    ...(converted.length > 0 ? ['Converted files: ' + converted.map((file) => `\`${file}\``).join(', '), ''] : []),
+    '| Refusal reason | Files |',
+    '|---|---|',
+    ...[...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, count]) => `| ${reason.replace(/\|/g, '\\|')} | ${count} |`),
+  ];
 }
 
 void main();
