@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the registry tests need (a real registry on loopback, and tools that
-# build and push an OCI image into it) when they are missing. Idempotent; uses sudo when not root.
+# Installs the Debian packages the registry tests need (a real registry on loopback, tools that
+# build and push an OCI image into it, openssl for the token service's key) when they are missing. Idempotent; uses sudo when not root.
 # The docker-registry package's own service is not used: the tests start the binary on a free port.
 set -euo pipefail
 
-wanted=(docker-registry umoci skopeo)
+wanted=(docker-registry umoci skopeo openssl)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
