@@ -5,6 +5,7 @@ import { layersOf } from '../model/model';
 import { runtimeConfig } from '../model/runtime';
 import type { BuildContextFacts, Severity } from './types';
 import { defineRule } from './types';
+import { copyFromFix } from '../fixes/copyFrom';
 
 type MessageId = 'wholeContext' | 'noDockerignore' | 'notIgnored';
 
@@ -12,7 +13,7 @@ export const rule = defineRule<MessageId>({
   meta: {
     name: 'source-copied-into-final-stage',
     severity: 'info',
-    fixable: false,
+    fixable: true,
     docs: {
       summary: 'The shipped stage copies the whole build context (`COPY . .`): sources, tests and build files go into the image that runs.',
       rationale:
@@ -23,7 +24,10 @@ export const rule = defineRule<MessageId>({
         '(a stage named `test`, `e2e`, `dev`…, or an ENTRYPOINT/CMD that runs tests), which runs the sources it copies. The finding is info; it ' +
         'becomes a warning when the .dockerignore is missing or lets `.git`, local `.env` files, `node_modules` or a ' +
         'virtualenv through, checked with Docker\'s own matching (`!` re-includes, `**`) against the entries actually in the ' +
-        'context. Copy only what the app runs, or build in an earlier stage and `COPY --from` its output.',
+        'context. Copy only what the app runs, or build in an earlier stage and `COPY --from` its output. When a build ' +
+        'stage already makes what the shipped stage runs (`go build -o`, `dotnet publish -o`, a venv…) and nothing after ' +
+        'the COPY needs the sources, the quick fix replaces the COPY with `COPY --from` of that output (and drops a rebuild ' +
+        'of it in the shipped stage).',
       bad: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
       good:
         'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\n' +
@@ -48,7 +52,7 @@ export const rule = defineRule<MessageId>({
       // A test image runs the sources it copies.
       if ((testImage ??= runsTests(model)) === true) return;
       const { messageId, data, severity } = assess(instruction, context);
-      report({ messageId, data: { instruction: shown(instruction), ...data }, range: instruction.range, severity });
+      report({ messageId, data: { instruction: shown(instruction), ...data }, range: instruction.range, severity, fix: copyFromFix(model, instruction) });
     }
   },
 });

@@ -31,6 +31,45 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'fix: the shipped stage rebuilds what the build stage made: COPY --from it and drop the rebuild',
+      code:
+        'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n' +
+        'FROM golang:1.23\nWORKDIR /src\n«COPY . .»\nRUN go mod download && go build -o /out/app ./cmd/app\nEXPOSE 8080\nCMD ["/out/app"]\n',
+      messages: ['`COPY . .` copies the whole build context into the shipped image'],
+      output:
+        'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n' +
+        'FROM golang:1.23\nWORKDIR /src\nCOPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD ["/out/app"]\n',
+    },
+    {
+      name: 'fix: a published folder, relative to WORKDIR, keeping --chown',
+      code:
+        'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o out\n' +
+        'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nWORKDIR /src\n«COPY --chown=app . .»\nUSER app\nENTRYPOINT ["dotnet", "out/Api.dll"]\n',
+      messages: ['`COPY . .` copies the whole build context'],
+      output:
+        'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o out\n' +
+        'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nWORKDIR /src\nCOPY --from=build --chown=app /src/out/ /src/out/\nUSER app\nENTRYPOINT ["dotnet", "out/Api.dll"]\n',
+    },
+    {
+      name: 'no fix: the app runs a source file next to the built venv',
+      code:
+        'FROM python:3.12 AS build\nRUN python -m venv /opt/venv\nFROM python:3.12-slim\nWORKDIR /app\n«COPY . .»\nCMD ["/opt/venv/bin/python", "app.py"]\n',
+      messages: ['`COPY . .` copies the whole build context'],
+      output: null,
+    },
+    {
+      name: 'no fix: a RUN after the COPY uses the sources',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM debian:12-slim\n«COPY . /src»\nRUN make -C /src install\nCMD ["/out/app"]\n',
+      messages: ['`COPY . /src` copies the whole build context'],
+      output: null,
+    },
+    {
+      name: 'no fix: the build output goes to a variable path',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o "$OUT" .\nFROM debian:12-slim\n«COPY . .»\nCMD ["/app"]\n',
+      messages: ['`COPY . .` copies the whole build context'],
+      output: null,
+    },
+    {
       name: 'single stage, context unknown: info, nothing said about .dockerignore',
       code: 'FROM node:22-slim\nWORKDIR /app\n«COPY . .»\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
       messages: ['`COPY . .` copies the whole build context into the shipped image, not just what the app runs: tests, build files, docs'],
