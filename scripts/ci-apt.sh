@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the registry tests need (a real registry on loopback, tools that
-# build and push an OCI image into it, openssl for the token service's key) when they are missing. Idempotent; uses sudo when not root.
+# Installs the Debian packages the registry tests need when they are missing: a real registry on
+# loopback, tools that build and push an OCI image into it, openssl for the token service's key.
+# Idempotent; uses sudo when not root.
 # The docker-registry package's own service is not used: the tests start the binary on a free port.
 set -euo pipefail
 
