@@ -12,6 +12,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(vscode.commands.registerCommand(name, handler));
   }
   client = createClient(context, output);
+  // Matches workspaceTrustedNotification in server/src/registry/lookups.ts.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('layerlens/workspaceTrusted')));
   try {
     await client.start();
   } catch (error) {

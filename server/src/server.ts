@@ -15,6 +15,7 @@ import { sizeLenses } from './features/codeLens';
 import { estimateWithContext, imageSizeRequest } from './features/imageSize';
 import type { ImageSizeParams } from './features/imageSize';
 import type { ImageSizeEstimate } from './size/estimate';
+import { RegistryLookups, workspaceTrustedNotification } from './registry/lookups';
 import type { DockerfileModel } from './model/model';
 import { conversionOf, convertCommand, convertEditFor, convertRequest } from './features/convert';
 import type { Conversion, ConvertParams, ConvertResponse } from './features/convert';
@@ -37,6 +38,8 @@ let canRefreshLenses = false;
 const contextIndexes = new ContextIndexCache();
 const estimates = new Map<string, { version: number; generation: number; estimate: ImageSizeEstimate }>();
 let indexGeneration = 0;
+// Opt-in registry sizes; needs the client's storage path and trust flag, so it is made in onInitialize.
+let registry: RegistryLookups | undefined;
 let canAnnotateChanges = false;
 const convertContexts = new ConvertContextCache();
 const conversions = new Map<string, { version: number; generation: number; conversion: Conversion }>();
@@ -48,6 +51,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   canCreateFiles = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   canAnnotateChanges = workspaceEdit?.documentChanges === true && workspaceEdit.changeAnnotationSupport !== undefined;
+  registry = new RegistryLookups(params.initializationOptions, sizesChanged);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -111,6 +115,8 @@ documents.onDidClose((event) => {
 connection.onDidChangeConfiguration(() => {
   settingsByUri.clear();
   cache.clear();
+  // layerlens.registry.lookup may have flipped: estimates are made again.
+  indexGeneration++;
   for (const document of documents.all()) schedule(document, 0);
 });
 
@@ -121,14 +127,23 @@ async function estimateOf(document: TextDocument): Promise<ImageSizeEstimate | u
   if (!analysis.model) return undefined;
   const cached = estimates.get(document.uri);
   if (cached && cached.version === document.version && cached.generation === indexGeneration) return cached.estimate;
-  const estimate = estimateWithContext(document.uri, analysis.model, contexts.get(document.uri), contextIndexes, () => {
-    // The build context was measured: COPY sizes are known now.
-    indexGeneration++;
-    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
-  });
+  // The build context was measured (COPY sizes) or a registry answered (base sizes): sizesChanged.
+  const estimate = estimateWithContext(document.uri, analysis.model, contexts.get(document.uri), contextIndexes, sizesChanged, { baseSizes: registry?.baseSizesFor(settings.registryLookup) });
   estimates.set(document.uri, { version: document.version, generation: indexGeneration, estimate });
   return estimate;
 }
+
+/** Sizes learnt after an estimate was made: estimates are stale, lenses are drawn again. */
+function sizesChanged(): void {
+  indexGeneration++;
+  if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+}
+
+// The user trusted the workspace after the server started: registry lookups may run now.
+connection.onNotification(workspaceTrustedNotification, () => {
+  registry?.grantTrust();
+  sizesChanged();
+});
 
 connection.onCodeLens(async (params) => {
   const document = documents.get(params.textDocument.uri);
@@ -155,7 +170,8 @@ async function conversionFor(document: TextDocument): Promise<Conversion | undef
   const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
   const context = contextDir ? convertContexts.get(contextDir) : {};
   const facts = contexts.get(document.uri);
-  const estimate = (model: DockerfileModel) => estimateWithContext(document.uri, model, facts, contextIndexes, () => indexGeneration++);
+  const baseSizes = registry?.baseSizesFor((await settingsFor(document.uri)).registryLookup);
+  const estimate = (model: DockerfileModel) => estimateWithContext(document.uri, model, facts, contextIndexes, sizesChanged, { baseSizes });
   const conversion = conversionOf(document.getText(), (text) => convertToMultiStage(text, context), estimate, analysis.model);
   conversions.set(document.uri, { version: document.version, generation, conversion });
   return conversion;

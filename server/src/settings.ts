@@ -8,9 +8,11 @@ export interface Settings extends DocumentSettings {
   enable: boolean;
   target: string;
   rules: Record<string, RuleSetting>;
+  /** `layerlens.registry.lookup`: exact base image sizes from registries (opt-in, network). */
+  registryLookup: boolean;
 }
 
-export const defaultSettings: Settings = { enable: true, target: '', rules: {} };
+export const defaultSettings: Settings = { enable: true, target: '', rules: {}, registryLookup: false };
 
 /** Validates what the client sent; anything malformed falls back to the default for that key. */
 export function normalizeSettings(raw: unknown): Settings {
@@ -26,5 +28,7 @@ export function normalizeSettings(raw: unknown): Settings {
     enable: typeof value.enable === 'boolean' ? value.enable : defaultSettings.enable,
     target: typeof value.target === 'string' ? value.target : defaultSettings.target,
     rules,
+    // Only a literal true turns the network on.
+    registryLookup: (value.registry as Record<string, unknown> | undefined)?.lookup === true,
   };
 }

@@ -9,18 +9,23 @@ import { formatBytes, stageSummary, stageTitle } from '../size/format';
 import type { Io } from './main';
 import { UsageError } from './main';
 import { readDockerfileInput } from './input';
+import { defaultCacheDir } from '../registry/cache';
+import { defaultTimeoutMs, RegistrySizes } from '../registry/lookups';
 
-export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json]
+export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json] [--registry [--cache-dir DIR]]
 
 Estimates the size of every stage before building: base image, then each RUN/COPY/ADD layer,
 on disk and to pull, each figure saying how it was obtained (exact / data / estimate / unknown).
   --context DIR   the build context (default: the Dockerfile's folder)
-  --json          machine-readable output`;
+  --json          machine-readable output
+  --registry      read exact pull sizes of base images from their registries (network; each
+                  lookup gives up after ${defaultTimeoutMs / 1000} s and falls back to the bundled data)
+  --cache-dir DIR where registry answers are kept (default: $XDG_CACHE_HOME/layerlens, else ~/.cache/layerlens)`;
 
 export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { context: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { context: { type: 'string' }, json: { type: 'boolean' }, registry: { type: 'boolean' }, 'cache-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (see layerlens size --help)`);
   }
@@ -32,8 +37,12 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   await initShellParser();
   const facts = readContextFacts(file, contextDir);
   const contextIndex = await walkContext(contextDir, { dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null) });
-  const estimate = estimateImageSize(buildModel(text), { contextIndex });
-  io.stdout(parsed.values.json ? `${JSON.stringify(toJson(estimate), null, 2)}\n` : toText(estimate));
+  const model = buildModel(text);
+  // Opt-in: the only network use of the CLI. Lookups run while nothing else waits on them and each ends by its deadline.
+  const registry = parsed.values.registry ? new RegistrySizes({ cacheDir: parsed.values['cache-dir'] ?? defaultCacheDir() }) : undefined;
+  if (registry) await registry.prefetch(model);
+  const estimate = estimateImageSize(model, { contextIndex, baseSizes: registry?.baseSizes });
+  io.stdout(parsed.values.json ? `${JSON.stringify(toJson(estimate), null, 2)}\n` : toText(estimate, registry !== undefined));
   return 0;
 }
 
@@ -44,7 +53,7 @@ function toJson(estimate: ImageSizeEstimate) {
       name: stage.name,
       index: stage.index,
       shipped: stage.shipped,
-      base: { reference: stage.base.reference, diskBytes: stage.base.diskBytes, compressedBytes: stage.base.compressedBytes, confidence: stage.base.confidence },
+      base: { reference: stage.base.reference, diskBytes: stage.base.diskBytes, compressedBytes: stage.base.compressedBytes, confidence: stage.base.confidence, notes: stage.base.notes },
       diskBytes: stage.diskBytes,
       compressedBytes: stage.compressedBytes,
       unknownLayers: stage.unknownLayers,
@@ -55,12 +64,14 @@ function toJson(estimate: ImageSizeEstimate) {
 
 const size = (bytes: number | null) => (bytes === null ? 'unknown' : formatBytes(bytes));
 
-function toText(estimate: ImageSizeEstimate): string {
+function toText(estimate: ImageSizeEstimate, registryNotes: boolean): string {
   const lines: string[] = [];
   for (const stage of estimate.stages) {
     lines.push(`${stageTitle(stage)}  ${stage.shipped ? 'shipped' : 'not shipped'}`);
     lines.push(`  ${stageSummary(stage)}`);
     lines.push(`  base ${stage.base.reference}: ${size(stage.base.diskBytes)} on disk, ${size(stage.base.compressedBytes)} to pull (${stage.base.confidence})`);
+    // With --registry the user asked where the base size came from: say it, or why the lookup failed.
+    if (registryNotes) for (const note of stage.base.notes.filter((text) => /registry|--platform/.test(text))) lines.push(`        ${note}`);
     for (const layer of stage.layers) lines.push(`  ${layerLine(layer)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -4,7 +4,7 @@ import type { ContextIndexCache } from '../context/walker';
 import type { DockerfileModel } from '../model/model';
 import type { BuildContextFacts } from '../rules/types';
 import { estimateImageSize } from '../size/estimate';
-import type { ImageSizeEstimate } from '../size/estimate';
+import type { EstimateInputs, ImageSizeEstimate } from '../size/estimate';
 
 /** The custom request of the size estimator: document → stages → layers (see the README). */
 export const imageSizeRequest = 'layerlens/imageSize';
@@ -17,13 +17,13 @@ export interface ImageSizeParams {
  * Estimates the image of a document with whatever build-context index is ready; when none is, starts
  * the walk and calls `onContextReady` once it ends (the server then refreshes its lenses). Never waits.
  */
-export function estimateWithContext(uri: string, model: DockerfileModel, facts: BuildContextFacts, indexes: ContextIndexCache, onContextReady: () => void): ImageSizeEstimate {
-  if (!uri.startsWith('file:')) return estimateImageSize(model);
+export function estimateWithContext(uri: string, model: DockerfileModel, facts: BuildContextFacts, indexes: ContextIndexCache, onContextReady: () => void, inputs: Omit<EstimateInputs, 'contextIndex'> = {}): ImageSizeEstimate {
+  if (!uri.startsWith('file:')) return estimateImageSize(model, inputs);
   const root = dirname(fileURLToPath(uri));
   const dockerignore = facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null);
   const contextIndex = indexes.lookup(root, dockerignore);
   if (!contextIndex && !indexes.isWalking(root, dockerignore)) {
     void indexes.walk(root, dockerignore).then(onContextReady, () => undefined);
   }
-  return estimateImageSize(model, { contextIndex });
+  return estimateImageSize(model, { ...inputs, contextIndex });
 }

@@ -3,6 +3,7 @@ import type { ContextIndex } from '../context/walker';
 import { compressedSize, referenceOf } from '../knowledge/images';
 import { packagesInstalledBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
+import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import type { Range } from '../model/text';
 import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
@@ -53,9 +54,17 @@ export interface ImageSizeEstimate {
   stages: StageEstimate[];
 }
 
+/** A base image's pull size read from its registry; null (with a note saying why) when there is none. */
+export interface KnownBaseSize {
+  compressedBytes: number | null;
+  notes: string[];
+}
+
 export interface EstimateInputs {
   /** The build context's index, once walked; COPY sizes are unknown without it. */
   contextIndex?: ContextIndex;
+  /** Registry sizes (opt-in), consulted before the data files; gets the image and its `--platform` flag. */
+  baseSizes?: (image: ImageRef, platform: string | undefined) => KnownBaseSize | undefined;
 }
 
 /**
@@ -79,7 +88,7 @@ export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs
   const estimates: StageEstimate[] = [];
   const installedByStage = new Map<Stage, Set<string>>();
   for (const stage of model.stages) {
-    const base = estimateBase(stage, estimates);
+    const base = estimateBase(stage, estimates, inputs);
     const installed = new Set<string>(stage.baseStage ? (installedByStage.get(stage.baseStage) ?? []) : (aptBaseImage(stage.image.repository, stage.image.tag ?? 'latest')?.packages ?? []));
     const suite = suiteOf(stage);
     const layers: LayerEstimate[] = [];
@@ -107,7 +116,7 @@ export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs
   return { stages: estimates };
 }
 
-function estimateBase(stage: Stage, earlier: StageEstimate[]): BaseEstimate {
+function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateInputs): BaseEstimate {
   if (stage.baseStage) {
     const parent = earlier[stage.baseStage.index];
     return {
@@ -121,16 +130,21 @@ function estimateBase(stage: Stage, earlier: StageEstimate[]): BaseEstimate {
   }
   if (stage.image.isScratch) return { reference: 'scratch', diskBytes: 0, compressedBytes: 0, confidence: 'exact', notes: ['scratch is empty'] };
   const reference = referenceOf(stage.image);
+  const known = stage.image.unresolved ? undefined : inputs.baseSizes?.(stage.image, stage.from.flags.find((flag) => flag.name === 'platform')?.value ?? undefined);
+  if (known && known.compressedBytes !== null) {
+    const compressedBytes = known.compressedBytes;
+    return { reference, diskBytes: Math.round(compressedBytes * diskPerCompressedByte), compressedBytes, confidence: 'exact', notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`] };
+  }
   const compressed = stage.image.unresolved ? undefined : compressedSize(reference);
   if (compressed === undefined) {
-    return { reference: stage.image.resolved, diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`no size data for ${stage.image.resolved}`] };
+    return { reference: stage.image.resolved, diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`no size data for ${stage.image.resolved}`, ...(known?.notes ?? [])] };
   }
   return {
     reference,
     diskBytes: Math.round(compressed * diskPerCompressedByte),
     compressedBytes: compressed,
     confidence: 'data',
-    notes: [`pull size from docker-library/repo-info; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`],
+    notes: [`pull size from docker-library/repo-info; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`, ...(known?.notes ?? [])],
   };
 }
 

@@ -138,7 +138,9 @@ export function trailingCopies(stage: Stage, build: Instruction): Instruction[] 
       continue;
     }
     const commands = (instruction.run?.commands ?? []).map(effectiveCommand);
-    if (commands.length === 0 || !commands.every((command) => ['cp', 'mv', 'mkdir'].includes(command.program))) break;
+    // mkdir only alongside a copy (the copy's folder): a folder made on its own may be for run time.
+    const copies = commands.some((command) => command.program === 'cp' || command.program === 'mv');
+    if (!copies || !commands.every((command) => ['cp', 'mv', 'mkdir'].includes(command.program))) break;
     result.push(instruction);
   }
   return result;
