@@ -160,7 +160,7 @@ describe('language server over stdio', function () {
     const response = await client.connection.sendRequest<{ ok: boolean; edit: WorkspaceEdit; messages: string[]; sizeChange: string }>('layerlens/convert', { textDocument: { uri } });
     for (const edit of [split?.edit, response.edit]) {
       const change = edit?.documentChanges?.[0] as TextDocumentEdit;
-      assert.deepEqual({ uri: change.textDocument.uri, version: change.textDocument.version, annotation: edit?.changeAnnotations?.['layerlens.convert']?.needsConfirmation }, { uri, version: 1, annotation: true });
+      assert.deepEqual({ uri: change.textDocument.uri, version: change.textDocument.version, annotation: edit?.changeAnnotations?.['layerlens.convert.confirm']?.needsConfirmation }, { uri, version: 1, annotation: true });
       assert.equal(applyEdits(text, change.edits as TextEdit[]), expected);
     }
     assert.deepEqual({ ok: response.ok, notes: response.messages.length > 0, size: sized(response.sizeChange) }, { ok: true, notes: true, size: 'N → N on disk' });
