@@ -70,6 +70,7 @@ describe('convert .NET', () => {
       [dockerfile('HEALTHCHECK CMD wget -qO- http://localhost:8080/ || exit 1\nENTRYPOINT ["dotnet", "/app/Shop.dll"]'), undefined, 'HEALTHCHECK at line 5 uses wget, which mcr.microsoft.com/dotnet/aspnet:8.0 does not have: check with the app itself (or install wget) first.'],
       ['FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN apt-get update && apt-get install -y libgdiplus\nCOPY . .\nRUN dotnet publish -o /app\nENTRYPOINT ["dotnet", "/app/Shop.dll"]\n', undefined, 'Line 2 installs libgdiplus, which the app may need at run time and mcr.microsoft.com/dotnet/aspnet:8.0 does not have: cannot tell.'],
       ['FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish -o $OUT\nENTRYPOINT ["dotnet", "/app/Shop.dll"]\n', undefined, 'The -o path $OUT at line 3 uses a variable: cannot tell the publish folder.'],
+      [dockerfile('ENTRYPOINT ["/app/Shop"]', 'mcr.microsoft.com/dotnet/sdk:9.0-noble-aot'), undefined, 'mcr.microsoft.com/dotnet/sdk:9.0-noble-aot is an SDK for native AOT apps (runtime-deps image): not converted yet.'],
       ['FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet build -o /app\nENTRYPOINT ["dotnet", "/app/Shop.dll"]\n', undefined, 'No `dotnet publish` found in a RUN: nothing to separate.'],
     ];
     assert.deepEqual(cases.map(([text, files]) => finalStage(text, files)), cases.map(([, , expected]) => expected));

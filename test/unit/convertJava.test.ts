@@ -71,6 +71,7 @@ describe('convert Java', () => {
     const cases: [string, Record<string, string>, string][] = [
       [mavenDockerfile('CMD ["java", "-jar", "target/a-1.jar"]'), {}, 'No pom.xml in the build context: cannot tell the jar name.'],
       [mavenDockerfile('CMD ["java", "-jar", "target/other.jar"]'), plain, 'CMD at line 5 runs target/other.jar, but the build makes /app/target/a-1.jar: cannot tell which jar to ship.'],
+      [mavenDockerfile('CMD ["java", "-jar", "target/*.jar"]'), plain, 'CMD at line 5 passes target/*.jar in exec form, where no shell expands the glob: name the jar.'],
       [mavenDockerfile('CMD ["java", "-cp", "target/classes", "Main"]'), plain, 'CMD at line 5 runs java without -jar (a class path or main class): cannot tell which files it needs.'],
       [mavenDockerfile('CMD ["sh", "-c", "java -jar target/a-1.jar"]'), plain, 'CMD at line 5 runs a shell: cannot tell which file it runs.'],
       [mavenDockerfile('CMD ["java", "-jar", "target/a-1.jar"]'), { 'pom.xml': pom('  <artifactId>a</artifactId>\n  <version>${revision}</version>') }, 'Cannot resolve the jar name from pom.xml (<artifactId>-<version>).'],

@@ -166,7 +166,7 @@ export function installedPackages(stage: Stage, build: Instruction): InstalledPa
     for (const raw of instruction.run?.commands ?? []) {
       const installed = packagesInstalledBy(effectiveCommand(raw));
       if (!installed || !['apt', 'apk', 'yum', 'dnf', 'zypper'].includes(installed.manager)) continue;
-      const names = installed.packages.filter((name) => !name.startsWith('-') && !name.startsWith('.'));
+      const names = installed.packages.filter((name) => !name.startsWith('-') && !name.startsWith('.')).map((name) => name.replace(/:[a-z0-9]+$/, ''));
       result.push({
         manager: installed.manager,
         build: names.filter((name) => buildPackageKind(installed.manager, name) !== undefined),

@@ -152,6 +152,8 @@ function targetFramework(project: Project): string | undefined {
 
 /** aspnet for web SDKs and projects that reference ASP.NET Core, runtime otherwise; the version follows the target framework. */
 function runtimeImage(stage: Stage, project: Project, framework: string | undefined, messages: string[]): string {
+  // The -aot SDK tags build native apps; there is no aspnet or runtime image with that tag.
+  if (/(^|-)aot(-|$)/.test(stage.image.tag ?? '')) refuse(`${stage.image.raw} is an SDK for native AOT apps (runtime-deps image): not converted yet.`);
   const runtimes = sdkImageOf(stage.image)?.runtimes ?? [];
   const [aspnet, runtime] = runtimes;
   if (!aspnet || !runtime) refuse(`Cannot tell the .NET version of ${stage.image.raw}: name it in the tag (e.g. 8.0).`);

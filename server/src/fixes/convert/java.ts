@@ -47,6 +47,8 @@ export function convertJava(model: DockerfileModel, stage: Stage, context: Conve
 
   const start = startCommand(model, stage, dirs, true);
   const jarWord = javaJarOf(start.words, start.instruction);
+  // Only a shell expands a glob: in exec form java gets the `*` itself.
+  if (hasGlob(jarWord) && !start.shell) refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} passes ${jarWord} in exec form, where no shell expands the glob: name the jar.`);
   const jarPath = absolute(jarWord, start.workdir);
   const copiesAfter = trailingCopies(stage, build.instruction);
   const end = copiesAfter[copiesAfter.length - 1] ?? build.instruction;
@@ -58,7 +60,9 @@ export function convertJava(model: DockerfileModel, stage: Stage, context: Conve
     if (jarPath !== located) messages.push(`${start.instruction.keyword} runs ${jarWord}: the final stage has only ${located}, so it matches that jar alone.`);
   } else if (!hasGlob(jarPath) && copies.has(jarPath)) {
     shipped = jarPath;
-    messages.push(`The final stage gets ${jarPath}, which the build stage copies from ${copies.get(jarPath) ?? ''}.`);
+    const source = copies.get(jarPath) ?? '';
+    const matched = typeof located === 'string' && hasGlob(source) && globPattern(source).test(located) ? ` (${located})` : '';
+    messages.push(`The final stage gets ${jarPath}, which the build stage copies from ${source}${matched}.`);
   } else if (typeof located !== 'string') {
     refuse(located.reason);
   } else {
