@@ -288,6 +288,21 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
   };
 }
 
+/** One package of an index on disk and gzipped in a layer, with the calibration above (no bookkeeping). */
+export function aptPackageFootprint(index: AptIndex, id: number, slim = false): { disk: number; gzip: number; deb: number } {
+  const row = index.data.packages[id];
+  return { ...packageSize(row, slim), deb: row[1] };
+}
+
+/** Ids of the dependencies of a real package, each group met by its first alternative (a virtual name by its first provider). */
+export function aptDependencyIds(index: AptIndex, id: number): number[] {
+  const realCount = index.data.packages.length;
+  return (index.data.packages[id][7] ?? [])
+    .map((group) => (typeof group === 'number' ? group : group[0]))
+    .map((first) => (first < realCount ? first : index.data.providers[first - realCount][0]))
+    .filter((dependency): dependency is number => dependency !== undefined);
+}
+
 /** One package's files on disk and in the layer's gzip, docs dropped on slim images, .pyc files added. */
 function packageSize(row: PackageRow, slim: boolean): { disk: number; gzip: number } {
   const [installedKiB, debBytes, , files, docFiles, localeFiles, pyFiles] = row;

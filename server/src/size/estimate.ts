@@ -7,6 +7,10 @@ import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import type { Range } from '../model/text';
 import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
+import { contextFilesBefore } from './contextFiles';
+import type { ContextFileReader } from './contextFiles';
+import { estimateCopyFromStage } from './copyFrom';
+import { estimateInstallCommand } from './installs';
 import type { AptSuite } from './apt';
 
 /** How a figure was obtained: measured files, data files, a rule of thumb, or not at all. */
@@ -65,6 +69,8 @@ export interface EstimateInputs {
   contextIndex?: ContextIndex;
   /** Registry sizes (opt-in), consulted before the data files; gets the image and its `--platform` flag. */
   baseSizes?: (image: ImageRef, platform: string | undefined) => KnownBaseSize | undefined;
+  /** Reads a build-context file (lockfiles, requirements files) by its path relative to the context root. */
+  readContextFile?: ContextFileReader;
 }
 
 /**
@@ -87,13 +93,16 @@ const negligible = new Set([
 export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs = {}): ImageSizeEstimate {
   const estimates: StageEstimate[] = [];
   const installedByStage = new Map<Stage, Set<string>>();
+  const pipByStage = new Map<Stage, Set<string>>();
   for (const stage of model.stages) {
     const base = estimateBase(stage, estimates, inputs);
     const installed = new Set<string>(stage.baseStage ? (installedByStage.get(stage.baseStage) ?? []) : (aptBaseImage(stage.image.repository, stage.image.tag ?? 'latest')?.packages ?? []));
     const suite = suiteOf(stage);
+    const pipInstalled = new Set<string>(stage.baseStage ? (pipByStage.get(stage.baseStage) ?? []) : []);
+    pipByStage.set(stage, pipInstalled);
     const layers: LayerEstimate[] = [];
     for (const instruction of stage.instructions) {
-      const layer = estimateLayer(model, instruction, { suite, installed, slim: isSlim(stage), estimates, inputs });
+      const layer = estimateLayer(model, instruction, { suite, installed, slim: isSlim(stage), estimates, inputs, pipInstalled });
       if (layer) layers.push(layer);
     }
     installedByStage.set(stage, installed);
@@ -154,6 +163,8 @@ interface LayerContext {
   slim: boolean;
   estimates: StageEstimate[];
   inputs: EstimateInputs;
+  /** pip distributions installed so far in the stage (and the stages it is built on). */
+  pipInstalled: Set<string>;
 }
 
 function estimateLayer(model: DockerfileModel, instruction: Instruction, context: LayerContext): LayerEstimate | undefined {
@@ -174,8 +185,9 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
   let incomplete = false;
   // All apt installs of the RUN at once: dpkg's bookkeeping and the package lists count once per layer.
   const facts = aptRunFacts(run);
-  const anyData = facts.installs.length > 0;
-  if (anyData) {
+  const aptData = facts.installs.length > 0;
+  let otherInstalls = false;
+  if (aptData) {
     const estimate = estimateAptRun(facts, { suite: context.suite, installed: context.installed, slim: context.slim });
     for (const name of estimate.packages) context.installed.add(name);
     diskBytes = estimate.diskBytes;
@@ -184,18 +196,33 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
     notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
     if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
-  const unknownCommands = run.commands
-    .map(effectiveCommand)
-    .filter((command) => {
-      const installs = packagesInstalledBy(command);
-      if (installs?.manager === 'apt') return false;
-      return installs !== undefined || (!negligible.has(command.program) && !command.program.startsWith('apt'));
-    })
-    .map((command) => command.program);
-  if (unknownCommands.length > 0 && !anyData) return unknown(`size of \`${[...new Set(unknownCommands)].join('`, `')}\` is not estimated`);
-  if (unknownCommands.length > 0) notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`);
+  // pip, npm/yarn/pnpm and apk installs: estimates from measured installs and rules of thumb (./installs.ts).
+  const commands = run.commands.map(effectiveCommand);
+  const unknownCommands: string[] = [];
+  const unknownNotes: string[] = [];
+  let files: ReturnType<typeof contextFilesBefore> | undefined;
+  commands.forEach((command, position) => {
+    const installs = packagesInstalledBy(command);
+    if (installs?.manager === 'apt') return;
+    files ??= contextFilesBefore(instruction, context.inputs.contextIndex, context.inputs.readContextFile);
+    const figures = estimateInstallCommand(command, commands.slice(position + 1), { suite: context.suite, pipInstalled: context.pipInstalled, files, instruction });
+    if (figures && figures.diskBytes !== null) {
+      diskBytes += figures.diskBytes;
+      compressedBytes += figures.compressedBytes ?? 0;
+      otherInstalls = true;
+      notes.push(...figures.notes);
+      if (figures.unknownParts.length > 0) incomplete = true;
+      return;
+    }
+    if (figures) unknownNotes.push(...figures.notes);
+    if (figures || installs !== undefined || (!negligible.has(command.program) && !command.program.startsWith('apt'))) unknownCommands.push(command.program);
+  });
+  const anyData = aptData || otherInstalls;
+  if (unknownCommands.length > 0 && !anyData) return unknown([`size of \`${[...new Set(unknownCommands)].join('`, `')}\` is not estimated`, ...unknownNotes].join('; '));
+  if (unknownCommands.length > 0) notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`, ...unknownNotes);
   if (!anyData) notes.push('only small commands: a few KB');
-  const confidence: SizeConfidence = anyData && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
+  // Only apt figures come from package data alone; pip and node_modules figures are estimates.
+  const confidence: SizeConfidence = aptData && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
   return { diskBytes, compressedBytes, confidence, notes };
 }
 
@@ -203,12 +230,8 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
   const copy = instruction.copy;
   if (!copy) return unknown('no sources');
   if (copy.from !== undefined) {
-    const source = copy.fromStage ? context.estimates[copy.fromStage.index] : undefined;
-    const whole = copy.sources.length > 0 && copy.sources.every((path) => /^\/?\.?\/?\*?$/.test(path));
-    if (source && whole && source.diskBytes !== null) {
-      return { diskBytes: source.diskBytes, compressedBytes: source.compressedBytes, confidence: 'estimate', notes: [`the whole of stage ${source.name ?? source.index}`] };
-    }
-    return unknown(`files produced in ${copy.fromStage ? `stage ${copy.fromStage.name ?? copy.fromStage.index}` : copy.from} are not estimated`);
+    if (!copy.fromStage) return unknown(`files of the image ${copy.from} are not estimated`);
+    return estimateCopyFromStage(copy.sources, copy.fromStage, context.estimates);
   }
   const request = copyRequestOf(model, instruction);
   if (!request) return unknown('no sources');

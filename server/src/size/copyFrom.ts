@@ -1,0 +1,132 @@
+// `COPY --from=<stage> <paths>`: what the named stage put at those paths, found by walking its
+// instructions back to the one that produced each path: a COPY's destination or a package install's
+// layer (its size, at most), a `go build -o` output (a typical Go binary), or the whole stage.
+import outputs from '../data/build-outputs.json';
+import { packagesInstalledBy } from '../knowledge/packageManagers';
+import { effectiveCommand, operands } from '../model/commands';
+import type { EffectiveCommand } from '../model/commands';
+import type { Instruction, Stage } from '../model/model';
+import { resolvePath } from '../model/paths';
+import type { LayerEstimate, StageEstimate } from './estimate';
+
+export interface CopyFromFigures {
+  diskBytes: number | null;
+  compressedBytes: number | null;
+  confidence: 'estimate' | 'unknown';
+  notes: string[];
+}
+
+/** Sizes the sources of a `COPY --from=<stage>`; `estimates` holds the stages estimated so far. */
+export function estimateCopyFromStage(sources: readonly string[], stage: Stage, estimates: readonly StageEstimate[]): CopyFromFigures {
+  const title = `stage ${stage.name ?? stage.index}`;
+  const whole = estimates[stage.index];
+  const notes: string[] = [];
+  let disk = 0;
+  let compressed = 0;
+  const unknown: string[] = [];
+  for (const source of sources) {
+    const path = resolvePath('/', source.replace(/\/\*$/, ''));
+    if (path === '/') {
+      if (!whole || whole.diskBytes === null) {
+        unknown.push(source);
+        continue;
+      }
+      disk += whole.diskBytes;
+      compressed += whole.compressedBytes ?? 0;
+      notes.push(`${source}: the whole of ${title}`);
+      continue;
+    }
+    const found = producerOf(path, stage, estimates);
+    if (!found) {
+      unknown.push(source);
+      continue;
+    }
+    disk += found.diskBytes;
+    compressed += found.compressedBytes;
+    notes.push(`${source}: ${found.note}`);
+  }
+  if (unknown.length === sources.length) {
+    return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`what ${title} produced at ${unknown.join(', ')} is not estimated (no COPY, package install or go build writes there)`] };
+  }
+  if (unknown.length > 0) notes.push(`lower bound: ${unknown.join(', ')} not estimated`);
+  return { diskBytes: Math.round(disk), compressedBytes: Math.round(compressed), confidence: 'estimate', notes };
+}
+
+interface Producer {
+  diskBytes: number;
+  compressedBytes: number;
+  note: string;
+}
+
+/** The stages a stage is built on, oldest first, itself last. */
+function chainOf(stage: Stage): Stage[] {
+  const chain: Stage[] = [];
+  for (let current: Stage | undefined = stage; current && chain.length < 64; current = current.baseStage) chain.unshift(current);
+  return chain;
+}
+
+/** The last instruction of the stage (or a stage it is built on) that wrote at or below `path`. */
+function producerOf(path: string, stage: Stage, estimates: readonly StageEstimate[]): Producer | undefined {
+  const steps: { instruction: Instruction; workdir: string; layer: LayerEstimate | undefined }[] = [];
+  for (const current of chainOf(stage)) {
+    let workdir = '/';
+    for (const instruction of current.instructions) {
+      if (instruction.keyword === 'WORKDIR' && instruction.args[0]) workdir = resolvePath(workdir, instruction.args[0].value);
+      const layer = estimates[current.index]?.layers.find((candidate) => candidate.line === instruction.range.start.line + 1);
+      steps.push({ instruction, workdir, layer });
+    }
+  }
+  for (const { instruction, workdir, layer } of steps.reverse()) {
+    const found = instruction.keyword === 'RUN' ? fromRun(path, instruction, workdir, layer) : fromCopy(path, instruction, workdir, layer);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function within(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder === '/' ? '' : folder}/`);
+}
+
+function fromCopy(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
+  const destination = instruction.copy?.destination;
+  if (destination === undefined || !layer || layer.diskBytes === null) return undefined;
+  const target = resolvePath(workdir, destination);
+  // The copied path holds the COPY's files (or is one of them): the layer's size, at most.
+  if (!within(path, target) && !within(target, path)) return undefined;
+  return {
+    diskBytes: layer.diskBytes,
+    compressedBytes: layer.compressedBytes ?? 0,
+    note: `${within(target, path) ? '' : 'at most '}the layer of line ${layer.line} (${layer.keyword} to ${target})`,
+  };
+}
+
+function fromRun(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
+  const commands = instruction.run?.commands.map(effectiveCommand) ?? [];
+  for (const command of commands) {
+    const output = goBuildOutput(command, workdir);
+    if (output && (within(output, path) || within(path, output))) {
+      const binary = outputs.goBinary;
+      return { diskBytes: binary.diskBytes, compressedBytes: binary.diskBytes * binary.gzipPerDiskByte, note: `the Go binary built on line ${instruction.range.start.line + 1}: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)` };
+    }
+  }
+  // Package installs write below these roots; node_modules below the working directory.
+  const installs = commands.map(packagesInstalledBy).filter((change) => change !== undefined);
+  if (!layer || layer.diskBytes === null || installs.length === 0) return undefined;
+  const managers = new Set(installs.map((change) => change.manager));
+  const nodeModules = resolvePath(workdir, 'node_modules');
+  const systemRoots = ['/usr', '/lib', '/etc', '/opt', '/var/lib'];
+  const writes = (managers.has('npm') || managers.has('yarn')) && within(path, nodeModules)
+    || (managers.has('pip') && /\/(site|dist)-packages(\/|$)/.test(path))
+    || ([...managers].some((manager) => manager === 'apt' || manager === 'apk' || manager === 'pip') && systemRoots.some((root) => within(path, root)));
+  if (!writes) return undefined;
+  return { diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes ?? 0, note: `at most the ${[...managers].join('/')} install layer of line ${layer.line}` };
+}
+
+/** Where `go build` writes: `-o path`, else the working directory (the binary is named after the package). */
+function goBuildOutput(command: EffectiveCommand, workdir: string): string | undefined {
+  if (command.program !== 'go' || operands(command.args)[0]?.value !== 'build') return undefined;
+  const index = command.args.findIndex((arg) => arg.value === '-o' || arg.value.startsWith('-o='));
+  if (index < 0) return workdir;
+  const value = command.args[index].value === '-o' ? command.args[index + 1]?.value : command.args[index].value.slice(3);
+  return value ? resolvePath(workdir, value) : workdir;
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import outputs from '../../../server/src/data/build-outputs.json';
+import ruleOfThumb from '../../../server/src/data/node-modules.json';
+import pipData from '../../../server/src/data/pip-sizes.json';
+import { walkContext } from '../../../server/src/context/walker';
+import type { ContextIndex } from '../../../server/src/context/walker';
+import { buildModel } from '../../../server/src/model/model';
+import { estimateImageSize } from '../../../server/src/size/estimate';
+import type { EstimateInputs, LayerEstimate } from '../../../server/src/size/estimate';
+
+const measured = pipData.packages as Record<string, { diskBytes: number; gzipBytes: number }>;
+
+/** The parts of a layer that say what was estimated and how, without the calibration-dependent bytes. */
+function outline(layer: LayerEstimate) {
+  return { line: layer.line, confidence: layer.confidence, known: layer.diskBytes !== null };
+}
+
+function layers(text: string, inputs: EstimateInputs = {}): LayerEstimate[] {
+  return estimateImageSize(buildModel(text), inputs).stages.flatMap((stage) => stage.layers);
+}
+
+describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
+  let root: string;
+  let index: ContextIndex;
+  const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'layerlens-estimate-'));
+    mkdirSync(join(root, 'app'));
+    writeFileSync(join(root, 'requirements.txt'), 'idna==3.0\ncertifi\n');
+    writeFileSync(join(root, 'app', 'package.json'), JSON.stringify({ dependencies: { a: '1' } }));
+    writeFileSync(join(root, 'app', 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/a': {}, 'node_modules/b': {}, 'node_modules/c': { dev: true } } }));
+    writeFileSync(join(root, 'app', 'config.yml'), 'x'.repeat(2000));
+    index = await walkContext(root, { dockerignore: null });
+  });
+
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reads a copied requirements file and sizes its closure from measured installs; the cache counts unless turned off', () => {
+    const text = 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nRUN pip install --no-cache-dir idna\n';
+    const [, install, again] = layers(text, { contextIndex: index, readContextFile: read });
+    const gzip = measured.idna.gzipBytes + measured.certifi.gzipBytes;
+    assert.deepEqual(
+      { disk: install.diskBytes, compressed: install.compressedBytes, confidence: install.confidence, notes: install.notes.slice(1) },
+      {
+        disk: measured.idna.diskBytes + measured.certifi.diskBytes + gzip,
+        compressed: 2 * gzip,
+        confidence: 'estimate',
+        notes: ['2 requirements read from requirements.txt', "pip's cache (~/.cache/pip) stays in the layer: the downloaded wheels are counted"],
+      },
+    );
+    // idna is installed already: the second pip adds nothing.
+    assert.deepEqual({ disk: again.diskBytes, confidence: again.confidence }, { disk: 0, confidence: 'estimate' });
+  });
+
+  it('leaves a requirements file it cannot read unknown', () => {
+    const [, install] = layers('FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n', { contextIndex: index });
+    assert.deepEqual(outline(install), { line: 3, confidence: 'unknown', known: false });
+  });
+
+  it('counts node_modules from the copied lockfile, dev dependencies out with NODE_ENV=production, cache cleaned', () => {
+    const text = 'FROM node:22-slim\nENV NODE_ENV=production\nWORKDIR /app\nCOPY app/package*.json ./\nRUN npm ci && npm cache clean --force\n';
+    const [, install] = layers(text, { contextIndex: index, readContextFile: read });
+    assert.deepEqual(
+      { disk: install.diskBytes, compressed: install.compressedBytes, confidence: install.confidence, note: install.notes[0].split(';')[0] },
+      { disk: 2 * ruleOfThumb.bytesPerPackage, compressed: Math.round(2 * ruleOfThumb.bytesPerPackage * ruleOfThumb.gzipPerDiskByte), confidence: 'estimate', note: 'npm: 2 packages in package-lock.json (dev dependencies left out)' },
+    );
+  });
+
+  it('leaves apk unknown and says why', () => {
+    const [install] = layers('FROM alpine:3.22\nRUN apk add --no-cache curl\n');
+    assert.deepEqual({ ...outline(install), notes: install.notes }, {
+      line: 2,
+      confidence: 'unknown',
+      known: false,
+      notes: ['size of `apk` is not estimated; apk: no Alpine package index is available offline, so Alpine package sizes are unknown'],
+    });
+  });
+
+  it('sizes COPY --from paths by the instruction that produced them', () => {
+    const text = [
+      'FROM golang:1.23 AS build',
+      'WORKDIR /src',
+      'COPY app/ ./conf/',
+      'RUN go build -o /out/server ./cmd/server',
+      'FROM scratch AS files',
+      'COPY app/config.yml /config.yml',
+      'FROM debian:bookworm-slim',
+      'COPY --from=build /out/server /usr/local/bin/server',
+      'COPY --from=build /src/conf/config.yml /etc/config.yml',
+      'COPY --from=files / /files/',
+      'COPY --from=build /etc/hostname /x',
+      'COPY --from=alpine:3.22 /bin/busybox /bin/',
+    ].join('\n');
+    const all = layers(`${text}\n`, { contextIndex: index });
+    const shipped = all.filter((layer) => layer.line >= 8);
+    const binary = outputs.goBinary;
+    assert.deepEqual(
+      shipped.map((layer) => ({ line: layer.line, disk: layer.diskBytes, confidence: layer.confidence, notes: layer.notes })),
+      [
+        { line: 8, disk: binary.diskBytes, confidence: 'estimate', notes: [`/out/server: the Go binary built on line 4: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)`] },
+        { line: 9, disk: all.find((layer) => layer.line === 3)!.diskBytes, confidence: 'estimate', notes: ['/src/conf/config.yml: at most the layer of line 3 (COPY to /src/conf)'] },
+        { line: 10, disk: 2000, confidence: 'estimate', notes: ['/: the whole of stage files'] },
+        { line: 11, disk: null, confidence: 'unknown', notes: ['what stage build produced at /etc/hostname is not estimated (no COPY, package install or go build writes there)'] },
+        { line: 12, disk: null, confidence: 'unknown', notes: ['files of the image alpine:3.22 are not estimated'] },
+      ],
+    );
+  });
+});
