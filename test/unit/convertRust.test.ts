@@ -48,6 +48,17 @@ describe('convert Rust', () => {
     );
   });
 
+  it('finds the binary a bare CMD runs from PATH: copied into a PATH folder, or installed by cargo', () => {
+    assert.deepEqual(
+      [
+        finalStage('FROM rust:1.83-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release && cp target/release/relay /usr/local/bin\nCMD ["relay"]\n'),
+        finalStage('FROM rust:1.83-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo install --path .\nCMD ["relay"]\n'),
+        finalStage('FROM rust:1.83-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo install --path .\nCMD ["/usr/local/cargo/bin/relay"]\n'),
+      ].map((text) => text.split('\n')[2]),
+      ['COPY --from=build /usr/local/bin/relay /usr/local/bin/relay', 'COPY --from=build /usr/local/cargo/bin/relay /usr/local/bin/relay', 'COPY --from=build /usr/local/cargo/bin/relay /usr/local/cargo/bin/relay'],
+    );
+  });
+
   it('keeps distroless/cc for OpenSSL, which its base has', () => {
     const result = convert('FROM rust:1.83-bookworm\nRUN apt-get update && apt-get install -y pkg-config libssl-dev\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nCMD ["/src/target/release/relay"]\n');
     assert.ok(result.ok);

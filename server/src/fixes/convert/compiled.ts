@@ -102,6 +102,8 @@ export function hasGlob(path: string): boolean {
  */
 export function copiedOutputs(instructions: Instruction[], after: FoundCommand, dirs: Map<Instruction, string>): Map<string, string> {
   const copies = new Map<string, string>();
+  // `cp app /usr/local/bin` copies into the folder: folders every image has, and the stage's WORKDIRs, are known to be folders.
+  const folders = new Set([...standardFolders, ...dirs.values()]);
   for (const instruction of instructions) {
     const dir = dirs.get(instruction) ?? '/';
     let seenBuild = instruction !== after.instruction;
@@ -119,7 +121,7 @@ export function copiedOutputs(instructions: Instruction[], after: FoundCommand, 
       const [source, target] = paths;
       if (afterCd && !(source.startsWith('/') && target.startsWith('/'))) continue;
       const from = absolute(source, dir);
-      const isDir = /(^|\/)\.?$/.test(target) || target.endsWith('/');
+      const isDir = /(^|\/)\.?$/.test(target) || target.endsWith('/') || folders.has(absolute(target, dir));
       const name = from.slice(from.lastIndexOf('/') + 1);
       if (isDir && hasGlob(name)) continue;
       const to = isDir ? `${absolute(target, dir).replace(/\/$/, '')}/${name}`.replace(/^\/\//, '/') : absolute(target, dir);
@@ -128,6 +130,8 @@ export function copiedOutputs(instructions: Instruction[], after: FoundCommand, 
   }
   return copies;
 }
+
+const standardFolders = ['/', '/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/local', '/opt', '/srv', '/tmp', '/usr/local/cargo/bin'];
 
 /** RUNs right after the build that only copy or move its output: they belong to the build stage. */
 export function trailingCopies(stage: Stage, build: Instruction): Instruction[] {

@@ -124,7 +124,7 @@ function projectOf(command: EffectiveCommand, context: ConvertContext, afterCd: 
   for (let index = 0; index < args.length; index++) {
     const value = args[index].value;
     if (valueOptions.has(value)) index++;
-    else if (!value.startsWith('-')) operands.push(value);
+    else if (!value.startsWith('-') && value !== 'true' && value !== 'false') operands.push(value);
   }
   const files = context.files ?? {};
   const named = operands[0];

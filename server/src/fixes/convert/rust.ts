@@ -208,7 +208,8 @@ function shippedBinary(program: string, workdir: string, outputs: Map<string, st
   const made = (path: string) => outputs.has(path) || outputs.has(copies.get(path) ?? '');
   if (program.includes('/')) {
     const path = absolute(program, workdir);
-    return made(path) && !path.startsWith(`${cargoHome}/`) ? { from: path, to: path } : made(path) ? { from: path, to: `/usr/local/bin/${program.split('/').pop() ?? ''}` } : undefined;
+    // A path the start command names stays where it was, even under cargo's home.
+    return made(path) ? { from: path, to: path } : undefined;
   }
   // A bare name runs from PATH: the first PATH folder holding a build output wins, as in the shell.
   for (const dir of pathDirs) {
