@@ -37,7 +37,6 @@ export function convertPython(model: DockerfileModel, stage: Stage, context: Con
   const messages: string[] = [];
   const dirs = workdirs(stage, '/');
   const image = stage.image;
-  if (image.digest) refuse('The python image is pinned by digest: cannot tell the digest of its slim variant.');
   const alpine = /alpine/.test(image.tag ?? '');
   const installs = dependencyInstalls(stage);
   if (installs.length === 0) refuse('No dependency install (pip install -r / pip install . / poetry install / uv sync) found: nothing to build in a separate stage.');
@@ -119,8 +118,11 @@ function finalImageOf(stage: Stage): string {
   const image = stage.image;
   const raw = image.raw;
   const slim = slimVariantOf(image);
+  // Already slim or alpine: the final stage runs on the very image the build used (digest included).
   if (!slim) return raw;
+  if (image.digest) refuse('The python image is pinned by digest: cannot tell the digest of its slim variant.');
   if (image.tag === undefined) return `${raw}:${slim.tag}`;
+  if (!raw.endsWith(image.tag)) refuse(`The python tag of ${raw} comes from a variable: cannot name its slim variant.`);
   return `${raw.slice(0, raw.length - image.tag.length)}${slim.tag}`;
 }
 
@@ -324,6 +326,9 @@ function checkOtherRuns(stage: Stage, dirs: Map<Instruction, string>): void {
       // `curl … | python -` runs an installer (poetry's); the tool it installs is only needed to build.
       if (/^python(\d+(\.\d+)*)?$/.test(program) && (command.args[0]?.value === '-' || ['--version', '-V'].includes(command.args[0]?.value ?? ''))) continue;
       if (/^python(\d+(\.\d+)*)?$/.test(program) && command.args[0]?.value === '-m' && command.args[1]?.value === 'compileall') continue;
+      if ((/^python(\d+(\.\d+)*)?$/.test(program) && command.args[0]?.value === '-m' && ['venv', 'virtualenv'].includes(command.args[1]?.value ?? '')) || program === 'virtualenv' || (program === 'uv' && command.args[0]?.value === 'venv')) {
+        refuse(`The RUN at line ${lineOf(instruction)} creates a virtual environment of its own: copying it into a slim stage is not converted yet.`);
+      }
       if ((program === 'curl' || program === 'wget') && command.command.pipeline !== undefined) continue;
       if (fileCommands.has(program)) {
         const workdir = dirs.get(instruction) ?? '/';
