@@ -38,7 +38,7 @@ describe('convert .NET', () => {
         finalStage(dockerfile('ENTRYPOINT ["dotnet", "/app/sync-tool.dll"]'), console).split('\n')[0],
         finalStage(dockerfile('WORKDIR /app\nENTRYPOINT ["./sync-tool"]'), console).split('\n')[0],
         finalStage(dockerfile('CMD dotnet /app/sync-tool.dll', 'mcr.microsoft.com/dotnet/sdk:9.0-noble'), console).split('\n')[0],
-        finalStage('FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish --self-contained false -o /app\nENTRYPOINT ["dotnet", "/app/sync-tool.dll"]\n', console).split('\n')[0],
+        finalStage('FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish --self-contained false -o /app /p:UseAppHost=false\nENTRYPOINT ["dotnet", "/app/sync-tool.dll"]\n', console).split('\n')[0],
       ],
       ['FROM mcr.microsoft.com/dotnet/runtime:8.0', 'FROM mcr.microsoft.com/dotnet/runtime:8.0', 'FROM mcr.microsoft.com/dotnet/runtime:8.0-noble', 'FROM mcr.microsoft.com/dotnet/runtime:8.0'],
     );

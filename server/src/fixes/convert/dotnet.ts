@@ -124,7 +124,8 @@ function projectOf(command: EffectiveCommand, context: ConvertContext, afterCd: 
   for (let index = 0; index < args.length; index++) {
     const value = args[index].value;
     if (valueOptions.has(value)) index++;
-    else if (!value.startsWith('-') && value !== 'true' && value !== 'false') operands.push(value);
+    // `/p:UseAppHost=false` is an MSBuild switch, `true`/`false` the value of a boolean option.
+    else if (!value.startsWith('-') && !/^\/\w+:/.test(value) && value !== 'true' && value !== 'false') operands.push(value);
   }
   const files = context.files ?? {};
   const named = operands[0];
