@@ -252,7 +252,8 @@ function systemPackages(stage: Stage, alpine: boolean, suite: string): SystemPac
       if ((installed.manager === 'apk') !== alpine) refuse(`Line ${lineOf(instruction)} uses ${installed.manager} on a ${alpine ? 'Alpine' : 'Debian'} image.`);
       const removedLater = new Set(instruction.run?.commands.flatMap((later) => packagesRemovedBy(effectiveCommand(later))?.packages ?? []) ?? []);
       for (const name of installed.packages) {
-        if (name.startsWith('.') || removedLater.has(name)) continue;
+        if (name.startsWith('.')) continue;
+        // A -dev package purged after the install still leaves the extension needing its library: map it anyway.
         const mapping = (runtimeLibraries[installed.manager] as RuntimeLibraries)[name];
         if (mapping !== undefined) {
           const names = Array.isArray(mapping) ? mapping : mapping[suite];
@@ -265,7 +266,7 @@ function systemPackages(stage: Stage, alpine: boolean, suite: string): SystemPac
         const kind = buildPackageKind(installed.manager, name);
         if (kind === 'headers') refuse(`Line ${lineOf(instruction)} installs ${name}, whose runtime library is not known: cannot tell what the final stage needs.`);
         if (kind) result.buildOnly.push(name);
-        else if (!kept.includes(name)) kept.push(name);
+        else if (!kept.includes(name) && !removedLater.has(name)) kept.push(name);
       }
     }
   }
