@@ -3,7 +3,12 @@ import type { DockerfileModel, Stage } from '../model/model';
 import type { ConvertContext, ConvertResult } from './convert/common';
 import { Refusal } from './convert/common';
 import { convertGo } from './convert/go';
+import { convertJava, isJavaBuildImage } from './convert/java';
+import { convertRust, isRustBuildImage } from './convert/rust';
+import { convertDotnet, isDotnetBuildImage } from './convert/dotnet';
 import { convertNode } from './convert/node';
+import { convertPython } from './convert/python';
+import { acceptsStaticWeb, convertStaticWeb } from './convert/staticWeb';
 
 export type { ConvertContext, ConvertResult } from './convert/common';
 
@@ -17,7 +22,13 @@ export interface Converter {
 /** In order: the first that accepts the stage converts it. */
 const converters: Converter[] = [
   { ecosystem: 'Go', accepts: (stage) => stage.image.repository === 'golang', convert: convertGo },
+  // Before Node: a node image that only builds and serves static files becomes nginx, not node-slim.
+  { ecosystem: 'static web', accepts: acceptsStaticWeb, convert: convertStaticWeb },
   { ecosystem: 'Node', accepts: (stage) => stage.image.repository === 'node', convert: convertNode },
+  { ecosystem: 'Python', accepts: (stage) => stage.image.repository === 'python', convert: convertPython },
+  { ecosystem: 'Java', accepts: (stage) => isJavaBuildImage(stage), convert: convertJava },
+  { ecosystem: 'Rust', accepts: (stage) => isRustBuildImage(stage), convert: convertRust },
+  { ecosystem: '.NET', accepts: (stage) => isDotnetBuildImage(stage), convert: convertDotnet },
 ];
 
 /**
