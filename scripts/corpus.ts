@@ -127,6 +127,7 @@ function conversionReport(files: string[]): string[] {
   const converted: string[] = [];
   const broken: string[] = [];
   const reasons = new Map<string, number>();
+  const bases = new Map<string, number>();
   for (const file of files) {
     const text = readFileSync(join(corpus, file), 'utf8');
     let model;
@@ -141,6 +142,8 @@ function conversionReport(files: string[]): string[] {
       // No build context here: conversions that need package.json, pom.xml, … refuse, as they would without them.
       const result = convertToMultiStage(text, {});
       if (!result.ok) {
+        const base = /^No conversion for the base image (\S+)/.exec(result.reason)?.[1];
+        if (base) bases.set(base, (bases.get(base) ?? 0) + 1);
         const group = reasonGroup(result.reason);
         reasons.set(group, (reasons.get(group) ?? 0) + 1);
         continue;
@@ -170,6 +173,11 @@ function conversionReport(files: string[]): string[] {
     '| Refusal reason | Files |',
     '|---|---|',
     ...[...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, count]) => `| ${reason.replace(/\|/g, '\\|')} | ${count} |`),
+    '',
+    `Base images without a conversion (no build toolchain LayerLens converts): ${[...bases]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([base, count]) => `${base} ${count}`)
+      .join(', ')}.`,
   ];
 }
 

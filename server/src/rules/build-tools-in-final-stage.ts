@@ -51,7 +51,8 @@ export const rule = defineRule({
         'ONBUILD bases, which are build or development environments; git, hg or svn installed without any compiler (services such as CI agents run ' +
         'them); images FROM a build base (an SDK image, `*-devel`, `dev-*`), where sdk-image-in-final-stage or the base choice is ' +
         'the finding; and packages a comment right above names, calls run-time dependencies, a fix or a workaround. ' +
-        'Library installs of pip, npm or gem are not considered, and build stages that are not shipped are never flagged.',
+        'Library installs of pip, npm or gem are not considered, and build stages that are not shipped are never flagged. ' +
+        'In the editor, a single-stage file also gets the quick fix Split into build and runtime stages: the conversion of `layerlens convert` (docs/convert.md), shown as a diff before it applies, or nothing when the conversion refuses.',
       bad:
         'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\\n    && rm -rf /var/lib/apt/lists/*\n' +
         'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nUSER nobody\nCMD ["python", "app.py"]\n',

@@ -36,7 +36,8 @@ export const rule = defineRule({
         'npm may compile native addons with the compilers it carries. Images without a program of their own (no CMD/ENTRYPOINT, a shell) ' +
         'and ONBUILD bases are toolchain images on purpose and are not flagged, nor are single-stage builds, which single-stage-build reports. ' +
         'The quick fix swaps the image only where the runtime image has the same OS and shell (node → node slim, JDK → JRE, .NET sdk → aspnet) ' +
-        'and no RUN of the stage calls an SDK tool.',
+        'and no RUN of the stage calls an SDK tool. ' +
+        'In the editor, a single-stage file also gets the quick fix Split into build and runtime stages: the conversion of `layerlens convert` (docs/convert.md), shown as a diff before it applies, or nothing when the conversion refuses.',
       bad:
         'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app ./cmd/server\n\n' +
         'FROM golang:1.23\nCOPY --from=build /app /app\nUSER 65532\nCMD ["/app"]\n',

@@ -14,7 +14,8 @@ export const rule = defineRule({
       rationale:
         'Compilers, SDKs, package caches and sources needed only to build end up in the image that runs. ' +
         'A multi-stage build compiles in a builder stage and copies only the artifacts into a small final stage, ' +
-        'which is smaller to pull and gives an attacker fewer tools.',
+        'which is smaller to pull and gives an attacker fewer tools. ' +
+        'In the editor, a single-stage file also gets the quick fix Split into build and runtime stages: the conversion of `layerlens convert` (docs/convert.md), shown as a diff before it applies, or nothing when the conversion refuses.',
       bad: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\nCMD ["/app"]\n',
       good:
         'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app ./cmd/server\n\n' +
