@@ -109,7 +109,7 @@ export function copyFromFix(model: DockerfileModel, copy: Instruction): Fix | un
     edits.push({ range: { start, end }, newText: '' });
   }
   const dropped = rebuilds.length > 0 ? ` and drop the rebuild on line ${rebuilds.map((rebuild) => rebuild.range.start.line + 1).join(', ')}` : '';
-  return { title: `Replace with ${lines.join('; ')}${dropped}`, edits };
+  return { title: `Add ${lines.join('; ')} in place of the context copy${dropped}`, edits };
 }
 
 /** `go mod download`, `dotnet restore`, `pip install -r …`: fetching what the rebuild needs. */
