@@ -4,11 +4,25 @@
 // server/src/data/apt-layer-measurements.tsv (disk and compressed sizes). Prints each layer's estimate and
 // the median and 90th percentile of the absolute error. Nothing is fetched: the estimator reads the
 // committed index files.
+//
+// Whole images (compressed size, the whole estimator: base data + every layer) for Dockerfiles that are
+// known exactly:
+// - real images, their Dockerfile rebuilt from size-truth.tsv's instruction column: the first layer
+//   (debuerreotype's `debian.sh … 'trixie'`) becomes `FROM debian:<suite>`, the other rows are the
+//   instructions as recorded; truth = the image's compressed size in base-images.tsv. An image with a
+//   truncated instruction is skipped; one with a layer the estimator leaves unknown is printed as a
+//   lower bound and kept out of the statistics.
+// - two-line images `FROM debian:<base>` + a measured RUN (apt-layer-measurements.tsv; rows with a
+//   setup step are left out, that step's layer has no recorded size, and so are the `apt-get update` rows,
+//   which calibrate the package-list size): truth = the base's repo-info pull size (image-sizes.json, the same source
+//   the estimator uses, so the base part is exact by construction) + the measured layer(s).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../server/src/model/model';
 import { initShellParser } from '../server/src/model/shell';
+import { compressedSize } from '../server/src/knowledge/images';
 import { aptBaseImage, aptRunFacts, estimateAptRun } from '../server/src/size/apt';
+import { estimateImageSize } from '../server/src/size/estimate';
 import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
 
 const root = join(__dirname, '..');
@@ -136,6 +150,79 @@ function summary(name: string, errors: number[]): string {
   return `${name}: n=${sorted.length} median ${(percentile(sorted, 0.5) * 100).toFixed(1)}% p90 ${(percentile(sorted, 0.9) * 100).toFixed(1)}%`;
 }
 
+interface WholeImage {
+  label: string;
+  dockerfile: string;
+  truthGzip: number;
+  kind: 'real' | 'two-line';
+}
+
+/** Real images whose every layer is recorded in size-truth.tsv and that start from a Debian rootfs. */
+function realWholeImages(): { images: WholeImage[]; skipped: string[] } {
+  if (!existsSync(sizeTruthPath) || !existsSync(baseImagesPath)) return { images: [], skipped: ['size-truth.tsv or base-images.tsv not found'] };
+  const truths = new Map(readTsv(baseImagesPath).map((row) => [`${row.image}:${row.tag}`, Number(row.compressed_bytes)]));
+  const byImage = new Map<string, Record<string, string>[]>();
+  for (const row of readTsv(sizeTruthPath)) byImage.set(`${row.image}:${row.tag}`, [...(byImage.get(`${row.image}:${row.tag}`) ?? []), row]);
+  const images: WholeImage[] = [];
+  const skipped: string[] = [];
+  for (const [image, rows] of byImage) {
+    rows.sort((a, b) => Number(a.layer) - Number(b.layer));
+    const suite = /debian\.sh .*'(\w+)' '@\d+'/.exec(rows[0].instruction)?.[1];
+    if (!suite) {
+      skipped.push(`${image}: first layer is not a debuerreotype Debian rootfs (${rows[0].instruction.slice(0, 50)})`);
+      continue;
+    }
+    if (rows.some((row) => row.truncated === 'yes')) {
+      skipped.push(`${image}: an instruction is truncated in the record`);
+      continue;
+    }
+    const truth = truths.get(image);
+    if (truth === undefined) continue;
+    const lines = [`FROM debian:${suite}`, ...rows.slice(1).map((row) => instructionText(row.instruction).replace(/ # buildkit$/, ''))];
+    images.push({ label: image, dockerfile: `${lines.join('\n')}\n`, truthGzip: truth, kind: 'real' });
+  }
+  // buildpack-deps:trixie-curl (docker-library/buildpack-deps debian/trixie/curl/Dockerfile) is
+  // golang:1.25's first two layers: FROM debian:trixie and the curl/wget/gnupg RUN recorded as its layer 1.
+  const golang = byImage.get('golang:1.25');
+  const curlTruth = truths.get('buildpack-deps:trixie-curl');
+  const curlRun = golang?.find((row) => row.layer === '1');
+  if (curlRun && curlTruth !== undefined) images.push({ label: 'buildpack-deps:trixie-curl', dockerfile: `FROM debian:trixie\n${instructionText(curlRun.instruction).replace(/ # buildkit$/, '')}\n`, truthGzip: curlTruth, kind: 'real' });
+  return { images, skipped };
+}
+
+function twoLineImages(): WholeImage[] {
+  return readTsv(measurementsPath).flatMap((row, index) => {
+    const base = compressedSize(row.base);
+    // gzip_bytes is the command's layer only: a row with a setup step has a layer whose true size is not recorded.
+    // The `apt-get update` rows are where the estimator's package-list size comes from: not a test of it.
+    if (base === undefined || row.setup || row.command === 'apt-get update') return [];
+    return [{ label: `${row.base} m${index + 1}`, dockerfile: `FROM ${row.base}\nRUN ${row.command}\n`, truthGzip: base + Number(row.gzip_bytes), kind: 'two-line' as const }];
+  });
+}
+
+function wholeImageReport(): void {
+  const real = realWholeImages();
+  const errors: Record<WholeImage['kind'], number[]> = { real: [], 'two-line': [] };
+  console.log();
+  console.log('whole image (compressed)                 estimate    truth    err  unknown layers');
+  for (const image of [...real.images, ...twoLineImages()]) {
+    const stage = estimateImageSize(buildModel(image.dockerfile)).stages.at(-1);
+    if (!stage || stage.compressedBytes === null) {
+      console.log(`${image.label.padEnd(40)} base unknown`);
+      continue;
+    }
+    const error = stage.compressedBytes / image.truthGzip - 1;
+    const unknown = stage.layers.filter((layer) => layer.diskBytes === null).map((layer) => `line ${layer.line} ${layer.instruction.slice(0, 30)}`);
+    if (unknown.length === 0) errors[image.kind].push(error);
+    console.log(`${image.label.padEnd(40)}${megabytes(stage.compressedBytes)}  ${megabytes(image.truthGzip)}${percent(error)}  ${unknown.length ? `lower bound, not in the statistics: ${unknown.join('; ')}` : '-'}`);
+  }
+  for (const reason of real.skipped) console.log(`skipped ${reason}`);
+  console.log();
+  console.log(summary('whole images, real Dockerfiles', errors.real));
+  console.log(summary('whole images, FROM debian + measured RUN', errors['two-line']));
+  console.log(summary('whole images, all', [...errors.real, ...errors['two-line']]));
+}
+
 async function main(): Promise<void> {
   await initShellParser();
   const registry = registryLayers();
@@ -162,6 +249,7 @@ async function main(): Promise<void> {
   console.log(summary('compressed, measured layers', gzipErrors.measured));
   console.log(summary('compressed, all', [...gzipErrors.registry, ...gzipErrors.measured]));
   console.log(summary('disk, measured layers', diskErrors));
+  wholeImageReport();
 }
 
 main().catch((error: unknown) => {

@@ -118,6 +118,14 @@ export function loadAptIndex(suite: AptSuite): AptIndex | undefined {
   return indexCache.get(suite) ?? undefined;
 }
 
+/**
+ * Loads every suite's index ahead of the first estimate, one suite per timer tick (each takes about
+ * 0.2 s of synchronous work), so the first lens after opening a file does not wait for it.
+ */
+export function preloadAptIndexes(delayMs: number): void {
+  aptSuites.forEach((suite, position) => setTimeout(() => loadAptIndex(suite), delayMs * (position + 1)).unref());
+}
+
 /** An official Debian-based image whose package set the index knows. */
 export interface AptBaseImage {
   suite: AptSuite;
@@ -167,6 +175,11 @@ export interface AptInstallOptions {
   noInstallRecommends: boolean;
   /** Packages the image has before this install (the base image's and earlier layers'). */
   installed: ReadonlySet<string>;
+  /**
+   * The base image's packages, when kept apart from `installed` (which then holds only what later layers
+   * added): the base set's ids are looked up once per index and reused by every estimate.
+   */
+  base?: ReadonlySet<string>;
   /** `apt-get update` ran in this RUN and its lists were not removed in it: they are part of the layer. */
   listsKept?: boolean;
   /** The image excludes docs, man pages and translations from dpkg (debian:*-slim and images built on it). */
@@ -255,7 +268,7 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
   const index = options.index ?? loadAptIndex(options.suite);
   const requested = installs.flatMap((install) => install.packages);
   if (!index) return { ...noPackages, unknown: requested, confidence: 'estimate' };
-  const present = new Set<number>();
+  const present = new Set<number>(options.base ? baseIds(index, options.base) : []);
   for (const name of options.installed) {
     const id = index.ids.get(name);
     if (id !== undefined && id < index.data.packages.length) present.add(id);
@@ -275,7 +288,7 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
       size.disk += own.disk;
       size.gzip += own.gzip;
     }
-    const overhead = bookkeeping(index, added, options.installed.size);
+    const overhead = bookkeeping(index, added, options.installed.size + (options.base?.size ?? 0));
     size.disk += overhead.disk;
     size.gzip += overhead.gzip;
   }
@@ -286,6 +299,23 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
     unknown,
     confidence: unknown.length > 0 ? 'estimate' : 'data',
   };
+}
+
+const baseIdCache = new WeakMap<AptIndex, WeakMap<ReadonlySet<string>, readonly number[]>>();
+
+/** Ids of a base image's packages in an index, found once per (index, package set). */
+function baseIds(index: AptIndex, names: ReadonlySet<string>): readonly number[] {
+  let bySet = baseIdCache.get(index);
+  if (!bySet) {
+    bySet = new WeakMap();
+    baseIdCache.set(index, bySet);
+  }
+  let ids = bySet.get(names);
+  if (!ids) {
+    ids = [...names].map((name) => index.ids.get(name)).filter((id): id is number => id !== undefined && id < index.data.packages.length);
+    bySet.set(names, ids);
+  }
+  return ids;
 }
 
 /** One package of an index on disk and gzipped in a layer, with the calibration above (no bookkeeping). */
@@ -305,6 +335,18 @@ export function aptDependencyIds(index: AptIndex, id: number): number[] {
 
 /** One package's files on disk and in the layer's gzip, docs dropped on slim images, .pyc files added. */
 function packageSize(row: PackageRow, slim: boolean): { disk: number; gzip: number } {
+  // Rows are immutable and shared by every estimate: size each once per slim flag.
+  let sizes = packageSizeCache.get(row);
+  if (!sizes) {
+    sizes = [computePackageSize(row, false), computePackageSize(row, true)];
+    packageSizeCache.set(row, sizes);
+  }
+  return sizes[slim ? 1 : 0];
+}
+
+const packageSizeCache = new WeakMap<PackageRow, [{ disk: number; gzip: number }, { disk: number; gzip: number }]>();
+
+function computePackageSize(row: PackageRow, slim: boolean): { disk: number; gzip: number } {
   const [installedKiB, debBytes, , files, docFiles, localeFiles, pyFiles] = row;
   const installed = installedKiB * 1024;
   let disk = Math.max(installed - calibration.roundingBytesPerFile * files, 0.3 * installed);
@@ -385,12 +427,15 @@ function closure(index: AptIndex, requested: readonly string[], noInstallRecomme
     else add(chosen);
   }
   // Depends first, breadth-wise, then Recommends: apt settles hard dependencies before optional ones.
+  // Queues read by a moving head: shift() would copy the array on every step of large closures.
   const recommendsOf: number[] = [];
-  while (pending.length > 0) {
-    const id = pending.shift()!;
+  let next = 0;
+  let nextRecommends = 0;
+  while (next < pending.length) {
+    const id = pending[next++];
     follow(packages[id][7]);
     recommendsOf.push(id);
-    while (pending.length === 0 && !noInstallRecommends && recommendsOf.length > 0) follow(packages[recommendsOf.shift()!][8]);
+    while (next === pending.length && !noInstallRecommends && nextRecommends < recommendsOf.length) follow(packages[recommendsOf[nextRecommends++]][8]);
   }
   return { added, unknown };
 }

@@ -67,20 +67,44 @@ function chainOf(stage: Stage): Stage[] {
 
 /** The last instruction of the stage (or a stage it is built on) that wrote at or below `path`. */
 function producerOf(path: string, stage: Stage, estimates: readonly StageEstimate[]): Producer | undefined {
-  const steps: { instruction: Instruction; workdir: string; layer: LayerEstimate | undefined }[] = [];
-  for (const current of chainOf(stage)) {
-    let workdir = '/';
-    for (const instruction of current.instructions) {
-      if (instruction.keyword === 'WORKDIR' && instruction.args[0]) workdir = resolvePath(workdir, instruction.args[0].value);
-      const layer = estimates[current.index]?.layers.find((candidate) => candidate.line === instruction.range.start.line + 1);
-      steps.push({ instruction, workdir, layer });
-    }
-  }
-  for (const { instruction, workdir, layer } of steps.reverse()) {
+  for (const { instruction, workdir, layer } of stepsOf(stage, estimates)) {
     const found = instruction.keyword === 'RUN' ? fromRun(path, instruction, workdir, layer) : fromCopy(path, instruction, workdir, layer);
     if (found) return found;
   }
   return undefined;
+}
+
+interface Step {
+  instruction: Instruction;
+  workdir: string;
+  layer: LayerEstimate | undefined;
+}
+
+// Per estimate run (the `estimates` array) and source stage: several COPY --from often read one stage.
+const stepCache = new WeakMap<readonly StageEstimate[], Map<Stage, Step[]>>();
+
+/** The instructions of a stage and the stages it is built on, newest first, with their WORKDIR and layer. */
+function stepsOf(stage: Stage, estimates: readonly StageEstimate[]): Step[] {
+  let byStage = stepCache.get(estimates);
+  if (!byStage) {
+    byStage = new Map();
+    stepCache.set(estimates, byStage);
+  }
+  let steps = byStage.get(stage);
+  if (!steps) {
+    steps = [];
+    for (const current of chainOf(stage)) {
+      const layers = new Map((estimates[current.index]?.layers ?? []).map((layer) => [layer.line, layer]));
+      let workdir = '/';
+      for (const instruction of current.instructions) {
+        if (instruction.keyword === 'WORKDIR' && instruction.args[0]) workdir = resolvePath(workdir, instruction.args[0].value);
+        steps.push({ instruction, workdir, layer: layers.get(instruction.range.start.line + 1) });
+      }
+    }
+    steps.reverse();
+    byStage.set(stage, steps);
+  }
+  return steps;
 }
 
 function within(path: string, folder: string): boolean {

@@ -93,16 +93,20 @@ const negligible = new Set([
 export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs = {}): ImageSizeEstimate {
   const estimates: StageEstimate[] = [];
   const installedByStage = new Map<Stage, Set<string>>();
+  const baseByStage = new Map<Stage, ReadonlySet<string>>();
   const pipByStage = new Map<Stage, Set<string>>();
   for (const stage of model.stages) {
     const base = estimateBase(stage, estimates, inputs);
-    const installed = new Set<string>(stage.baseStage ? (installedByStage.get(stage.baseStage) ?? []) : (aptBaseImage(stage.image.repository, stage.image.tag ?? 'latest')?.packages ?? []));
     const suite = suiteOf(stage);
+    // The base image's packages stay one shared set; `installed` holds what the stage's layers add.
+    const basePackageSet = stage.baseStage ? (baseByStage.get(stage.baseStage) ?? noPackages) : basePackages(stage, suite);
+    baseByStage.set(stage, basePackageSet);
+    const installed = new Set<string>(stage.baseStage ? (installedByStage.get(stage.baseStage) ?? []) : []);
     const pipInstalled = new Set<string>(stage.baseStage ? (pipByStage.get(stage.baseStage) ?? []) : []);
     pipByStage.set(stage, pipInstalled);
     const layers: LayerEstimate[] = [];
     for (const instruction of stage.instructions) {
-      const layer = estimateLayer(model, instruction, { suite, installed, slim: isSlim(stage), estimates, inputs, pipInstalled });
+      const layer = estimateLayer(model, instruction, { suite, base: basePackageSet, installed, slim: isSlim(stage), estimates, inputs, pipInstalled });
       if (layer) layers.push(layer);
     }
     installedByStage.set(stage, installed);
@@ -159,6 +163,9 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
 
 interface LayerContext {
   suite: AptSuite;
+  /** The base image's Debian packages. */
+  base: ReadonlySet<string>;
+  /** Debian packages the stage's layers (and the stages it is built on) added. */
   installed: Set<string>;
   slim: boolean;
   estimates: StageEstimate[];
@@ -185,15 +192,17 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
   let incomplete = false;
   // All apt installs of the RUN at once: dpkg's bookkeeping and the package lists count once per layer.
   const facts = aptRunFacts(run);
-  const aptData = facts.installs.length > 0;
+  // `apt-get update` alone still leaves the package lists in the layer.
+  const aptData = facts.installs.length > 0 || facts.listsKept;
   let otherInstalls = false;
   if (aptData) {
-    const estimate = estimateAptRun(facts, { suite: context.suite, installed: context.installed, slim: context.slim });
+    const estimate = estimateAptRun(facts, { suite: context.suite, base: context.base, installed: context.installed, slim: context.slim });
     for (const name of estimate.packages) context.installed.add(name);
     diskBytes = estimate.diskBytes;
     compressedBytes = estimate.compressedBytes;
     incomplete = estimate.unknown.length > 0 || facts.removesPackages;
-    notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
+    if (facts.installs.length > 0) notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
+    if (facts.listsKept) notes.push(`apt's package lists (/var/lib/apt/lists) stay in the layer: their size measured on Debian ${context.suite}`);
     if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
   // pip, npm/yarn/pnpm and apk installs: estimates from measured installs and rules of thumb (./installs.ts).
@@ -260,6 +269,41 @@ function suiteOf(stage: Stage): AptSuite {
   return aptSuites.find((suite) => tag.includes(suite)) ?? (tag.includes('12') && root.image.repository === 'debian' ? 'bookworm' : 'trixie');
 }
 
+/** Official images built on buildpack-deps:<suite> when their tag is neither slim nor alpine (docker-library Dockerfiles). */
+const onBuildpackDeps = new Set(['buildpack-deps', 'node', 'python', 'ruby', 'golang', 'rust', 'perl', 'gcc', 'haskell', 'erlang', 'elixir']);
+
+/**
+ * The Debian packages a stage's base image has. Known Debian images from the index; any other image
+ * that runs apt is at least a Debian root of its suite (slim when its tag says so), or buildpack-deps
+ * for the official language images built on it. Without this, apt closures would count dpkg, libc6
+ * and the rest of the base again.
+ */
+function basePackages(stage: Stage, suite: AptSuite): ReadonlySet<string> {
+  const key = `${stage.image.repository}:${stage.image.tag ?? 'latest'}:${suite}:${stage.image.isScratch}`;
+  let packages = basePackagesCache.get(key);
+  if (!packages) {
+    packages = findBasePackages(stage, suite);
+    if (basePackagesCache.size > 256) basePackagesCache.clear();
+    basePackagesCache.set(key, packages);
+  }
+  return packages;
+}
+
+const basePackagesCache = new Map<string, ReadonlySet<string>>();
+const noPackages: ReadonlySet<string> = new Set();
+
+function findBasePackages(stage: Stage, suite: AptSuite): ReadonlySet<string> {
+  const known = aptBaseImage(stage.image.repository, stage.image.tag ?? 'latest');
+  if (known) return known.packages;
+  if (stage.image.isScratch) return noPackages;
+  const tag = stage.image.tag ?? 'latest';
+  if (/alpine/.test(tag)) return noPackages;
+  const name = stage.image.repository.slice(stage.image.repository.lastIndexOf('/') + 1);
+  if (/slim/.test(tag)) return aptBaseImage('debian', `${suite}-slim`)?.packages ?? noPackages;
+  if (onBuildpackDeps.has(name)) return aptBaseImage('buildpack-deps', suite)?.packages ?? noPackages;
+  return aptBaseImage('debian', suite)?.packages ?? noPackages;
+}
+
 function isSlim(stage: Stage): boolean {
   let root = stage;
   for (let guard = 0; root.baseStage && guard < 64; guard++) root = root.baseStage;
@@ -267,6 +311,7 @@ function isSlim(stage: Stage): boolean {
 }
 
 function summary(model: DockerfileModel, instruction: Instruction): string {
-  const text = model.text.slice(instruction.start, instruction.end).replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  // 80 characters are shown: a long RUN's tail need not be normalised (continuations may take a few).
+  const text = model.text.slice(instruction.start, Math.min(instruction.end, instruction.start + 400)).replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

@@ -182,27 +182,51 @@ function interpreterIds(index: AptIndex): Set<number> {
  * own closure and packages counted already in this install. Undefined when Debian has no such package.
  */
 function debianStandIn(index: AptIndex, name: string, counted: Set<number>): { disk: number; gzip: number; deb: number } | undefined {
-  const candidates = [debianNames[name], `python3-${name}`, `python3-${name.replace(/^python-/, '')}`].filter((candidate): candidate is string => candidate !== undefined);
-  const start = candidates.map((candidate) => index.ids.get(candidate)).find((id) => id !== undefined && id < index.data.packages.length);
-  if (start === undefined) return undefined;
-  const interpreter = interpreterIds(index);
+  const ids = standInIds(index, name);
+  if (!ids) return undefined;
   const total = { disk: 0, gzip: 0, deb: 0 };
-  const queue = [start];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    if (counted.has(id) || interpreter.has(id)) continue;
-    const packageName = index.data.names[id];
-    // Only modules and shared libraries travel inside wheels; tools and data packages do not.
-    if (id !== start && !/^(python3-|lib)/.test(packageName)) continue;
-    if (/^(python3(\.\d+)?(-minimal|-dev|-distutils|-lib2to3)?|libpython3.*)$/.test(packageName)) continue;
+  for (const id of ids) {
+    if (counted.has(id)) continue;
     counted.add(id);
     const footprint = aptPackageFootprint(index, id);
     total.disk += footprint.disk;
     total.gzip += footprint.gzip;
     total.deb += footprint.deb;
-    queue.push(...aptDependencyIds(index, id));
   }
   return total;
+}
+
+// The stand-in's package set depends only on the index and the name: found once, summed per install.
+const standInCache = new WeakMap<AptIndex, Map<string, number[] | null>>();
+
+function standInIds(index: AptIndex, name: string): number[] | undefined {
+  let byName = standInCache.get(index);
+  if (!byName) {
+    byName = new Map();
+    standInCache.set(index, byName);
+  }
+  if (!byName.has(name)) byName.set(name, findStandIn(index, name) ?? null);
+  return byName.get(name) ?? undefined;
+}
+
+function findStandIn(index: AptIndex, name: string): number[] | undefined {
+  const candidates = [debianNames[name], `python3-${name}`, `python3-${name.replace(/^python-/, '')}`].filter((candidate): candidate is string => candidate !== undefined);
+  const start = candidates.map((candidate) => index.ids.get(candidate)).find((id) => id !== undefined && id < index.data.packages.length);
+  if (start === undefined) return undefined;
+  const interpreter = interpreterIds(index);
+  const found = new Set<number>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (found.has(id) || interpreter.has(id)) continue;
+    const packageName = index.data.names[id];
+    // Only modules and shared libraries travel inside wheels; tools and data packages do not.
+    if (id !== start && !/^(python3-|lib)/.test(packageName)) continue;
+    if (/^(python3(\.\d+)?(-minimal|-dev|-distutils|-lib2to3)?|libpython3.*)$/.test(packageName)) continue;
+    found.add(id);
+    queue.push(...aptDependencyIds(index, id));
+  }
+  return [...found];
 }
 
 /** Where the measured sizes come from, for notes. */

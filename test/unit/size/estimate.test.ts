@@ -8,6 +8,7 @@ import pipData from '../../../server/src/data/pip-sizes.json';
 import { walkContext } from '../../../server/src/context/walker';
 import type { ContextIndex } from '../../../server/src/context/walker';
 import { buildModel } from '../../../server/src/model/model';
+import { loadAptIndex } from '../../../server/src/size/apt';
 import { estimateImageSize } from '../../../server/src/size/estimate';
 import type { EstimateInputs, LayerEstimate } from '../../../server/src/size/estimate';
 
@@ -67,6 +68,26 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     assert.deepEqual(
       { disk: install.diskBytes, compressed: install.compressedBytes, confidence: install.confidence, note: install.notes[0].split(';')[0] },
       { disk: 2 * ruleOfThumb.bytesPerPackage, compressed: Math.round(2 * ruleOfThumb.bytesPerPackage * ruleOfThumb.gzipPerDiskByte), confidence: 'estimate', note: 'npm: 2 packages in package-lock.json (dev dependencies left out)' },
+    );
+  });
+
+  it('takes images that run apt to have at least their Debian base: slim, buildpack-deps or minbase', () => {
+    const run = 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+    const sized = (base: string) => {
+      const [layer] = layers(`FROM ${base}\n${run}`);
+      return { disk: layer.diskBytes, notes: layer.notes };
+    };
+    assert.deepEqual(
+      [sized('python:3.12-slim'), sized('node:22'), sized('ubuntu:24.04')],
+      [sized('debian:trixie-slim'), sized('buildpack-deps:trixie'), sized('debian:trixie')],
+    );
+  });
+
+  it('counts the package lists an `apt-get update` alone leaves', () => {
+    const [layer] = layers('FROM debian:trixie\nRUN apt-get update\n');
+    assert.deepEqual(
+      { disk: layer.diskBytes, compressed: layer.compressedBytes, confidence: layer.confidence },
+      { disk: loadAptIndex('trixie')?.data.aptLists?.diskBytes, compressed: loadAptIndex('trixie')?.data.aptLists?.gzipBytes, confidence: 'data' },
     );
   });
 
