@@ -23,6 +23,8 @@ import { initShellParser } from '../server/src/model/shell';
 import { compressedSize } from '../server/src/knowledge/images';
 import { aptBaseImage, aptRunFacts, estimateAptRun } from '../server/src/size/apt';
 import { estimateImageSize } from '../server/src/size/estimate';
+import pipData from '../server/src/data/pip-sizes.json';
+import { estimatePipInstall } from '../server/src/size/pip';
 import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
 
 const root = join(__dirname, '..');
@@ -223,6 +225,31 @@ function wholeImageReport(): void {
   console.log(summary('whole images, all', [...errors.real, ...errors['two-line']]));
 }
 
+/**
+ * The Debian stand-in for pip packages against the measured installs: each measured distribution that
+ * Debian packages as python3-<name>, installed alone with its dependencies both ways.
+ */
+function pipStandInReport(): void {
+  const disk: number[] = [];
+  const gzip: number[] = [];
+  const rows: string[] = [];
+  for (const name of Object.keys(pipData.packages)) {
+    const options = { suite: 'trixie' as const, installed: new Set<string>(), cacheKept: false };
+    const truth = estimatePipInstall([name], options);
+    const standIn = estimatePipInstall([name], { ...options, useMeasured: false });
+    // Only when Debian sizes the whole closure: a partly unknown closure is no comparison.
+    if (standIn.unknown.length > 0 || standIn.packages.length === 0 || truth.unknown.length > 0) continue;
+    disk.push(standIn.diskBytes / truth.diskBytes - 1);
+    gzip.push(standIn.compressedBytes / truth.compressedBytes - 1);
+    rows.push(`${name.padEnd(28)}${megabytes(standIn.diskBytes)}${megabytes(truth.diskBytes)}${percent(disk.at(-1)!)}`);
+  }
+  console.log();
+  console.log('pip: Debian python3-* stand-in vs measured install (disk MB)');
+  for (const row of rows) console.log(row);
+  console.log(summary('pip stand-in, disk', disk));
+  console.log(summary('pip stand-in, compressed', gzip));
+}
+
 async function main(): Promise<void> {
   await initShellParser();
   const registry = registryLayers();
@@ -250,6 +277,7 @@ async function main(): Promise<void> {
   console.log(summary('compressed, all', [...gzipErrors.registry, ...gzipErrors.measured]));
   console.log(summary('disk, measured layers', diskErrors));
   wholeImageReport();
+  pipStandInReport();
 }
 
 main().catch((error: unknown) => {

@@ -46,7 +46,7 @@ export function estimateCopyFromStage(sources: readonly string[], stage: Stage, 
     notes.push(`${source}: ${found.note}`);
   }
   if (unknown.length === sources.length) {
-    return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`what ${title} produced at ${unknown.join(', ')} is not estimated (no COPY, package install or go build writes there)`] };
+    return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`what ${title} produced at ${unknown.join(', ')} is not estimated (only COPY destinations, go build outputs and folders a package install fills are)`] };
   }
   if (unknown.length > 0) notes.push(`lower bound: ${unknown.join(', ')} not estimated`);
   return { diskBytes: Math.round(disk), compressedBytes: Math.round(compressed), confidence: 'estimate', notes };
@@ -107,6 +107,11 @@ function stepsOf(stage: Stage, estimates: readonly StageEstimate[]): Step[] {
   return steps;
 }
 
+/** site-packages, a virtual environment, or the Python prefix's library folder. */
+const pythonEnvironment = /\/(site-packages|dist-packages|\.?venv)(\/|$)|^\/usr\/local\/lib\/python3[^/]*(\/|$)/;
+/** Folders apt or apk fill with many packages' files. */
+const systemFolders = new Set(['/usr', '/usr/lib', '/usr/lib64', '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/share', '/usr/bin', '/usr/sbin', '/usr/include', '/lib', '/lib64', '/bin', '/sbin', '/etc', '/var/lib', '/opt']);
+
 function within(path: string, folder: string): boolean {
   return path === folder || path.startsWith(`${folder === '/' ? '' : folder}/`);
 }
@@ -133,15 +138,16 @@ function fromRun(path: string, instruction: Instruction, workdir: string, layer:
       return { diskBytes: binary.diskBytes, compressedBytes: binary.diskBytes * binary.gzipPerDiskByte, note: `the Go binary built on line ${instruction.range.start.line + 1}: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)` };
     }
   }
-  // Package installs write below these roots; node_modules below the working directory.
+  // A package install's layer stands for a copied folder it fills: node_modules below the working
+  // directory, a Python environment, or a whole system folder. A single file in such a folder (one
+  // binary of /usr/bin) would be a fraction of the layer: it stays unknown rather than over-counted.
   const installs = commands.map(packagesInstalledBy).filter((change) => change !== undefined);
   if (!layer || layer.diskBytes === null || installs.length === 0) return undefined;
   const managers = new Set(installs.map((change) => change.manager));
   const nodeModules = resolvePath(workdir, 'node_modules');
-  const systemRoots = ['/usr', '/lib', '/etc', '/opt', '/var/lib'];
-  const writes = (managers.has('npm') || managers.has('yarn')) && within(path, nodeModules)
-    || (managers.has('pip') && /\/(site|dist)-packages(\/|$)/.test(path))
-    || ([...managers].some((manager) => manager === 'apt' || manager === 'apk' || manager === 'pip') && systemRoots.some((root) => within(path, root)));
+  const writes = ((managers.has('npm') || managers.has('yarn')) && within(path, nodeModules))
+    || (managers.has('pip') && pythonEnvironment.test(path))
+    || ((managers.has('apt') || managers.has('apk')) && systemFolders.has(path));
   if (!writes) return undefined;
   return { diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes ?? 0, note: `at most the ${[...managers].join('/')} install layer of line ${layer.line}` };
 }

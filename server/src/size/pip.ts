@@ -46,6 +46,8 @@ export interface PipInstallOptions {
   pythonVersion?: string;
   /** The index to use instead of the committed one (tests). */
   index?: AptIndex;
+  /** False: size everything from Debian stand-ins (bench:size compares them with the measured installs). */
+  useMeasured?: boolean;
 }
 
 export interface PipInstallEstimate {
@@ -122,7 +124,7 @@ export function estimatePipInstall(requested: readonly string[], options: PipIns
     const name = queue.shift()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    const known = measured[name];
+    const known = options.useMeasured === false ? undefined : measured[name];
     if (known) {
       result.packages.push({ name, source: 'measured' });
       result.diskBytes += known.diskBytes;
@@ -140,6 +142,7 @@ export function estimatePipInstall(requested: readonly string[], options: PipIns
       continue;
     }
     result.packages.push({ name, source: 'debian' });
+    queue.push(...proxy.requires);
     result.diskBytes += proxy.disk;
     result.compressedBytes += proxy.gzip;
     result.cacheBytes += proxy.deb;
@@ -181,11 +184,11 @@ function interpreterIds(index: AptIndex): Set<number> {
  * Debian's python3-<name> and the python3-* modules and libraries it pulls in, minus the interpreter's
  * own closure and packages counted already in this install. Undefined when Debian has no such package.
  */
-function debianStandIn(index: AptIndex, name: string, counted: Set<number>): { disk: number; gzip: number; deb: number } | undefined {
-  const ids = standInIds(index, name);
-  if (!ids) return undefined;
-  const total = { disk: 0, gzip: 0, deb: 0 };
-  for (const id of ids) {
+function debianStandIn(index: AptIndex, name: string, counted: Set<number>): { disk: number; gzip: number; deb: number; requires: string[] } | undefined {
+  const standIn = standInOf(index, name);
+  if (!standIn) return undefined;
+  const total = { disk: 0, gzip: 0, deb: 0, requires: standIn.requires };
+  for (const id of standIn.ids) {
     if (counted.has(id)) continue;
     counted.add(id);
     const footprint = aptPackageFootprint(index, id);
@@ -196,10 +199,18 @@ function debianStandIn(index: AptIndex, name: string, counted: Set<number>): { d
   return total;
 }
 
-// The stand-in's package set depends only on the index and the name: found once, summed per install.
-const standInCache = new WeakMap<AptIndex, Map<string, number[] | null>>();
+interface StandIn {
+  /** python3-<name> and the shared libraries it needs (a wheel bundles those). */
+  ids: number[];
+  /** Its python3-* dependencies as pip names: pip resolves them itself, measured ones first. */
+  requires: string[];
+}
 
-function standInIds(index: AptIndex, name: string): number[] | undefined {
+// The stand-in depends only on the index and the name: found once, summed per install.
+const standInCache = new WeakMap<AptIndex, Map<string, StandIn | null>>();
+const pipNameOfDebian = new Map(Object.entries(debianNames).map(([pip, debian]) => [debian, pip]));
+
+function standInOf(index: AptIndex, name: string): StandIn | undefined {
   let byName = standInCache.get(index);
   if (!byName) {
     byName = new Map();
@@ -209,24 +220,29 @@ function standInIds(index: AptIndex, name: string): number[] | undefined {
   return byName.get(name) ?? undefined;
 }
 
-function findStandIn(index: AptIndex, name: string): number[] | undefined {
+function findStandIn(index: AptIndex, name: string): StandIn | undefined {
   const candidates = [debianNames[name], `python3-${name}`, `python3-${name.replace(/^python-/, '')}`].filter((candidate): candidate is string => candidate !== undefined);
   const start = candidates.map((candidate) => index.ids.get(candidate)).find((id) => id !== undefined && id < index.data.packages.length);
   if (start === undefined) return undefined;
   const interpreter = interpreterIds(index);
   const found = new Set<number>();
+  const requires = new Set<string>();
   const queue = [start];
   while (queue.length > 0) {
     const id = queue.pop()!;
     if (found.has(id) || interpreter.has(id)) continue;
     const packageName = index.data.names[id];
-    // Only modules and shared libraries travel inside wheels; tools and data packages do not.
-    if (id !== start && !/^(python3-|lib)/.test(packageName)) continue;
     if (/^(python3(\.\d+)?(-minimal|-dev|-distutils|-lib2to3)?|libpython3.*)$/.test(packageName)) continue;
+    if (id !== start && packageName.startsWith('python3-')) {
+      requires.add(pipNameOfDebian.get(packageName) ?? packageName.slice('python3-'.length));
+      continue;
+    }
+    // Only shared libraries travel inside wheels; tools and data packages do not.
+    if (id !== start && !packageName.startsWith('lib')) continue;
     found.add(id);
     queue.push(...aptDependencyIds(index, id));
   }
-  return [...found];
+  return { ids: [...found], requires: [...requires] };
 }
 
 /** Where the measured sizes come from, for notes. */

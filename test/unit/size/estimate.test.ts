@@ -107,26 +107,32 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
       'WORKDIR /src',
       'COPY app/ ./conf/',
       'RUN go build -o /out/server ./cmd/server',
+      'RUN npm install express',
+      'RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*',
       'FROM scratch AS files',
       'COPY app/config.yml /config.yml',
       'FROM debian:bookworm-slim',
       'COPY --from=build /out/server /usr/local/bin/server',
       'COPY --from=build /src/conf/config.yml /etc/config.yml',
       'COPY --from=files / /files/',
-      'COPY --from=build /etc/hostname /x',
+      'COPY --from=build /src/node_modules /app/node_modules',
+      'COPY --from=build /usr/bin /usr/bin',
+      'COPY --from=build /usr/bin/make /usr/bin/',
       'COPY --from=alpine:3.22 /bin/busybox /bin/',
     ].join('\n');
     const all = layers(`${text}\n`, { contextIndex: index });
-    const shipped = all.filter((layer) => layer.line >= 8);
+    const byLine = (line: number) => all.find((layer) => layer.line === line)!;
     const binary = outputs.goBinary;
     assert.deepEqual(
-      shipped.map((layer) => ({ line: layer.line, disk: layer.diskBytes, confidence: layer.confidence, notes: layer.notes })),
+      all.filter((layer) => layer.line >= 10).map((layer) => ({ line: layer.line, disk: layer.diskBytes, confidence: layer.confidence, notes: layer.notes })),
       [
-        { line: 8, disk: binary.diskBytes, confidence: 'estimate', notes: [`/out/server: the Go binary built on line 4: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)`] },
-        { line: 9, disk: all.find((layer) => layer.line === 3)!.diskBytes, confidence: 'estimate', notes: ['/src/conf/config.yml: at most the layer of line 3 (COPY to /src/conf)'] },
-        { line: 10, disk: 2000, confidence: 'estimate', notes: ['/: the whole of stage files'] },
-        { line: 11, disk: null, confidence: 'unknown', notes: ['what stage build produced at /etc/hostname is not estimated (no COPY, package install or go build writes there)'] },
-        { line: 12, disk: null, confidence: 'unknown', notes: ['files of the image alpine:3.22 are not estimated'] },
+        { line: 10, disk: binary.diskBytes, confidence: 'estimate', notes: [`/out/server: the Go binary built on line 4: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)`] },
+        { line: 11, disk: byLine(3).diskBytes, confidence: 'estimate', notes: ['/src/conf/config.yml: at most the layer of line 3 (COPY to /src/conf)'] },
+        { line: 12, disk: 2000, confidence: 'estimate', notes: ['/: the whole of stage files'] },
+        { line: 13, disk: byLine(5).diskBytes, confidence: 'estimate', notes: ['/src/node_modules: at most the npm install layer of line 5'] },
+        { line: 14, disk: byLine(6).diskBytes, confidence: 'estimate', notes: ['/usr/bin: at most the apt install layer of line 6'] },
+        { line: 15, disk: null, confidence: 'unknown', notes: ['what stage build produced at /usr/bin/make is not estimated (only COPY destinations, go build outputs and folders a package install fills are)'] },
+        { line: 16, disk: null, confidence: 'unknown', notes: ['files of the image alpine:3.22 are not estimated'] },
       ],
     );
   });
