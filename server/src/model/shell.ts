@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';
+import { splitSimpleScript } from './simpleShell';
 
 /** One word of a simple command; offsets are into the script text. */
 export interface ShellWord {
@@ -58,6 +59,15 @@ function wasmPath(name: string, fromNodeModules: () => string): string {
 
 /** Splits a POSIX/bash script into its simple commands with tree-sitter-bash. */
 export function parseShell(script: string): ShellParse {
+  if (script.trim() === '') return { commands: [] };
+  if (!parser) throw new Error('the shell parser is not initialised: await initShellParser() first');
+  // Plain scripts are split without tree-sitter; the split is the same (test/unit/simpleShell.test.ts).
+  const simple = splitSimpleScript(script);
+  return simple ? { commands: simple } : parseShellTree(script);
+}
+
+/** The tree-sitter-bash split, for any script (parseShell uses it for scripts that are not plain). */
+export function parseShellTree(script: string): ShellParse {
   if (script.trim() === '') return { commands: [] };
   if (!parser) throw new Error('the shell parser is not initialised: await initShellParser() first');
   const tree = parser.parse(script);
