@@ -1,4 +1,5 @@
 import { Instruction } from 'dockerfile-ast';
+import { Parser } from 'dockerfile-ast/lib/parser';
 
 /**
  * dockerfile-ast splits an instruction's arguments anew on every call of `getRawArguments`, and its
@@ -21,4 +22,31 @@ if (!prototype.__layerlensMemo) {
     return args.slice();
   };
   prototype.__layerlensMemo = true;
+}
+
+/**
+ * dockerfile-ast's parser builds every instruction that has arguments twice: once to look for heredocs
+ * when its first line ends, and again, with the same offsets unless a heredoc body followed, to add it
+ * to the Dockerfile. Constructing an instruction is deterministic in those offsets (the constructors
+ * split and scan the arguments; getters only fill caches with the same values), so the second call
+ * returns the first instance when the offsets match.
+ */
+type CreateInstruction = (this: ParserState, dockerfile: unknown, keyword: string, start: number, instructionEnd: number, end: number) => Instruction;
+interface ParserState {
+  __layerlensLast?: { dockerfile: unknown; keyword: string; start: number; instructionEnd: number; end: number; instruction: Instruction };
+}
+const parserPrototype = Parser.prototype as unknown as { createInstruction: CreateInstruction; __layerlensReuse?: true };
+if (!parserPrototype.__layerlensReuse) {
+  const original = parserPrototype.createInstruction;
+  parserPrototype.createInstruction = function createInstruction(this: ParserState, dockerfile, keyword, start, instructionEnd, end) {
+    const last = this.__layerlensLast;
+    this.__layerlensLast = undefined;
+    if (last && last.dockerfile === dockerfile && last.keyword === keyword && last.start === start && last.instructionEnd === instructionEnd && last.end === end) {
+      return last.instruction;
+    }
+    const instruction = original.call(this, dockerfile, keyword, start, instructionEnd, end);
+    this.__layerlensLast = { dockerfile, keyword, start, instructionEnd, end, instruction };
+    return instruction;
+  };
+  parserPrototype.__layerlensReuse = true;
 }
