@@ -1,4 +1,5 @@
 import { copyRequestOf, copySize } from '../context/copySize';
+import imageSizes from '../data/image-sizes.json';
 import type { ContextIndex } from '../context/walker';
 import { compressedSize, referenceOf } from '../knowledge/images';
 import { packagesInstalledBy } from '../knowledge/packageManagers';
@@ -157,8 +158,16 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
     diskBytes: Math.round(compressed * diskPerCompressedByte),
     compressedBytes: compressed,
     confidence: 'data',
-    notes: [`pull size from docker-library/repo-info; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`, ...(known?.notes ?? [])],
+    notes: [`pull size from docker-library/repo-info${builtOf(reference) ? ` (image built ${builtOf(reference)})` : ''}; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`, ...(known?.notes ?? [])],
   };
+}
+
+const builtByReference = new Map(imageSizes.images.map((fact) => [`${fact.image}:${fact.tag}`, fact.built]));
+
+/** When the image whose size the data file records was built (`Tue, 04 Aug 2026`), for notes. */
+function builtOf(reference: string): string | undefined {
+  const aliases = imageSizes.aliases as Record<string, string>;
+  return builtByReference.get(reference) ?? builtByReference.get(aliases[reference] ?? '');
 }
 
 interface LayerContext {
