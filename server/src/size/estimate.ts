@@ -210,7 +210,7 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
     diskBytes = estimate.diskBytes;
     compressedBytes = estimate.compressedBytes;
     incomplete = estimate.unknown.length > 0 || facts.removesPackages;
-    if (facts.installs.length > 0) notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
+    if (facts.installs.length > 0) notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index (dependency closure, sizes calibrated on measured layers)${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
     if (facts.listsKept) notes.push(`apt's package lists (/var/lib/apt/lists) stay in the layer: their size measured on Debian ${context.suite}`);
     if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
