@@ -30,7 +30,7 @@ const plainWords = [
   'apt-get', 'install', '-y', '--no-install-recommends', 'rm', '-rf', '/var/lib/apt/lists/*', 'a?b', 'echo', 'make', 'CC=gcc', 'a=b', '=a', 'a=',
   '1', '-2', '1.5', '%x', '^y', '@z', '+a', ',b', ':c', ':', 'x*', '*', '?', '--', '-', './configure', 'do', 'in', 'env', 'sudo',
   '$FOO', '${FOO}', '$FOO/bin', '--prefix=$HOME', 'a$B', '$A$B', '${A}x', '"a b"', '"$X"', '"a $X b"', '"${X}y"', '""', "''", "'a b'",
-  "'$X'", "'a\"b'", '"a\'b"', '"a"b', 'a"b"', "a'b'c", '"a;b"', '"a|b"', '"a#b"', "'a(b'", '"{x}"',
+  "'$X'", 'A=1', 'CGO_ENABLED=0', 'A="x y"', 'A=$B', 'A=${B}c', "A='q'", 'A=', 'A=b=c', 'A+=1', '_a=b', '1A=b', "'a\"b'", '"a\'b"', '"a"b', 'a"b"', "a'b'c", '"a;b"', '"a|b"', '"a#b"', "'a(b'", '"{x}"',
 ];
 const otherWords = [
   'if', 'then', 'fi', 'done', 'for', 'time', 'export', 'local', 'unset', 'case', 'esac', 'function', 'select', 'while', 'declare', '!', '{', '}',
@@ -71,26 +71,28 @@ describe('plain shell scripts without tree-sitter', () => {
       'curl -fsSL https://x.sh | sh',
       'a | b && c | d || e; f & g',
       'echo "a $X" \'b\' --x=${Y}z;',
-      'FOO=1 make',
-      'export A=b',
+      'CGO_ENABLED=0 GOOS=linux go build -o /app . | tee log',
+      'FOO=1',
       'echo > /dev/null',
       'cd /x && make &&',
       'echo $(date)',
       'if true; then echo; fi',
       'echo a\nb',
+      'export A=b',
     ].map((script) => [script, assertSameAsTree(script)]);
     assert.deepEqual(verdicts, [
       ['apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*', true],
       ['curl -fsSL https://x.sh | sh', true],
       ['a | b && c | d || e; f & g', true],
       ['echo "a $X" \'b\' --x=${Y}z;', true],
-      ['FOO=1 make', false],
-      ['export A=b', false],
+      ['CGO_ENABLED=0 GOOS=linux go build -o /app . | tee log', true],
+      ['FOO=1', false],
       ['echo > /dev/null', false],
       ['cd /x && make &&', false],
       ['echo $(date)', false],
       ['if true; then echo; fi', false],
       ['echo a\nb', false],
+      ['export A=b', false],
     ]);
   });
 

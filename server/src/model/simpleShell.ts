@@ -21,12 +21,16 @@ export function splitSimpleScript(script: string): ShellCommand[] | undefined {
   let pendingOperator: string | undefined;
 
   const endCommand = (): boolean => {
-    if (words.length === 0) return false;
-    const [name, ...args] = words;
+    // Leading `NAME=value` words are the command's environment (`CGO_ENABLED=0 go build`), not its name.
+    let first = 0;
+    while (first < words.length && assignment.test(words[first].raw)) first++;
+    if (first === words.length) return false;
+    const [name, ...args] = words.slice(first);
     if (!isPlainCommandName(name)) return false;
     const last = args[args.length - 1];
     const command: ShellCommand = { name: name.value, args, start: name.start, end: last ? last.end : name.end };
-    if (chainStart < 0) chainStart = name.start;
+    // tree-sitter's pipeline starts with its first command's first word, assignments included.
+    if (chainStart < 0) chainStart = words[0].start;
     chain.push(command);
     commands.push(command);
     words = [];
@@ -190,6 +194,8 @@ function scanWord(script: string, start: number): ShellWord | undefined {
   // A word must be followed by a blank, an operator or the end.
   return { value, raw: script.slice(start, index), start, end: index, literal };
 }
+
+const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Words tree-sitter-bash reads as syntax, not as a command name, in command position. */
 const reserved = new Set([
