@@ -1,4 +1,4 @@
-// Writes server/src/data/pip-sizes.json (npm run data:pip): installed sizes of real pip installs, read
+// Writes server/src/data/pip-sizes.json (npx tsx scripts/data-pip.ts): installed sizes of real pip installs, read
 // from the RECORD files of a site-packages folder (pip writes one per installed distribution, listing
 // every file it put down, the byte-compiled .pyc included). Each file is measured with stat and the
 // package's files are gzipped together, as a layer tar would be. Requires-Dist lines give the
