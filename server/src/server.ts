@@ -12,6 +12,8 @@ import type { Settings } from './settings';
 import { CodeActionKind } from 'vscode-languageserver/node';
 import { ContextIndexCache } from './context/walker';
 import { sizeLenses } from './features/codeLens';
+import { sizeHover } from './features/hover';
+import { preloadAptIndexes } from './size/apt';
 import { estimateWithContext, imageSizeRequest } from './features/imageSize';
 import type { ImageSizeParams } from './features/imageSize';
 import type { ImageSizeEstimate } from './size/estimate';
@@ -57,6 +59,7 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
     },
     serverInfo: { name: 'layerlens' },
   };
@@ -143,6 +146,14 @@ function sizesChanged(): void {
 connection.onNotification(workspaceTrustedNotification, () => {
   registry?.grantTrust();
   sizesChanged();
+});
+
+connection.onHover(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return null;
+  const estimate = await estimateOf(document);
+  const model = analysisOf(document, await settingsFor(document.uri)).model;
+  return estimate && model ? sizeHover(estimate, model, params.position) : null;
 });
 
 connection.onCodeLens(async (params) => {
@@ -237,3 +248,5 @@ connection.onCodeAction(async (params) => {
 
 documents.listen(connection);
 connection.listen();
+// The size data loads once per process; do it while the user is still reading, not on the first estimate.
+preloadAptIndexes(1500);

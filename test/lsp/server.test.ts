@@ -31,8 +31,8 @@ describe('language server over stdio', function () {
     client = new LspClient();
     const result = await client.initialize();
     assert.deepEqual(
-      { sync: result.capabilities.textDocumentSync, codeActions: result.capabilities.codeActionProvider, name: result.serverInfo?.name },
-      { sync: 2, codeActions: { codeActionKinds: ['quickfix'] }, name: 'layerlens' },
+      { sync: result.capabilities.textDocumentSync, codeActions: result.capabilities.codeActionProvider, hover: result.capabilities.hoverProvider, name: result.serverInfo?.name },
+      { sync: 2, codeActions: { codeActionKinds: ['quickfix'] }, hover: true, name: 'layerlens' },
     );
   });
 
@@ -120,8 +120,9 @@ describe('language server over stdio', function () {
       lenses.map((lens) => ({ line: lens.range.start.line, title: lens.command.title.replace(/\d+(\.\d)? (MB|kB)/g, 'N'), command: lens.command.command, args: lens.command.arguments })),
       [
         { line: 0, title: 'build stage (unknown base golang:1.23) · not shipped', command: 'layerlens.showSizeBreakdown', args: [uri, 0] },
-        { line: 3, title: 'LayerLens: ≥ N on disk · N to pull (base N + N in 1 layer, 1 unknown)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        { line: 3, title: 'LayerLens: ≈ N on disk · N to pull (base N + N in 2 layers)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
         { line: 4, title: '+N (data)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        { line: 5, title: '+N (estimate)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
       ],
     );
     const size = await client.connection.sendRequest<{ stages: Array<{ name: string | null; shipped: boolean; layers: Array<{ line: number; confidence: string; diskBytes: number | null }> }> }>('layerlens/imageSize', { textDocument: { uri } });
@@ -129,12 +130,35 @@ describe('language server over stdio', function () {
       size.stages.map((stage) => ({ name: stage.name, shipped: stage.shipped, layers: stage.layers.map((layer) => [layer.line, layer.confidence, layer.diskBytes === null]) })),
       [
         { name: 'build', shipped: false, layers: [[2, 'unknown', true]] },
-        { name: null, shipped: true, layers: [[5, 'data', false], [6, 'unknown', true]] },
+        { name: null, shipped: true, layers: [[5, 'data', false], [6, 'estimate', false]] },
       ],
     );
     const curl = size.stages[1].layers[0].diskBytes ?? 0;
     assert.ok(curl > 10e6 && curl < 60e6, `curl with its dependencies on bookworm-slim should add 10–60 MB, got ${curl}`);
     assert.equal(await client.connection.sendRequest('layerlens/imageSize', { textDocument: { uri: 'file:///nowhere/Dockerfile' } }), null);
+  });
+
+  it('answers hovers on FROM and RUN with the size breakdown and its sources, null elsewhere', async () => {
+    const uri = nextUri();
+    await client.open(uri, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN make\n');
+    await client.diagnostics(uri);
+    type HoverReply = { contents: { kind: string; value: string }; range: { start: { line: number; character: number }; end: { line: number; character: number } } } | null;
+    const hover = (line: number, character: number) => client.connection.sendRequest<HoverReply>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+    const [from, run, unknown, elsewhere] = [await hover(0, 1), await hover(1, 1), await hover(2, 1), await hover(1, 20)];
+    const shape = (reply: HoverReply) => reply && { kind: reply.contents.kind, range: reply.range, lines: reply.contents.value.replace(/\d+(\.\d)? (MB|kB)/g, 'N').replace(/image built [^)]+/, 'image built D').split('\n') };
+    assert.deepEqual([shape(from)?.lines.slice(0, 5), shape(run)?.range, shape(unknown)?.lines[0], elsewhere], [
+      [
+        '**LayerLens: stage 0, shipped**',
+        '',
+        '≥ N on disk · N to pull (base N + N in 1 layer, 1 unknown)',
+        '',
+        '- base `debian:bookworm-slim`: N on disk · N to pull (from data; pull size from docker-library/repo-info (image built D); on disk ≈ 2.4× (rule of thumb))',
+      ],
+      { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
+      '**LayerLens: this layer adds an unknown size** (unknown)',
+      null,
+    ]);
+    assert.match(shape(run)?.lines.join('\n') ?? '', /^\*\*LayerLens: this layer adds N on disk · N to pull\*\* \(from data\)\n\n- apt: \d+ packages from Debian bookworm's index/);
   });
 
   it('converts a single-stage file: lens, split quick fix and layerlens/convert give one annotated edit', async () => {
