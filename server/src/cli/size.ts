@@ -4,6 +4,7 @@ import { walkContext } from '../context/walker';
 import { buildModel } from '../model/model';
 import { initShellParser } from '../model/shell';
 import { estimateImageSize } from '../size/estimate';
+import { contextFileReader } from '../context/readFile';
 import type { ImageSizeEstimate, LayerEstimate } from '../size/estimate';
 import { formatBytes, stageSummary, stageTitle } from '../size/format';
 import type { Io } from './main';
@@ -41,7 +42,7 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   // Opt-in: the only network use of the CLI. Lookups run while nothing else waits on them and each ends by its deadline.
   const registry = parsed.values.registry ? new RegistrySizes({ cacheDir: parsed.values['cache-dir'] ?? defaultCacheDir() }) : undefined;
   if (registry) await registry.prefetch(model);
-  const estimate = estimateImageSize(model, { contextIndex, baseSizes: registry?.baseSizes });
+  const estimate = estimateImageSize(model, { contextIndex, baseSizes: registry?.baseSizes, readContextFile: contextFileReader(contextDir) });
   io.stdout(parsed.values.json ? `${JSON.stringify(toJson(estimate), null, 2)}\n` : toText(estimate, registry !== undefined));
   return 0;
 }

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContextIndexCache } from '../context/walker';
+import { contextFileReader } from '../context/readFile';
 import type { DockerfileModel } from '../model/model';
 import type { BuildContextFacts } from '../rules/types';
 import { estimateImageSize } from '../size/estimate';
@@ -25,5 +26,5 @@ export function estimateWithContext(uri: string, model: DockerfileModel, facts: 
   if (!contextIndex && !indexes.isWalking(root, dockerignore)) {
     void indexes.walk(root, dockerignore).then(onContextReady, () => undefined);
   }
-  return estimateImageSize(model, { ...inputs, contextIndex });
+  return estimateImageSize(model, { ...inputs, contextIndex, readContextFile: contextFileReader(root) });
 }
