@@ -1,3 +1,4 @@
+import { memoOn } from './memo';
 import type { DocumentWord, RunCommand } from './model';
 
 /** Wrappers that run another command: `sudo apt-get …`, `env X=1 make`, `nice -n 5 make`. */
@@ -19,15 +20,10 @@ export function programName(name: string): string {
 }
 
 // Every rule looks at commands through their wrappers; the model is immutable, so compute it once per command.
-const effectiveCache = new WeakMap<RunCommand, EffectiveCommand>();
+const effectiveKey = Symbol('effective');
 
 export function effectiveCommand(command: RunCommand): EffectiveCommand {
-  let effective = effectiveCache.get(command);
-  if (!effective) {
-    effective = unwrap(command);
-    effectiveCache.set(command, effective);
-  }
-  return effective;
+  return memoOn(command, effectiveKey, () => unwrap(command));
 }
 
 function unwrap(command: RunCommand): EffectiveCommand {

@@ -7,6 +7,7 @@ import { joinContinuations, verbatim } from './script';
 import type { MappedScript } from './script';
 import { parseShell } from './shell';
 import type { ShellWord } from './shell';
+import { memoOn } from './memo';
 import { LineIndex } from './text';
 import type { Range } from './text';
 
@@ -509,14 +510,9 @@ export function inheritanceChain(stage: Stage): Stage[] {
   return chain;
 }
 
-const layersCache = new WeakMap<Stage, Instruction[]>();
+const layersKey = Symbol('layers');
 
 /** Every instruction whose layer ends up in the stage's image, oldest first (inherited stages included). Callers must not mutate it. */
 export function layersOf(stage: Stage): Instruction[] {
-  let layers = layersCache.get(stage);
-  if (!layers) {
-    layers = inheritanceChain(stage).reverse().flatMap((member) => member.instructions);
-    layersCache.set(stage, layers);
-  }
-  return layers;
+  return memoOn(stage, layersKey, () => inheritanceChain(stage).reverse().flatMap((member) => member.instructions));
 }
