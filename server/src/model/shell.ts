@@ -85,34 +85,39 @@ export function parseShellTree(script: string): ShellParse {
 }
 
 /**
- * Walks the tree with a cursor, which reads node types without creating a JavaScript object per node
- * (creating them for every node was a third of the shell time); only `command` nodes are materialised.
+ * Finds the `command` and `pipeline` nodes in one WebAssembly call (descendantsOfType walks the tree
+ * natively; walking it node by node from JavaScript crossed into WebAssembly several times per node), then
+ * reads each command's children with one cursor. A command belongs to the innermost pipeline around it.
  */
 function collectCommands(tree: Tree, script: string, commands: ShellCommand[]): void {
+  const nodes = tree.rootNode.descendantsOfType(nodeTypes);
+  if (nodes.length === 0) return;
   const cursor = tree.walk();
-  // Starts of the pipelines around the cursor; a command belongs to the innermost one.
-  const pipelines: number[] = [];
+  // Pipelines enclosing the current node, outermost first; the nodes come in document (pre-)order.
+  const pipelines: SyntaxNode[] = [];
   try {
-    for (;;) {
-      const type = cursor.nodeType;
-      if (type === 'pipeline') pipelines.push(cursor.startIndex);
-      if (type === 'command') {
-        const command = toCommand(cursor, script);
-        if (command) {
-          if (pipelines.length > 0) command.pipeline = pipelines[pipelines.length - 1];
-          commands.push(command);
-        }
+    for (const node of nodes) {
+      if (!node) continue;
+      while (pipelines.length > 0 && !encloses(pipelines[pipelines.length - 1], node)) pipelines.pop();
+      if (node.type === 'pipeline') {
+        pipelines.push(node);
+        continue;
       }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return;
-        // Back at a pipeline after its last child: its commands are done.
-        if (cursor.nodeType === 'pipeline') pipelines.pop();
-      }
+      cursor.reset(node);
+      const command = toCommand(cursor, script);
+      if (!command) continue;
+      if (pipelines.length > 0) command.pipeline = pipelines[pipelines.length - 1].startIndex;
+      commands.push(command);
     }
   } finally {
     cursor.delete();
   }
+}
+
+const nodeTypes = ['command', 'pipeline'];
+
+function encloses(outer: SyntaxNode, inner: SyntaxNode): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex && outer.endIndex > inner.startIndex;
 }
 
 /**
