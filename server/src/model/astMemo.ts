@@ -1,12 +1,11 @@
 import { Instruction } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
-import { memoOn } from './memo';
 
 /**
  * dockerfile-ast splits an instruction's arguments anew on every call of `getRawArguments`, and its
  * own constructors and getters call it several times per instruction: that repeated split was most of
  * the parse time (measured with --cpu-prof over the corpus). The split depends only on the immutable
- * document text and ranges, so it is memoised per instance (model/memo.ts says why not in a WeakMap); callers get a copy because
+ * document text and ranges, so it is memoised per instance (on the instance: model/memo.ts says why not in a WeakMap); callers get a copy because
  * ModifiableInstruction shifts flags off the returned array.
  */
 type RawArguments = (this: Instruction) => unknown[];
@@ -14,8 +13,10 @@ const argsKey = Symbol('arguments');
 const prototype = Instruction.prototype as unknown as { getRawArguments: RawArguments; __layerlensMemo?: true };
 if (!prototype.__layerlensMemo) {
   const original = prototype.getRawArguments;
-  prototype.getRawArguments = function getRawArguments(this: Instruction) {
-    return memoOn(this, argsKey, () => original.call(this)).slice();
+  // A plain symbol property (no defineProperty, which cost a few percent here): nothing compares dockerfile-ast objects.
+  prototype.getRawArguments = function getRawArguments(this: Instruction & { [argsKey]?: unknown[] }) {
+    const args = (this[argsKey] ??= original.call(this));
+    return args.slice();
   };
   prototype.__layerlensMemo = true;
 }
