@@ -1,6 +1,7 @@
 import { knownImageUser } from '../knowledge/imageUsers';
-import type { Instruction, Stage } from '../model/model';
-import { isWindowsImage } from '../model/image';
+import type { DocumentWord, Instruction, Stage } from '../model/model';
+import { imageName, isWindowsImage } from '../model/image';
+import type { ImageRef } from '../model/image';
 import { inheritanceChain, layersOf } from '../model/model';
 import type { Fix } from './types';
 import { defineRule } from './types';
@@ -33,7 +34,7 @@ export const rule = defineRule({
     const root = inheritanceChain(shipped).pop() ?? shipped;
     // Windows containers have no root user; their accounts work differently.
     if (isWindowsImage(root.image)) return;
-    const known = root.image.isScratch ? undefined : knownImageUser(root.image);
+    const known = root.image.isScratch ? undefined : cachedImageUser(root.image);
     const suggested = root.image.isScratch ? '65534:65534' : known?.user;
     const hint = suggested ? ` (e.g. \`USER ${suggested}\`)` : '';
     if (lastUser) {
@@ -62,10 +63,28 @@ const privilegeDroppers = new Set(['gosu', 'su-exec', 'setpriv', 's6-applyuidgid
  * only to switch users, which a Dockerfile alone cannot show.
  */
 function dropsPrivileges(layers: Instruction[]): boolean {
-  return layers.some((instruction) => {
-    const words = instruction.run ? instruction.run.commands.flatMap((command) => [command.nameWord, ...command.args]) : instruction.copy ? instruction.args : [];
-    return words.some((word) => privilegeDroppers.has(word.value.slice(word.value.lastIndexOf('/') + 1)));
-  });
+  const drops = (word: DocumentWord) => privilegeDroppers.has(word.value.slice(word.value.lastIndexOf('/') + 1));
+  for (const instruction of layers) {
+    if (instruction.run) {
+      // Every word of every command, without building one array of them per RUN.
+      for (const command of instruction.run.commands) if (drops(command.nameWord) || command.args.some(drops)) return true;
+    } else if (instruction.copy && instruction.args.some(drops)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The table scan (wildcards over every known image) ran on every keystroke for the same few base images.
+const imageUsers = new Map<string, ReturnType<typeof knownImageUser>>();
+
+function cachedImageUser(image: ImageRef): ReturnType<typeof knownImageUser> {
+  const key = `${imageName(image)}\n${image.tag ?? 'latest'}`;
+  if (imageUsers.has(key)) return imageUsers.get(key);
+  if (imageUsers.size >= 1000) imageUsers.clear();
+  const user = knownImageUser(image);
+  imageUsers.set(key, user);
+  return user;
 }
 
 function isRoot(user: string): boolean {
