@@ -1,5 +1,6 @@
 import data from '../data/package-managers.json';
 import { effectiveCommand } from '../model/commands';
+import { getHidden, memoOn, setHidden } from '../model/memo';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, RunInfo } from '../model/model';
 
@@ -54,19 +55,14 @@ interface ManagerCommand {
 const versionedPip = /^pip\d+(\.\d+)*$/;
 const python = /^python\d*(\.\d+)*$/;
 
-const effectiveByRun = new WeakMap<RunInfo, EffectiveCommand[]>();
+const effectiveKey = Symbol('effectiveCommands');
 
 /**
  * The commands of a RUN seen through their wrappers (`sudo`, `env`…), computed once per parsed RUN: several
  * rules walk the same commands on every keystroke.
  */
 export function effectiveCommandsOf(run: RunInfo): EffectiveCommand[] {
-  let commands = effectiveByRun.get(run);
-  if (!commands) {
-    commands = run.commands.map(effectiveCommand);
-    effectiveByRun.set(run, commands);
-  }
-  return commands;
+  return memoOn(run, effectiveKey, () => run.commands.map(effectiveCommand));
 }
 
 /**
@@ -78,14 +74,14 @@ export function mayBePackageManager(program: string): boolean {
 }
 
 /** Per RUN command and program: every rule asks about the same commands several times per analysis. */
-const resolvedCommands = new WeakMap<EffectiveCommand['command'], { program: string; resolved: ManagerCommand | undefined }>();
+const resolvedKey = Symbol('managerCommand');
 
 /** The package manager a command runs, seen through `python -m pip` and versioned names like `pip3.12`. */
 function managerCommand(command: EffectiveCommand): ManagerCommand | undefined {
-  const cached = resolvedCommands.get(command.command);
+  const cached = getHidden<{ program: string; resolved: ManagerCommand | undefined }>(command.command, resolvedKey);
   if (cached && cached.program === command.program && (!cached.resolved || cached.resolved.command.command === command.command)) return cached.resolved;
   const resolved = resolveManagerCommand(command);
-  resolvedCommands.set(command.command, { program: command.program, resolved });
+  setHidden(command.command, resolvedKey, { program: command.program, resolved });
   return resolved;
 }
 
@@ -190,15 +186,13 @@ export function packagesInstalledBy(command: EffectiveCommand): PackageChange | 
   return memoised(installedCache, command, () => packageChange(command, (manager) => manager.install));
 }
 
-// Several rules ask the same questions of the same command: answer each once per parsed command.
-const installedCache = new WeakMap<EffectiveCommand, PackageChange | undefined>();
-const removedCache = new WeakMap<EffectiveCommand, PackageChange | undefined>();
+// Several rules ask the same questions of the same command: answer each once per parsed command
+// (on the command itself: model/memo.ts says why not in WeakMaps).
+const installedCache = Symbol('installed');
+const removedCache = Symbol('removed');
 
-function memoised<T>(cache: WeakMap<EffectiveCommand, T>, command: EffectiveCommand, compute: () => T): T {
-  if (cache.has(command)) return cache.get(command) as T;
-  const value = compute();
-  cache.set(command, value);
-  return value;
+function memoised<T>(cache: symbol, command: EffectiveCommand, compute: () => T): T {
+  return memoOn(command, cache, compute);
 }
 
 /** Packages a command removes, e.g. `apk del .build-deps`. */
