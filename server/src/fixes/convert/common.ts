@@ -175,3 +175,40 @@ export function buildOnlyCopies(plan: Pick<Plan, 'stage' | 'build'>, isBuildInpu
   }
   return sources;
 }
+
+/** How an image starts, as Docker joins ENTRYPOINT and CMD. */
+export interface StartWords {
+  /** ENTRYPOINT's words then CMD's; a shell form split on blanks (a leading `exec` dropped). */
+  words: string[];
+  entrypoint?: Instruction;
+  cmd?: Instruction;
+  /** Some part is in shell form (the final image needs /bin/sh). */
+  shell: boolean;
+  /** The first shell-form instruction whose text has characters the split cannot follow. */
+  unsafe?: Instruction;
+}
+
+/**
+ * The start command of a stage: the last ENTRYPOINT and the last CMD (ignored after a shell-form
+ * ENTRYPOINT, as Docker does). `unsafe` marks characters of a shell form the caller cannot follow.
+ */
+export function startWords(model: DockerfileModel, stage: Stage, unsafe: RegExp): StartWords {
+  const entrypoint = stage.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop();
+  const cmd = stage.instructions.filter((instruction) => instruction.keyword === 'CMD').pop();
+  const start: StartWords = { words: [], entrypoint, cmd, shell: false };
+  for (const instruction of [entrypoint, cmd]) {
+    if (!instruction) continue;
+    if (instruction === cmd && entrypoint && start.shell) break;
+    const text = argumentText(model, instruction);
+    const exec = execForm(text);
+    if (exec) {
+      start.words.push(...exec);
+      continue;
+    }
+    start.shell = true;
+    if (unsafe.test(text)) start.unsafe ??= instruction;
+    const split = text.split(/\s+/).filter(Boolean);
+    start.words.push(...(split[0] === 'exec' ? split.slice(1) : split));
+  }
+  return start;
+}

@@ -5,7 +5,7 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
-import { absolute, argumentText, execForm, lineOf, refuse, sourceOf } from './common';
+import { absolute, argumentText, execForm, lineOf, refuse, sourceOf, startWords } from './common';
 
 export interface FoundCommand {
   instruction: Instruction;
@@ -56,27 +56,10 @@ const shellFeatures = /[;&|<>()`'"\\\n[\]{}~#]/;
 const globCharacters = /[*?]/;
 
 export function startCommand(model: DockerfileModel, stage: Stage, dirs: Map<Instruction, string>, allowGlob = false): StartCommand {
-  const entrypoint = stage.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop();
-  const cmd = stage.instructions.filter((instruction) => instruction.keyword === 'CMD').pop();
-  const words: string[] = [];
-  let shell = false;
-  let last: Instruction | undefined;
-  for (const instruction of [entrypoint, cmd]) {
-    if (!instruction) continue;
-    // A shell-form ENTRYPOINT ignores CMD.
-    if (instruction === cmd && entrypoint && shell) break;
-    const text = argumentText(model, instruction);
-    const exec = execForm(text);
-    last = last ?? instruction;
-    if (exec) {
-      words.push(...exec);
-      continue;
-    }
-    shell = true;
-    if (shellFeatures.test(text) || (!allowGlob && globCharacters.test(text))) refuse(`Shell-form ${instruction.keyword} at line ${lineOf(instruction)} uses shell features: cannot tell which file it runs.`);
-    const split = text.split(/\s+/).filter(Boolean);
-    words.push(...(split[0] === 'exec' ? split.slice(1) : split));
-  }
+  const start = startWords(model, stage, allowGlob ? shellFeatures : new RegExp(`${shellFeatures.source}|${globCharacters.source}`));
+  if (start.unsafe) refuse(`Shell-form ${start.unsafe.keyword} at line ${lineOf(start.unsafe)} uses shell features: cannot tell which file it runs.`);
+  const { words, shell } = start;
+  const last = start.entrypoint ?? start.cmd;
   if (!last || words.length === 0) refuse('No CMD or ENTRYPOINT: cannot tell what the final image runs.');
   if (['sh', 'bash', 'ash', 'dash'].includes(words[0].split('/').pop() ?? '')) {
     refuse(`${last.keyword} at line ${lineOf(last)} runs a shell: cannot tell which file it runs.`);

@@ -4,7 +4,7 @@ import { effectiveCommand, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
 import type { ConvertContext } from './common';
-import { absolute, argumentText, assemble, buildOnlyCopies, execForm, isNumericUser, lineOf, refuse, userOf, workdirs } from './common';
+import { absolute, argumentText, assemble, buildOnlyCopies, isNumericUser, lineOf, refuse, startWords, userOf, workdirs } from './common';
 
 type Manager = 'npm' | 'yarn' | 'pnpm';
 
@@ -131,20 +131,9 @@ function checkScript(context: ConvertContext, command: EffectiveCommand): void {
 
 /** The output folder the CMD's script lives in (`node dist/server.js` → dist), refused when the build may not make it. */
 function outputDirOf(model: DockerfileModel, stage: Stage, workdir: string, context: ConvertContext): string {
-  const entrypoint = stage.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop();
-  const cmd = stage.instructions.filter((instruction) => instruction.keyword === 'CMD').pop();
-  const words: string[] = [];
-  for (const instruction of [entrypoint, cmd]) {
-    if (!instruction) continue;
-    const text = argumentText(model, instruction);
-    const exec = execForm(text);
-    if (exec) {
-      words.push(...exec);
-      continue;
-    }
-    if (shellFeatures.test(text)) refuse(`Shell-form ${instruction.keyword} at line ${lineOf(instruction)} uses shell features: cannot tell which files it runs.`);
-    words.push(...text.split(/\s+/).filter(Boolean));
-  }
+  const start = startWords(model, stage, shellFeatures);
+  if (start.unsafe) refuse(`Shell-form ${start.unsafe.keyword} at line ${lineOf(start.unsafe)} uses shell features: cannot tell which files it runs.`);
+  const words = start.words;
   if (words.length === 0) refuse('No CMD or ENTRYPOINT: cannot tell which files the app runs.');
   if (words[0] !== 'node' && words[0] !== '/usr/local/bin/node') refuse(`The image runs \`${words.join(' ')}\`, not \`node <file>\`: cannot tell which files it needs.`);
   const file = words.slice(1).find((word) => !word.startsWith('-'));

@@ -2,7 +2,7 @@ import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import type { ConvertContext } from './common';
-import { absolute, argumentText, buildKeywords, builderFrom, execForm, finalName, kept, leadingComments, lineOf, refuse, runtimeKeywords, sharedKeywords, workdirs } from './common';
+import { absolute, argumentText, buildKeywords, builderFrom, finalName, kept, leadingComments, lineOf, refuse, runtimeKeywords, sharedKeywords, startWords, workdirs } from './common';
 
 /**
  * Non-root nginx: the unprivileged image runs as UID 101 and keeps its pid and temp files in /tmp, so
@@ -26,20 +26,10 @@ const devServers: [RegExp, string][] = [
 type Server = { kind: 'serve' | 'http-server' | 'vite preview'; args: string[] } | { kind: 'dev'; name: string };
 
 /** The start command of the stage, as words (exec form, or a plain shell-form command). */
-function startWords(model: DockerfileModel, stage: Stage): { words: string[]; instruction: Instruction } | undefined {
-  const entrypoint = stage.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop();
-  const cmd = stage.instructions.filter((instruction) => instruction.keyword === 'CMD').pop();
-  const words: string[] = [];
-  for (const instruction of [entrypoint, cmd]) {
-    if (!instruction) continue;
-    const text = argumentText(model, instruction);
-    const exec = execForm(text);
-    if (exec) words.push(...exec);
-    else if (/[$&|;<>()`'"\\]/.test(text)) return undefined;
-    else words.push(...text.split(/\s+/).filter(Boolean));
-  }
-  const instruction = cmd ?? entrypoint;
-  return instruction && words.length > 0 ? { words, instruction } : undefined;
+function startOf(model: DockerfileModel, stage: Stage): { words: string[]; instruction: Instruction } | undefined {
+  const start = startWords(model, stage, /[$&|;<>()`'"\\]/);
+  const instruction = start.cmd ?? start.entrypoint;
+  return instruction && !start.unsafe && start.words.length > 0 ? { words: start.words, instruction } : undefined;
 }
 
 /** `npx serve -s build`, `http-server dist -p 8080`, `npx vite preview`, or a dev server; undefined for anything else. */
@@ -62,7 +52,7 @@ function serverOf(words: string[]): Server | undefined {
 /** A node image whose start command is a static file server (or a front-end dev server, refused with a reason). */
 export function acceptsStaticWeb(stage: Stage, model: DockerfileModel): boolean {
   if (stage.image.repository !== 'node') return false;
-  const start = startWords(model, stage);
+  const start = startOf(model, stage);
   return start !== undefined && serverOf(start.words) !== undefined;
 }
 
@@ -76,7 +66,7 @@ interface Served {
 /** FROM node + build script + static server → node build stage + nginx serving the output on the same port. */
 export function convertStaticWeb(model: DockerfileModel, stage: Stage, context: ConvertContext): { text: string; messages: string[] } {
   const messages: string[] = [];
-  const start = startWords(model, stage);
+  const start = startOf(model, stage);
   const server = start && serverOf(start.words);
   if (!start || !server) refuse('No static file server in CMD/ENTRYPOINT.');
   if (server.kind === 'dev') refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs the development server (${server.name}), not a build: serving the production build instead would change the app. Build it (npm run build) and serve the output first.`);
