@@ -128,15 +128,23 @@ function ruleMatches(rule: PathRule, command: ManagerCommand): boolean {
 
 /** Paths a package-manager or build-tool command leaves behind (caches, package lists). */
 export function pathsCreatedBy(command: EffectiveCommand): string[] {
-  const resolved = managerCommand(command);
-  return resolved ? resolved.manager.creates.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+  return memoOn(command, createdKey, () => {
+    const resolved = managerCommand(command);
+    return resolved ? resolved.manager.creates.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+  });
 }
 
 /** Paths a package-manager cleanup command (`apt-get clean`, `npm cache clean`) deletes. */
 export function pathsRemovedBy(command: EffectiveCommand): string[] {
-  const resolved = managerCommand(command);
-  return resolved ? resolved.manager.removes.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+  return memoOn(command, removedPathsKey, () => {
+    const resolved = managerCommand(command);
+    return resolved ? resolved.manager.removes.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+  });
 }
+
+// Rules and the size estimator ask both questions of the same commands: answered once per parsed command.
+const createdKey = Symbol('pathsCreated');
+const removedPathsKey = Symbol('pathsRemoved');
 
 /** A download cache a command leaves in its layer, and how to avoid it. */
 export interface CacheLeft {

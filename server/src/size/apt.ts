@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { memoOn } from '../model/memo';
 import { hasFlag, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
 import { effectiveCommand, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
@@ -268,7 +269,8 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
   const index = options.index ?? loadAptIndex(options.suite);
   const requested = installs.flatMap((install) => install.packages);
   if (!index) return { ...noPackages, unknown: requested, confidence: 'estimate' };
-  const present = new Set<number>(options.base ? baseIds(index, options.base) : []);
+  // A copy of the cached set: copying a Set is much cheaper than building it from an array each time.
+  const present = options.base ? new Set<number>(baseIds(index, options.base)) : new Set<number>();
   for (const name of options.installed) {
     const id = index.ids.get(name);
     if (id !== undefined && id < index.data.packages.length) present.add(id);
@@ -301,10 +303,10 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
   };
 }
 
-const baseIdCache = new WeakMap<AptIndex, WeakMap<ReadonlySet<string>, readonly number[]>>();
+const baseIdCache = new WeakMap<AptIndex, WeakMap<ReadonlySet<string>, ReadonlySet<number>>>();
 
 /** Ids of a base image's packages in an index, found once per (index, package set). */
-function baseIds(index: AptIndex, names: ReadonlySet<string>): readonly number[] {
+function baseIds(index: AptIndex, names: ReadonlySet<string>): ReadonlySet<number> {
   let bySet = baseIdCache.get(index);
   if (!bySet) {
     bySet = new WeakMap();
@@ -312,7 +314,7 @@ function baseIds(index: AptIndex, names: ReadonlySet<string>): readonly number[]
   }
   let ids = bySet.get(names);
   if (!ids) {
-    ids = [...names].map((name) => index.ids.get(name)).filter((id): id is number => id !== undefined && id < index.data.packages.length);
+    ids = new Set([...names].map((name) => index.ids.get(name)).filter((id): id is number => id !== undefined && id < index.data.packages.length));
     bySet.set(names, ids);
   }
   return ids;
@@ -459,6 +461,13 @@ const aptLists = '/var/lib/apt/lists';
 
 /** The apt installs of a RUN, whether it keeps the package lists, and whether it also removes packages. */
 export function aptRunFacts(run: RunInfo): AptRunFacts {
+  return memoOn(run, runFactsKey, () => runFacts(run));
+}
+
+// A fact of the parsed RUN alone: each estimate of the same model version asks again (lenses, hovers).
+const runFactsKey = Symbol('aptRunFacts');
+
+function runFacts(run: RunInfo): AptRunFacts {
   const facts: AptRunFacts = { installs: [], listsKept: false, removesPackages: false };
   if (!run.posixShell) return facts;
   for (const command of run.commands) {
