@@ -4,6 +4,7 @@
 //   docs/images/quickfix.png     the quick-fix menu (Ctrl+.) on one of those diagnostics
 //   docs/images/convert-preview.png  "LayerLens: Convert to Multi-Stage Build" on convert/Dockerfile: the diff preview
 //   docs/images/convert-result.png   the converted Dockerfile after "Apply"
+//   docs/images/hover.png            the size hover on the final stage's FROM
 //
 // `npm run screenshots` runs `node test/e2e/run.mjs --screenshots`, which calls
 // takeScreenshots(); `node test/e2e/screenshots.mjs` does the same. Needs a build.
@@ -166,6 +167,15 @@ async function captureConversion(page, outDir) {
   await page.mouse.move(0, VIEWPORT.height - 1);
   await page.screenshot({ path: join(outDir, 'convert-result.png') });
   log(`wrote ${join(outDir, 'convert-result.png')}`);
+
+  // The size hover on the shipped stage's FROM: the breakdown and where each number comes from.
+  const line = await page.locator('.editor-instance .view-line', { hasText: 'node:22-slim' }).first().boundingBox();
+  if (!line) throw new Error('the final stage FROM line is not on screen');
+  // On the FROM keyword itself (the first characters of the line).
+  await page.mouse.move(line.x + 12, line.y + line.height / 2);
+  await page.locator('.monaco-hover', { hasText: 'on disk' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.screenshot({ path: join(outDir, 'hover.png') });
+  log(`wrote ${join(outDir, 'hover.png')}`);
 }
 
 export async function takeScreenshots({ outDir = SCREENSHOT_DIR } = {}) {

@@ -2,7 +2,7 @@
 // instructions back to the one that produced each path: a COPY's destination or a package install's
 // layer (its size, at most), a `go build -o` output (a typical Go binary), or the whole stage.
 import outputs from '../data/build-outputs.json';
-import { packagesInstalledBy } from '../knowledge/packageManagers';
+import { packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
 import { effectiveCommand, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { Instruction, Stage } from '../model/model';
@@ -70,8 +70,34 @@ function producerOf(path: string, stage: Stage, estimates: readonly StageEstimat
   for (const { instruction, workdir, layer } of stepsOf(stage, estimates)) {
     const found = instruction.keyword === 'RUN' ? fromRun(path, instruction, workdir, layer) : fromCopy(path, instruction, workdir, layer);
     if (found) return found;
+    // A build step that writes where it runs (`npm run build` → dist/) made or changed the path after
+    // any older producer: the older layer's size would say nothing about it.
+    if (instruction.keyword === 'RUN' && mayWriteAt(path, instruction, workdir)) return undefined;
   }
   return undefined;
+}
+
+/** Commands that leave no files of their own in the working directory. */
+const writesNothingThere = new Set([
+  'echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'true', 'false', 'set', 'export', 'cd', 'test', '[', 'useradd',
+  'groupadd', 'adduser', 'addgroup', 'usermod', 'id', 'sleep', 'ls', 'cat', 'which', 'env', 'rm', 'rmdir', 'apt-mark', 'ldconfig',
+]);
+
+/** Whether a RUN in `workdir` may have written at `path`: unrecognised commands running in or above it. */
+function mayWriteAt(path: string, instruction: Instruction, workdir: string): boolean {
+  if (!within(path, workdir) && !within(workdir, path)) return false;
+  const commands = instruction.run?.commands.map(effectiveCommand) ?? [];
+  return commands.some((command) => !writesNothingThere.has(command.program) && !writesElsewhere(command, workdir, path));
+}
+
+/**
+ * Package-manager installs, removals, updates and cleanups write to system folders and caches (and
+ * node_modules, which fromRun sizes); `go build -o` writes its output, sized by fromRun when it is the path.
+ */
+function writesElsewhere(command: EffectiveCommand, workdir: string, path: string): boolean {
+  if (packagesInstalledBy(command) || packagesRemovedBy(command) || pathsCreatedBy(command).length > 0 || pathsRemovedBy(command).length > 0) return true;
+  const output = goBuildOutput(command, workdir);
+  return output !== undefined && !within(output, path) && !within(path, output);
 }
 
 interface Step {

@@ -101,6 +101,12 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     });
   });
 
+  it('leaves a COPY --from path unknown when a build step wrote there after the COPY that seems to hold it', () => {
+    const text = 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /app/package.json /app/dist ./\n';
+    const copy = layers(text, { contextIndex: index }).find((layer) => layer.line === 6);
+    assert.deepEqual({ disk: copy?.diskBytes, notes: copy?.notes }, { disk: null, notes: ['what stage build produced at /app/package.json, /app/dist is not estimated (only COPY destinations, go build outputs and folders a package install fills are)'] });
+  });
+
   it('sizes COPY --from paths by the instruction that produced them', () => {
     const text = [
       'FROM golang:1.23 AS build',
