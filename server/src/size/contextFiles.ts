@@ -22,25 +22,42 @@ export interface ContextFiles {
   find(name: string): ContextFile | undefined;
 }
 
-/** Looks up files that COPY instructions before `before` (in its stage and base stages) took from the context. */
+/**
+ * Looks up files that COPY instructions before `before` (in its stage and base stages) took from the
+ * context, directly or through a `COPY --from=<stage>` of a file that stage copied from the context.
+ */
 export function contextFilesBefore(before: Instruction, index: ContextIndex | undefined, read: ContextFileReader | undefined): ContextFiles {
-  const stages: Stage[] = [];
-  for (let stage = before.stage; stage && stages.length < 64; stage = stage.baseStage) stages.push(stage);
-  const copies = stages.flatMap((stage) => stage.instructions.filter((instruction) => instruction.copy && instruction.copy.from === undefined && (stage !== before.stage || instruction.index < before.index)));
+  const copies = before.stage ? copiesOf(before.stage, before.index) : [];
   const cache = new Map<string, ContextFile | undefined>();
   return {
     find(name) {
       if (!index) return undefined;
-      if (!cache.has(name)) cache.set(name, locate(name, copies, index, read));
+      if (!cache.has(name)) cache.set(name, locate(name, copies, index, read, 0));
       return cache.get(name);
     },
   };
 }
 
-function locate(name: string, copies: readonly Instruction[], index: ContextIndex, read: ContextFileReader | undefined): ContextFile | undefined {
+/** COPY/ADD instructions of a stage and the stages it is built on, oldest first; in `stage` only those before `beforeIndex`. */
+function copiesOf(stage: Stage, beforeIndex = Infinity): Instruction[] {
+  const chain: Stage[] = [];
+  for (let current: Stage | undefined = stage; current && chain.length < 64; current = current.baseStage) chain.unshift(current);
+  return chain.flatMap((current) => current.instructions.filter((instruction) => instruction.copy && (current !== stage || instruction.index < beforeIndex)));
+}
+
+function locate(name: string, copies: readonly Instruction[], index: ContextIndex, read: ContextFileReader | undefined, depth: number): ContextFile | undefined {
   // The latest COPY wins, as it would overwrite the earlier file in the image.
   for (const copy of [...copies].reverse()) {
-    for (const source of copyPaths(copy).slice(0, -1)) {
+    const sources = copyPaths(copy).slice(0, -1);
+    if (copy.copy?.from !== undefined) {
+      // From another stage: the file it copied from the context, when this COPY brings a file of that name.
+      const fromStage = copy.copy.fromStage;
+      if (!fromStage || depth >= 8 || !sources.some((source) => bringsName(source, name))) continue;
+      const found = locate(name, copiesOf(fromStage), index, read, depth + 1);
+      if (found) return found;
+      continue;
+    }
+    for (const source of sources) {
       for (const candidate of candidatesFor(source, name)) {
         const entry = index.entries.get(candidate);
         if (!entry || entry.kind !== 'file') continue;
@@ -49,6 +66,12 @@ function locate(name: string, copies: readonly Instruction[], index: ContextInde
     }
   }
   return undefined;
+}
+
+/** Whether a stage path (`/app/package*.json`, `/app/package-lock.json`) names a file called `name`. */
+function bringsName(source: string, name: string): boolean {
+  const last = source.replace(/\/+$/, '').split('/').pop() ?? '';
+  return last === name || (/[*?[]/.test(last) && segmentMatcher(last)?.(name) === true);
 }
 
 /** Context paths where `source` would bring a file called `name`: itself, a wildcard match, or a file in a copied folder. */

@@ -71,6 +71,15 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     );
   });
 
+  it('finds the lockfile a final stage copies from a build stage that copied it from the context', () => {
+    const text = 'FROM node:22 AS build\nWORKDIR /src\nCOPY app/ ./\nRUN npm ci && npm run build\nFROM node:22-slim\nWORKDIR /app\nCOPY --from=build /src/package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n';
+    const install = layers(text, { contextIndex: index, readContextFile: read }).find((layer) => layer.line === 8);
+    assert.deepEqual(
+      { disk: install?.diskBytes, note: install?.notes[0].split(';')[0] },
+      { disk: 2 * ruleOfThumb.bytesPerPackage, note: 'npm: 2 packages in package-lock.json (dev dependencies left out)' },
+    );
+  });
+
   it('takes images that run apt to have at least their Debian base: slim, buildpack-deps or minbase', () => {
     const run = 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
     const sized = (base: string) => {
