@@ -67,12 +67,45 @@ function chainOf(stage: Stage): Stage[] {
 
 /** The last instruction of the stage (or a stage it is built on) that wrote at or below `path`. */
 function producerOf(path: string, stage: Stage, estimates: readonly StageEstimate[]): Producer | undefined {
+  // A virtual environment grows over several RUNs (created, then installed into): their layers add up.
+  const environment: Producer[] = [];
   for (const { instruction, workdir, layer } of stepsOf(stage, estimates)) {
+    const venv = instruction.keyword === 'RUN' && pythonEnvironment.test(path) ? venvLayer(path, instruction, workdir, layer) : undefined;
+    if (venv) {
+      environment.push(venv);
+      return sum(environment);
+    }
     const found = instruction.keyword === 'RUN' ? fromRun(path, instruction, workdir, layer) : fromCopy(path, instruction, workdir, layer);
+    if (found && pythonEnvironment.test(path) && found.note.includes('pip')) {
+      environment.push(found);
+      continue;
+    }
+    // After an install into it, only the RUN that made the environment is looked for.
+    if (environment.length > 0) continue;
     if (found) return found;
     // A build step that writes where it runs (`npm run build` → dist/) made or changed the path after
     // any older producer: the older layer's size would say nothing about it.
     if (instruction.keyword === 'RUN' && mayWriteAt(path, instruction, workdir)) return undefined;
+  }
+  return environment.length > 0 ? sum(environment) : undefined;
+}
+
+function sum(producers: readonly Producer[]): Producer {
+  if (producers.length === 1) return producers[0];
+  return {
+    diskBytes: producers.reduce((total, producer) => total + producer.diskBytes, 0),
+    compressedBytes: producers.reduce((total, producer) => total + producer.compressedBytes, 0),
+    note: producers.map((producer) => producer.note).reverse().join(' + '),
+  };
+}
+
+/** The layer of a RUN that creates the virtual environment `path` is in (`python -m venv /opt/venv`). */
+function venvLayer(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
+  if (!layer || layer.diskBytes === null) return undefined;
+  for (const command of instruction.run?.commands.map(effectiveCommand) ?? []) {
+    const args = command.args.map((arg) => arg.value);
+    const target = command.program === 'virtualenv' ? args.find((arg) => !arg.startsWith('-')) : /^python[\d.]*$/.test(command.program) && args[0] === '-m' && args[1] === 'venv' ? args.slice(2).find((arg) => !arg.startsWith('-')) : undefined;
+    if (target && within(path, resolvePath(workdir, target))) return { diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes ?? 0, note: `the virtual environment made on line ${layer.line}` };
   }
   return undefined;
 }

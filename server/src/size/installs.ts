@@ -1,3 +1,4 @@
+import outputs from '../data/build-outputs.json';
 // The non-apt package installs of a RUN: pip, npm/yarn/pnpm and apk, each turned into layer bytes with
 // notes on how the number was obtained. Every figure here is an estimate; apk stays unknown (no Alpine
 // index is available offline).
@@ -38,7 +39,19 @@ export function estimateInstallCommand(command: EffectiveCommand, later: readonl
   }
   const node = nodeInstall(command);
   if (node) return nodeFigures(command, node, later, context);
+  if (createsVenv(command)) {
+    const venv = outputs.pythonVenv;
+    const withoutPip = command.args.some((arg) => arg.value === '--without-pip' || arg.value === '--no-pip');
+    const diskBytes = withoutPip ? 30_000 : venv.diskBytes;
+    return { diskBytes, compressedBytes: Math.round(diskBytes * venv.gzipPerDiskByte), notes: [`a Python virtual environment${withoutPip ? ' without pip' : ' with pip and setuptools'}: measured size of a fresh one (rule of thumb)`], unknownParts: [] };
+  }
   return undefined;
+}
+
+/** `python -m venv DIR`, `python3.12 -m venv DIR`, `virtualenv DIR`. */
+function createsVenv(command: EffectiveCommand): boolean {
+  if (command.program === 'virtualenv') return true;
+  return /^python[\d.]*$/.test(command.program) && command.args[0]?.value === '-m' && command.args[1]?.value === 'venv';
 }
 
 function pipFigures(command: EffectiveCommand, packages: readonly string[], later: readonly EffectiveCommand[], context: InstallContext): InstallFigures {

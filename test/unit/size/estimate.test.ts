@@ -71,6 +71,16 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     );
   });
 
+  it('sizes a virtual environment: made (measured fresh venv), installed into, copied whole', () => {
+    const text = 'FROM python:3.12 AS build\nRUN python -m venv /opt/venv\nRUN /opt/venv/bin/pip install --no-cache-dir flask\nFROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n';
+    const all = layers(text);
+    const [made, installed, copied] = [2, 3, 5].map((line) => all.find((layer) => layer.line === line));
+    assert.deepEqual(
+      { made: made?.diskBytes, copied: copied?.diskBytes, notes: copied?.notes },
+      { made: 23080717, copied: (made?.diskBytes ?? 0) + (installed?.diskBytes ?? 0), notes: ['/opt/venv: the virtual environment made on line 2 + at most the pip install layer of line 3'] },
+    );
+  });
+
   it('finds the lockfile a final stage copies from a build stage that copied it from the context', () => {
     const text = 'FROM node:22 AS build\nWORKDIR /src\nCOPY app/ ./\nRUN npm ci && npm run build\nFROM node:22-slim\nWORKDIR /app\nCOPY --from=build /src/package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n';
     const install = layers(text, { contextIndex: index, readContextFile: read }).find((layer) => layer.line === 8);
