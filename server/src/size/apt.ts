@@ -269,9 +269,10 @@ function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<
   const index = options.index ?? loadAptIndex(options.suite);
   const requested = installs.flatMap((install) => install.packages);
   if (!index) return { ...noPackages, unknown: requested, confidence: 'estimate' };
-  // A copy of the cached set: copying a Set is much cheaper than building it from an array each time.
-  const present = options.base ? new Set<number>(baseIds(index, options.base)) : new Set<number>();
+  // The base's packages (a cached set, never copied) under the ones this build added so far.
+  const present = new PresentPackages(options.base ? baseIds(index, options.base) : new Set());
   for (const name of options.installed) {
+    if (options.base?.has(name)) continue;
     const id = index.ids.get(name);
     if (id !== undefined && id < index.data.packages.length) present.add(id);
   }
@@ -392,7 +393,22 @@ function requestedName(spec: string, ids: ReadonlyMap<string, number>): string |
  * preferred provider. Recommends of newly added packages are followed unless turned off, and skipped
  * silently when unresolvable, as apt does. Versions and conflicts are not modelled. Adds to `present`.
  */
-function closure(index: AptIndex, requested: readonly string[], noInstallRecommends: boolean, present: Set<number>): { added: number[]; unknown: string[] } {
+/** Package ids already in the image: a shared read-only set of the base's, and the ones added on top. */
+class PresentPackages {
+  private readonly added = new Set<number>();
+
+  constructor(private readonly base: ReadonlySet<number>) {}
+
+  has(id: number): boolean {
+    return this.base.has(id) || this.added.has(id);
+  }
+
+  add(id: number): void {
+    if (!this.base.has(id)) this.added.add(id);
+  }
+}
+
+function closure(index: AptIndex, requested: readonly string[], noInstallRecommends: boolean, present: PresentPackages): { added: number[]; unknown: string[] } {
   const { packages, providers } = index.data;
   const realCount = packages.length;
   const added: number[] = [];

@@ -106,8 +106,9 @@ export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs
     const pipInstalled = new Set<string>(stage.baseStage ? (pipByStage.get(stage.baseStage) ?? []) : []);
     pipByStage.set(stage, pipInstalled);
     const layers: LayerEstimate[] = [];
+    const layerContext: LayerContext = { suite, base: basePackageSet, installed, slim: isSlim(stage), estimates, inputs, pipInstalled };
     for (const instruction of stage.instructions) {
-      const layer = estimateLayer(model, instruction, { suite, base: basePackageSet, installed, slim: isSlim(stage), estimates, inputs, pipInstalled });
+      const layer = estimateLayer(model, instruction, layerContext);
       if (layer) layers.push(layer);
     }
     installedByStage.set(stage, installed);
@@ -184,10 +185,11 @@ interface LayerContext {
 }
 
 function estimateLayer(model: DockerfileModel, instruction: Instruction, context: LayerContext): LayerEstimate | undefined {
-  const shell = { line: instruction.range.start.line + 1, instruction: summary(model, instruction), keyword: instruction.keyword, range: instruction.range };
-  if (instruction.keyword === 'RUN') return { ...shell, ...estimateRun(instruction, context) };
-  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...shell, ...estimateCopy(model, instruction, context) };
-  return undefined;
+  const keyword = instruction.keyword;
+  // Only RUN, COPY and ADD make layers with content: the others are not summarised at all.
+  if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') return undefined;
+  const figures = keyword === 'RUN' ? estimateRun(instruction, context) : estimateCopy(model, instruction, context);
+  return { line: instruction.range.start.line + 1, instruction: summary(model, instruction), keyword, range: instruction.range, ...figures };
 }
 
 type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence' | 'notes'>;
