@@ -322,7 +322,30 @@ function isSlim(stage: Stage): boolean {
 }
 
 function summary(model: DockerfileModel, instruction: Instruction): string {
-  // 80 characters are shown: a long RUN's tail need not be normalised (continuations may take a few).
-  const text = model.text.slice(instruction.start, Math.min(instruction.end, instruction.start + 400)).replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  // The instruction on one line, continuations joined and blanks collapsed, cut at 80 characters: read
+  // only as far as that needs (a long RUN's tail is never normalised).
+  const text = model.text;
+  let out = '';
+  let blank = false;
+  for (let offset = instruction.start; offset < instruction.end && out.length <= 80; offset++) {
+    const char = text[offset];
+    if (char === '\\') {
+      // A line continuation: a backslash with only blanks up to the end of its line.
+      let next = offset + 1;
+      while (next < instruction.end && (text[next] === ' ' || text[next] === '\t' || text[next] === '\r')) next++;
+      if (next < instruction.end && text[next] === '\n') {
+        blank = true;
+        offset = next;
+        continue;
+      }
+    }
+    if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
+      blank = true;
+      continue;
+    }
+    if (blank && out.length > 0) out += ' ';
+    blank = false;
+    out += char;
+  }
+  return out.length > 80 ? `${out.slice(0, 77)}…` : out;
 }

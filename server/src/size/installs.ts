@@ -113,6 +113,7 @@ interface NodeInstallCommand {
 
 /** npm install/ci, yarn (bare, install, add, global add), pnpm install/add. */
 function nodeInstall(command: EffectiveCommand): NodeInstallCommand | undefined {
+  if (command.program !== 'npm' && command.program !== 'yarn' && command.program !== 'pnpm') return undefined;
   const words = operands(command.args).map((word) => word.value);
   const text = command.args.map((arg) => arg.value).join(' ');
   const production = /(^| )(--production|--prod|-P|--omit[= ]dev|--only[= ]prod(uction)?)( |$)/.test(text);
