@@ -21,7 +21,7 @@ import { RegistryLookups, workspaceTrustedNotification } from './registry/lookup
 import type { DockerfileModel } from './model/model';
 import { conversionOf, convertCommand, convertEditFor, convertRequest } from './features/convert';
 import type { Conversion, ConvertParams, ConvertResponse } from './features/convert';
-import { convertToMultiStage } from './fixes/convert';
+import { convertModel } from './fixes/convert';
 import { ConvertContextCache, convertContextFile } from './fixes/convert/contextFiles';
 import { dirname, basename } from 'node:path';
 
@@ -173,7 +173,8 @@ connection.onCodeLens(async (params) => {
 
 /** The conversion of a document version to multi-stage, made once per version and context generation. */
 async function conversionFor(document: TextDocument): Promise<Conversion | undefined> {
-  const analysis = analysisOf(document, await settingsFor(document.uri));
+  const settings = await settingsFor(document.uri);
+  const analysis = analysisOf(document, settings);
   if (!analysis.model) return undefined;
   const cached = conversions.get(document.uri);
   const generation = indexGeneration + contexts.generation;
@@ -181,9 +182,12 @@ async function conversionFor(document: TextDocument): Promise<Conversion | undef
   const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
   const context = contextDir ? convertContexts.get(contextDir) : {};
   const facts = contexts.get(document.uri);
-  const baseSizes = registry?.baseSizesFor((await settingsFor(document.uri)).registryLookup);
+  const baseSizes = registry?.baseSizesFor(settings.registryLookup);
   const estimate = (model: DockerfileModel) => estimateWithContext(document.uri, model, facts, contextIndexes, sizesChanged, { baseSizes });
-  const conversion = conversionOf(document.getText(), (text) => convertToMultiStage(text, context), estimate, analysis.model);
+  // The model the analysis made is converted and estimated as it is: the document is parsed once per version.
+  const estimated = await estimateOf(document);
+  if (!estimated) return undefined;
+  const conversion = conversionOf(analysis.model, estimated, (model) => convertModel(model, context), estimate);
   conversions.set(document.uri, { version: document.version, generation, conversion });
   return conversion;
 }

@@ -3,21 +3,21 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { ContextFileReader } from '../size/contextFiles';
 
 /** Lockfiles and requirement files larger than this are not read (the estimate falls back to their size). */
-const maxBytes = 4 * 1024 * 1024;
+const defaultMaxBytes = 4 * 1024 * 1024;
 
 /**
  * Reads build-context files for the estimator, relative to the context root: never outside it (as
  * in Docker, `../x` and symlinks out of the context are not in it), never more than 4 MB, only regular files; undefined otherwise.
  * Each reader remembers what it read, so one estimate reads a file once.
  */
-export function contextFileReader(root: string): ContextFileReader {
+export function contextFileReader(root: string, maxBytes = defaultMaxBytes): ContextFileReader {
   const read = new Map<string, string | undefined>();
   return (relativePath) => {
     if (read.has(relativePath)) return read.get(relativePath);
     const path = resolve(root, relativePath);
     let text: string | undefined;
     // Symlinks are resolved first: one pointing out of the context is not read either.
-    if (isInside(root, path) && isInside(realRoot(root), realPath(path))) text = readSmallFile(path);
+    if (isInside(root, path) && isInside(realRoot(root), realPath(path))) text = readSmallFile(path, maxBytes);
     read.set(relativePath, text);
     return text;
   };
@@ -41,7 +41,7 @@ function realRoot(root: string): string {
   return realPath(root) ?? root;
 }
 
-function readSmallFile(path: string): string | undefined {
+function readSmallFile(path: string, maxBytes: number): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

@@ -32,11 +32,11 @@ export interface EditAbilities {
   changeAnnotations: boolean;
 }
 
-/** Converts a document and estimates the shipped stage before and after. */
-export function conversionOf(text: string, convert: (text: string) => ConvertResult, estimate: (model: DockerfileModel) => ImageSizeEstimate, before: DockerfileModel): Conversion {
-  const result = convert(text);
+/** Converts a parsed document and estimates the converted one, to quote the shipped stage before and after. */
+export function conversionOf(before: DockerfileModel, estimated: ImageSizeEstimate, convert: (model: DockerfileModel) => ConvertResult, estimate: (model: DockerfileModel) => ImageSizeEstimate): Conversion {
+  const result = convert(before);
   if (!result.ok) return { result, sizeChange: null };
-  return { result, sizeChange: sizeChangeOf(estimate(before), estimate(buildModel(result.text))) };
+  return { result, sizeChange: sizeChangeOf(estimated, estimate(buildModel(result.text))) };
 }
 
 /** `≈ 1.1 GB → 180 MB on disk`, or null when either shipped size is unknown. */

@@ -37,7 +37,11 @@ const converters: Converter[] = [
  * convert safely; a multi-stage file is refused, so converting twice is a no-op.
  */
 export function convertToMultiStage(text: string, context: ConvertContext = {}): ConvertResult {
-  const model = buildModel(text);
+  return convertModel(buildModel(text), context);
+}
+
+/** The same, for a Dockerfile already parsed (the server converts the model its analysis made). */
+export function convertModel(model: DockerfileModel, context: ConvertContext = {}): ConvertResult {
   if (model.stages.length > 1) return { ok: false, reason: 'The Dockerfile is already multi-stage.' };
   const stage = model.stages[0];
   if (!stage) return { ok: false, reason: 'The Dockerfile has no FROM.' };

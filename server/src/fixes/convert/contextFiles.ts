@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { contextFileReader } from '../../context/readFile';
 import type { ConvertContext } from './common';
 
 /** Files at the context root an ecosystem's conversion reads (manifests, lockfiles, build configs). */
@@ -11,17 +11,12 @@ const maxFileBytes = 512 * 1024;
 /** Reads the root entries of a build context and the files conversions look at. Throws when the folder cannot be listed. */
 export function readConvertContext(contextDir: string): ConvertContext {
   const rootEntries = readdirSync(contextDir);
+  // The estimator's reader: regular files inside the context only, unreadable ones treated as absent.
+  const read = contextFileReader(contextDir, maxFileBytes);
   const files: Record<string, string> = {};
   for (const name of rootEntries) {
-    if (!convertContextFile.test(name)) continue;
-    try {
-      const path = join(contextDir, name);
-      const stat = statSync(path);
-      if (!stat.isFile() || stat.size > maxFileBytes) continue;
-      files[name] = readFileSync(path, 'utf8');
-    } catch {
-      // Unreadable files are treated as absent: the conversion refuses when it needs them.
-    }
+    const text = convertContextFile.test(name) ? read(name) : undefined;
+    if (text !== undefined) files[name] = text;
   }
   return { rootEntries, files };
 }
