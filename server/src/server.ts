@@ -119,21 +119,28 @@ connection.onDidChangeConfiguration(() => {
   settingsByUri.clear();
   cache.clear();
   // layerlens.registry.lookup may have flipped: estimates are made again.
-  indexGeneration++;
+  sizesChanged();
   for (const document of documents.all()) schedule(document, 0);
 });
 
-/** The size estimate of a document version, made once per version and build-context generation. */
-async function estimateOf(document: TextDocument): Promise<ImageSizeEstimate | undefined> {
-  const settings = await settingsFor(document.uri);
-  const analysis = analysisOf(document, settings);
-  if (!analysis.model) return undefined;
-  const cached = estimates.get(document.uri);
-  if (cached && cached.version === document.version && cached.generation === indexGeneration) return cached.estimate;
+/** Estimates models of a document's build context: its own, or the converted one. */
+function estimatorFor(document: TextDocument, settings: Settings): (model: DockerfileModel) => ImageSizeEstimate {
   // The build context was measured (COPY sizes) or a registry answered (base sizes): sizesChanged.
-  const estimate = estimateWithContext(document.uri, analysis.model, contexts.get(document.uri), contextIndexes, sizesChanged, { baseSizes: registry?.baseSizesFor(settings.registryLookup) });
+  const baseSizes = registry?.baseSizesFor(settings.registryLookup);
+  const facts = contexts.get(document.uri);
+  return (model) => estimateWithContext(document.uri, model, facts, contextIndexes, sizesChanged, { baseSizes });
+}
+
+/** The model and size estimate of a document version, estimated once per version and build-context generation. */
+async function estimateOf(document: TextDocument): Promise<{ model: DockerfileModel; estimate: ImageSizeEstimate } | undefined> {
+  const settings = await settingsFor(document.uri);
+  const model = analysisOf(document, settings).model;
+  if (!model) return undefined;
+  const cached = estimates.get(document.uri);
+  if (cached && cached.version === document.version && cached.generation === indexGeneration) return { model, estimate: cached.estimate };
+  const estimate = estimatorFor(document, settings)(model);
   estimates.set(document.uri, { version: document.version, generation: indexGeneration, estimate });
-  return estimate;
+  return { model, estimate };
 }
 
 /** Sizes learnt after an estimate was made: estimates are stale, lenses are drawn again. */
@@ -151,17 +158,16 @@ connection.onNotification(workspaceTrustedNotification, () => {
 connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
-  const estimate = await estimateOf(document);
-  const model = analysisOf(document, await settingsFor(document.uri)).model;
-  return estimate && model ? sizeHover(estimate, model, params.position) : null;
+  const sized = await estimateOf(document);
+  return sized ? sizeHover(sized.estimate, sized.model, params.position) : null;
 });
 
 connection.onCodeLens(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return [];
-  const estimate = await estimateOf(document);
-  const model = analysisOf(document, await settingsFor(document.uri)).model;
-  if (!estimate || !model) return [];
+  const sized = await estimateOf(document);
+  if (!sized) return [];
+  const { model, estimate } = sized;
   const lenses = sizeLenses(document.uri, estimate, model.stages.map((stage) => stage.from.range));
   const conversion = model.stages.length === 1 ? await conversionFor(document) : undefined;
   if (conversion?.result.ok) {
@@ -177,17 +183,14 @@ async function conversionFor(document: TextDocument): Promise<Conversion | undef
   const analysis = analysisOf(document, settings);
   if (!analysis.model) return undefined;
   const cached = conversions.get(document.uri);
-  const generation = indexGeneration + contexts.generation;
+  const generation = indexGeneration;
   if (cached && cached.version === document.version && cached.generation === generation) return cached.conversion;
   const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
   const context = contextDir ? convertContexts.get(contextDir) : {};
-  const facts = contexts.get(document.uri);
-  const baseSizes = registry?.baseSizesFor(settings.registryLookup);
-  const estimate = (model: DockerfileModel) => estimateWithContext(document.uri, model, facts, contextIndexes, sizesChanged, { baseSizes });
   // The model the analysis made is converted and estimated as it is: the document is parsed once per version.
   const estimated = await estimateOf(document);
   if (!estimated) return undefined;
-  const conversion = conversionOf(analysis.model, estimated, (model) => convertModel(model, context), estimate);
+  const conversion = conversionOf(analysis.model, estimated.estimate, (model) => convertModel(model, context), estimatorFor(document, settings));
   conversions.set(document.uri, { version: document.version, generation, conversion });
   return conversion;
 }
@@ -209,13 +212,12 @@ connection.onRequest(convertRequest, async (params: ConvertParams): Promise<Conv
 
 connection.onRequest(imageSizeRequest, async (params: ImageSizeParams) => {
   const document = documents.get(params.textDocument.uri);
-  return document ? ((await estimateOf(document)) ?? null) : null;
+  return document ? ((await estimateOf(document))?.estimate ?? null) : null;
 });
 
 // Files changed (the client watches the workspace): a changed file of a build context drops that
 // context's index (sizes re-measured, lenses refreshed); .dockerignore and ecosystem files also change
 // what rules know, so those re-check the open Dockerfiles.
-const factFiles = /(^|\/)(\.dockerignore|[^/]*\.dockerignore|package\.json|go\.mod|pom\.xml|build\.gradle(\.kts)?|Cargo\.toml|pyproject\.toml|requirements[^/]*\.txt|[^/]*\.csproj)$/;
 connection.onDidChangeWatchedFiles((params) => {
   let indexDropped = false;
   let factsChanged = false;
@@ -223,15 +225,17 @@ connection.onDidChangeWatchedFiles((params) => {
     if (!change.uri.startsWith('file:')) continue;
     const path = fileURLToPath(change.uri);
     if (contextIndexes.invalidatePath(path).length > 0) indexDropped = true;
-    if (factFiles.test(path) || convertContextFile.test(basename(path))) factsChanged = true;
+    const name = basename(path);
+    if (name.endsWith('.dockerignore') || convertContextFile.test(name)) factsChanged = true;
   }
-  if (indexDropped) {
-    indexGeneration++;
-    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+  if (!factsChanged) {
+    if (indexDropped) sizesChanged();
+    return;
   }
-  if (!factsChanged) return;
   contexts.invalidate();
   convertContexts.invalidate();
+  // A .dockerignore that excludes itself drops no index, yet changes what is copied: sizes are stale too.
+  sizesChanged();
   for (const document of documents.all()) schedule(document, 0);
 });
 

@@ -8,9 +8,8 @@ import type { DockerfileModel } from '../model/model';
 import type { Fix } from '../rules/types';
 import { diagnosticSource } from './diagnostics';
 
-export const openDocsCommand = 'layerlens.openRuleDocs';
+const openDocsCommand = 'layerlens.openRuleDocs';
 
-/** Quick fixes for the LayerLens diagnostics the editor asks about; reads the recorded analysis only. */
 export interface ClientAbilities {
   /** The client applies `documentChanges` with CreateFile operations. */
   canCreateFiles: boolean;
@@ -22,6 +21,7 @@ export const splitRules = new Set(['single-stage-build', 'build-tools-in-final-s
 /** The conversion of the document as a ready edit, made only when a split fix is asked for. */
 export type SplitEdit = () => { title: string; edit: WorkspaceEdit } | undefined;
 
+/** Quick fixes for the LayerLens diagnostics the editor asks about; reads the recorded analysis only. */
 export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, analysis: DocumentAnalysis, diagnostics: Diagnostic[], abilities: ClientAbilities, split?: SplitEdit): CodeAction[] {
   const uri = document.uri;
   const actions: CodeAction[] = [];

@@ -10,8 +10,8 @@ import { formatBytes } from '../size/format';
 export const convertRequest = 'layerlens/convert';
 export const convertCommand = 'layerlens.convertToMultiStage';
 /** The change annotation that makes VS Code show the edit as a diff preview before applying it. */
-export const convertAnnotation = 'layerlens.convert';
-export const confirmAnnotation = 'layerlens.convert.confirm';
+const convertAnnotation = 'layerlens.convert';
+const confirmAnnotation = 'layerlens.convert.confirm';
 
 export interface ConvertParams {
   textDocument: { uri: string };

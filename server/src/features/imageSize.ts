@@ -1,11 +1,14 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ContextIndexCache } from '../context/walker';
+import type { ContextIndex, ContextIndexCache } from '../context/walker';
+import type { ContextFileReader } from '../size/contextFiles';
 import { contextFileReader } from '../context/readFile';
 import type { DockerfileModel } from '../model/model';
 import type { BuildContextFacts } from '../rules/types';
 import { estimateImageSize } from '../size/estimate';
 import type { EstimateInputs, ImageSizeEstimate } from '../size/estimate';
+
+const readers = new WeakMap<ContextIndex, ContextFileReader>();
 
 /** The custom request of the size estimator: document → stages → layers (see the README). */
 export const imageSizeRequest = 'layerlens/imageSize';
@@ -26,5 +29,11 @@ export function estimateWithContext(uri: string, model: DockerfileModel, facts: 
   if (!contextIndex && !indexes.isWalking(root, dockerignore)) {
     void indexes.walk(root, dockerignore).then(onContextReady, () => undefined);
   }
-  return estimateImageSize(model, { ...inputs, contextIndex, readContextFile: contextFileReader(root) });
+  // One reader per walked index: files are read once until a change drops the index (and its reader).
+  let readContextFile = contextIndex && readers.get(contextIndex);
+  if (contextIndex && !readContextFile) {
+    readContextFile = contextFileReader(root);
+    readers.set(contextIndex, readContextFile);
+  }
+  return estimateImageSize(model, { ...inputs, contextIndex, readContextFile });
 }

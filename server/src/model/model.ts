@@ -504,6 +504,11 @@ function markReachable(stage: Stage): void {
 }
 
 /** The stage and the stages whose layers it inherits through `FROM <stage>`, nearest first. */
+/** The `--platform` flag of a stage's FROM, as written (it may hold a variable). */
+export function platformFlagOf(stage: Stage): string | undefined {
+  return stage.from.flags.find((flag) => flag.name === 'platform')?.value ?? undefined;
+}
+
 export function inheritanceChain(stage: Stage): Stage[] {
   const chain: Stage[] = [];
   for (let current: Stage | undefined = stage; current && !chain.includes(current); current = current.baseStage) chain.push(current);

@@ -1,5 +1,6 @@
 import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Stage } from '../model/model';
+import { platformFlagOf } from '../model/model';
 import type { KnownBaseSize } from '../size/estimate';
 import { TokenCache } from './auth';
 import { SizeCache } from './cache';
@@ -116,10 +117,6 @@ export class RegistrySizes {
 }
 
 /** The value of `FROM --platform=…`, as written. */
-export function platformFlagOf(stage: Stage): string | undefined {
-  return stage.from.flags.find((flag) => flag.name === 'platform')?.value ?? undefined;
-}
-
 function platformOf(flag: string | undefined): { platform: Platform; note?: string } {
   if (flag === undefined || flag === '') return { platform: defaultPlatform };
   const parsed = flag.includes('$') ? undefined : parsePlatform(flag);

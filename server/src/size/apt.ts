@@ -387,12 +387,6 @@ function requestedName(spec: string, ids: ReadonlyMap<string, number>): string |
   return name.endsWith('-') ? undefined : name.slice(0, -1);
 }
 
-/**
- * apt's choices, simplified: a group is met when one of its alternatives (or a provider of it) is
- * installed or chosen; otherwise its first alternative that exists is chosen, a virtual name by its
- * preferred provider. Recommends of newly added packages are followed unless turned off, and skipped
- * silently when unresolvable, as apt does. Versions and conflicts are not modelled. Adds to `present`.
- */
 /** Package ids already in the image: a shared read-only set of the base's, and the ones added on top. */
 class PresentPackages {
   private readonly added = new Set<number>();
@@ -408,6 +402,12 @@ class PresentPackages {
   }
 }
 
+/**
+ * apt's choices, simplified: a group is met when one of its alternatives (or a provider of it) is
+ * installed or chosen; otherwise its first alternative that exists is chosen, a virtual name by its
+ * preferred provider. Recommends of newly added packages are followed unless turned off, and skipped
+ * silently when unresolvable, as apt does. Versions and conflicts are not modelled. Adds to `present`.
+ */
 function closure(index: AptIndex, requested: readonly string[], noInstallRecommends: boolean, present: PresentPackages): { added: number[]; unknown: string[] } {
   const { packages, providers } = index.data;
   const realCount = packages.length;

@@ -6,6 +6,7 @@ import { packagesInstalledBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
+import { platformFlagOf } from '../model/model';
 import type { Range } from '../model/text';
 import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
 import { contextFilesBefore } from './contextFiles';
@@ -145,7 +146,7 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
   }
   if (stage.image.isScratch) return { reference: 'scratch', diskBytes: 0, compressedBytes: 0, confidence: 'exact', notes: ['scratch is empty'] };
   const reference = referenceOf(stage.image);
-  const known = stage.image.unresolved ? undefined : inputs.baseSizes?.(stage.image, stage.from.flags.find((flag) => flag.name === 'platform')?.value ?? undefined);
+  const known = stage.image.unresolved ? undefined : inputs.baseSizes?.(stage.image, platformFlagOf(stage));
   if (known && known.compressedBytes !== null) {
     const compressedBytes = known.compressedBytes;
     return { reference, diskBytes: Math.round(compressedBytes * diskPerCompressedByte), compressedBytes, confidence: 'exact', notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`] };

@@ -34,7 +34,17 @@ export const lockfileNames: Record<NodeManager, string[]> = {
 };
 
 /** Packages a lockfile installs; undefined when it cannot be parsed. */
+/** The last count: estimates of successive versions read the same lockfile text (one string, shared by the reader). */
+let lastCount: { name: string; text: string; production: boolean; count: number | undefined } | undefined;
+
 export function lockfilePackages(name: string, text: string, production: boolean): number | undefined {
+  if (lastCount && lastCount.text === text && lastCount.name === name && lastCount.production === production) return lastCount.count;
+  const count = countLockfilePackages(name, text, production);
+  lastCount = { name, text, production, count };
+  return count;
+}
+
+function countLockfilePackages(name: string, text: string, production: boolean): number | undefined {
   if (name.endsWith('.json')) {
     let lock: { packages?: Record<string, { dev?: boolean; link?: boolean }>; dependencies?: Record<string, NestedDependency> };
     try {
