@@ -5,6 +5,7 @@ import { cleanPath, segmentMatcher } from '../context/walker';
 import type { ContextIndex } from '../context/walker';
 import { copyPaths } from '../knowledge/dockerignore';
 import type { Instruction, Stage } from '../model/model';
+import { layersOf } from '../model/model';
 
 /** Reads a file of the build context by its path relative to the context root; undefined when unreadable. */
 export type ContextFileReader = (relativePath: string) => string | undefined;
@@ -40,9 +41,7 @@ export function contextFilesBefore(before: Instruction, index: ContextIndex | un
 
 /** COPY/ADD instructions of a stage and the stages it is built on, oldest first; in `stage` only those before `beforeIndex`. */
 function copiesOf(stage: Stage, beforeIndex = Infinity): Instruction[] {
-  const chain: Stage[] = [];
-  for (let current: Stage | undefined = stage; current && chain.length < 64; current = current.baseStage) chain.unshift(current);
-  return chain.flatMap((current) => current.instructions.filter((instruction) => instruction.copy && (current !== stage || instruction.index < beforeIndex)));
+  return layersOf(stage).filter((instruction) => instruction.copy && (instruction.stage !== stage || instruction.index < beforeIndex));
 }
 
 function locate(name: string, copies: readonly Instruction[], index: ContextIndex, read: ContextFileReader | undefined, depth: number): ContextFile | undefined {

@@ -6,6 +6,7 @@ import { packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy 
 import { effectiveCommand, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { Instruction, Stage } from '../model/model';
+import { inheritanceChain } from '../model/model';
 import { resolvePath } from '../model/paths';
 import type { LayerEstimate, StageEstimate } from './estimate';
 
@@ -56,13 +57,6 @@ interface Producer {
   diskBytes: number;
   compressedBytes: number;
   note: string;
-}
-
-/** The stages a stage is built on, oldest first, itself last. */
-function chainOf(stage: Stage): Stage[] {
-  const chain: Stage[] = [];
-  for (let current: Stage | undefined = stage; current && chain.length < 64; current = current.baseStage) chain.unshift(current);
-  return chain;
 }
 
 /** The last instruction of the stage (or a stage it is built on) that wrote at or below `path`. */
@@ -152,7 +146,7 @@ function stepsOf(stage: Stage, estimates: readonly StageEstimate[]): Step[] {
   let steps = byStage.get(stage);
   if (!steps) {
     steps = [];
-    for (const current of chainOf(stage)) {
+    for (const current of inheritanceChain(stage).reverse()) {
       const layers = new Map((estimates[current.index]?.layers ?? []).map((layer) => [layer.line, layer]));
       let workdir = '/';
       for (const instruction of current.instructions) {

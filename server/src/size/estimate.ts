@@ -6,7 +6,7 @@ import { packagesInstalledBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
-import { platformFlagOf } from '../model/model';
+import { inheritanceChain, platformFlagOf } from '../model/model';
 import type { Range } from '../model/text';
 import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
 import { contextFilesBefore } from './contextFiles';
@@ -271,10 +271,15 @@ function unknown(note: string): Figures {
   return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [note] };
 }
 
+/** The first stage of a stage's FROM chain: the one whose FROM names an image. */
+function rootStage(stage: Stage): Stage {
+  const chain = inheritanceChain(stage);
+  return chain[chain.length - 1];
+}
+
 /** The Debian suite a stage's apt installs resolve against: from the base image, its tag, or the current default. */
 function suiteOf(stage: Stage): AptSuite {
-  let root = stage;
-  for (let guard = 0; root.baseStage && guard < 64; guard++) root = root.baseStage;
+  const root = rootStage(stage);
   const known = aptBaseImage(root.image.repository, root.image.tag ?? 'latest');
   if (known) return known.suite;
   const tag = root.image.tag ?? '';
@@ -317,8 +322,7 @@ function findBasePackages(stage: Stage, suite: AptSuite): ReadonlySet<string> {
 }
 
 function isSlim(stage: Stage): boolean {
-  let root = stage;
-  for (let guard = 0; root.baseStage && guard < 64; guard++) root = root.baseStage;
+  const root = rootStage(stage);
   return /slim/.test(root.image.tag ?? '');
 }
 

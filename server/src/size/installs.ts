@@ -5,7 +5,8 @@ import outputs from '../data/build-outputs.json';
 import { cachesLeftBy, hasFlag, packagesInstalledBy, pathsRemovedBy } from '../knowledge/packageManagers';
 import { operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
-import type { Instruction, Stage } from '../model/model';
+import type { Instruction } from '../model/model';
+import { layersOf } from '../model/model';
 import { literalPath, removalTouches, resolvePath } from '../model/paths';
 import type { AptSuite } from './apt';
 import type { ContextFiles } from './contextFiles';
@@ -159,10 +160,10 @@ function nodeFigures(command: EffectiveCommand, install: NodeInstallCommand, lat
 
 /** The text of the ENV and ARG instructions before `instruction` in its stage and base stages. */
 function environmentBefore(instruction: Instruction): string {
-  const stages: Stage[] = [];
-  for (let stage = instruction.stage; stage && stages.length < 64; stage = stage.baseStage) stages.push(stage);
-  return stages
-    .flatMap((stage) => stage.instructions.filter((other) => (other.keyword === 'ENV' || other.keyword === 'ARG') && (stage !== instruction.stage || other.index < instruction.index)))
+  if (!instruction.stage) return '';
+  const stage = instruction.stage;
+  return layersOf(stage)
+    .filter((other) => (other.keyword === 'ENV' || other.keyword === 'ARG') && (other.stage !== stage || other.index < instruction.index))
     .map((other) => other.args.map((arg) => arg.value).join(' '))
     .join('\n');
 }
