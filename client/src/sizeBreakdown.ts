@@ -12,9 +12,12 @@ interface ImageSize {
   }>;
 }
 
+/** Mirrors formatBytes in server/src/size/format.ts, so the breakdown reads like the lens and the hover. */
 function format(bytes: number | null): string {
   if (bytes === null) return 'unknown';
-  if (bytes < 1e6) return `${Math.round(bytes / 1e3)} kB`;
+  if (bytes === 0) return '0 B';
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes < 1e6) return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
   return bytes >= 1e7 ? `${Math.round(bytes / 1e6)} MB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
