@@ -121,7 +121,7 @@ interface PatternRule {
  * An ordered list of Docker path patterns. A path matches a pattern when the path or one of its parent
  * folders does; the last matching pattern decides (a `!` pattern un-matches). Matching walks down the
  * tree, so every entry is tested once against the patterns and inherits its folder's matches, as
- * BuildKit's `MatchesUsingParentResults` does (without its skip shortcut, so results equal `isIgnored`).
+ * BuildKit's `MatchesUsingParentResults` does (without its skip shortcut, so a path gets the verdict `matchesPath` gives it alone).
  */
 export class DockerPatterns {
   private constructor(private readonly rules: readonly PatternRule[]) {}

@@ -1,12 +1,11 @@
-import ignore from '@balena/dockerignore';
-import { sep } from 'node:path';
+import { DockerPatterns } from '../context/walker';
 import data from '../data/dockerignore-templates.json';
 import { effectiveCommand, operands } from '../model/commands';
 import type { DockerfileModel, Flag, Instruction } from '../model/model';
 import { wildcardMatch } from './glob';
 
 // ---------------------------------------------------------------------------------------------
-// Matching: Docker's .dockerignore semantics through @balena/dockerignore (a port of moby's matcher).
+// Matching: Docker's .dockerignore semantics, by the walker's port of moby's patternmatcher.
 // ---------------------------------------------------------------------------------------------
 
 /** Answers whether a context path is left out of the build context by one .dockerignore text. */
@@ -36,40 +35,17 @@ export function isIgnored(dockerignoreText: string, path: string): boolean | und
 }
 
 function createMatcher(text: string): DockerignoreMatcher {
-  // Docker matches case-sensitively; the library defaults to case-insensitive (node-ignore's API).
-  const matcher = ignore({ ignorecase: false }).add(text.replace(/^\uFEFF/, '').split(/\r?\n/).map(escapeRegexpCharacters));
+  // The same patterns the build-context walker applies, so rules and sizes never disagree about a path.
+  const patterns = DockerPatterns.fromDockerignore(text);
   return {
     ignores(path) {
+      // A pattern Docker rejects (an unbalanced `[`…): the build fails, so nothing can be said.
+      if ('error' in patterns) return undefined;
       const relative = path.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
       if (relative === '' || relative === '.') return false;
-      try {
-        return matcher.ignores(relative);
-      } catch {
-        // An unbalanced `[` and the like: Docker refuses such a pattern, so nothing can be said.
-        return undefined;
-      }
+      return patterns.matchesPath(relative);
     },
   };
-}
-
-/**
- * moby's patternmatcher escapes `+ ( ) | { }` before building its regexp; @balena/dockerignore 1.0.2 only
- * escapes `.` and `$`, so `c++` or `(x)` would differ or throw. Backslash escapes exist only where `/` is
- * the separator (on Windows the library treats `\` as one), as in Docker.
- */
-function escapeRegexpCharacters(line: string): string {
-  if (sep !== '/' || line.startsWith('#') || !/[+()|{}]/.test(line)) return line;
-  let result = '';
-  for (let index = 0; index < line.length; index++) {
-    const ch = line[index];
-    if (ch === '\\') {
-      result += ch + (line[index + 1] ?? '');
-      index++;
-    } else {
-      result += '+()|{}'.includes(ch) ? `\\${ch}` : ch;
-    }
-  }
-  return result;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { copySize } from '../../../server/src/context/copySize';
 import { ContextIndexCache, DockerPatterns, segmentMatcher, walkContext } from '../../../server/src/context/walker';
 import type { ContextIndex } from '../../../server/src/context/walker';
-import { isIgnored } from '../../../server/src/knowledge/dockerignore';
+import ignore from '@balena/dockerignore';
 
 /** A tree to create: `path: content`; a path ending in `/` is a folder; `{ link }` is a symlink. */
 type TreeSpec = Record<string, string | { link: string }>;
@@ -173,7 +173,7 @@ describe('build-context walker (walkContext)', () => {
     assert.deepEqual({ ...status(invalid), error: invalid.dockerignoreError }, { ...done, complete: false, dockerignore: 'invalid', error: 'syntax error in pattern: [z' });
   });
 
-  it('matches .dockerignore patterns exactly as isIgnored does', () => {
+  it('matches .dockerignore patterns exactly as @balena/dockerignore (a port of moby\'s matcher) does', () => {
     const texts = [
       '*/temp*\n*/*/temp*\ntemp?\n',
       'node_modules\n',
@@ -200,7 +200,7 @@ describe('build-context walker (walkContext)', () => {
       const patterns = DockerPatterns.fromDockerignore(text);
       assert.ok(!('error' in patterns), text);
       const ours = Object.fromEntries(paths.map((path) => [path, patterns.matchesPath(path)]));
-      const reference = Object.fromEntries(paths.map((path) => [path, isIgnored(text, path)]));
+      const reference = Object.fromEntries(paths.map((path) => [path, balenaIgnores(text, path)]));
       assert.deepEqual(ours, reference, text);
     }
   });
@@ -331,4 +331,14 @@ function walkAsNobody(root: string): WalkSummary | undefined {
   if (child.status !== 0) return undefined;
   const parsed = JSON.parse(child.stdout) as WalkSummary;
   return { ...parsed, shape: Object.fromEntries(Object.entries(parsed.shape).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/**
+ * The reference: @balena/dockerignore, case-sensitive as Docker is. moby's patternmatcher escapes
+ * `+ ( ) | { }` before building its regexp; the library (1.0.2) only escapes `.` and `$`, so those are
+ * escaped here first, as moby would.
+ */
+function balenaIgnores(text: string, path: string): boolean {
+  const escape = (line: string) => (line.startsWith('#') ? line : line.replace(/\\.|[+()|{}]/g, (match) => (match.length === 2 ? match : `\\${match}`)));
+  return ignore({ ignorecase: false }).add(text.split(/\r?\n/).map(escape)).ignores(path);
 }
