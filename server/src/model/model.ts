@@ -515,6 +515,12 @@ export function inheritanceChain(stage: Stage): Stage[] {
   return chain;
 }
 
+/** The first stage of a stage's FROM chain: the one whose FROM names an image (the stage itself when it does). */
+export function rootStage(stage: Stage): Stage {
+  const chain = inheritanceChain(stage);
+  return chain[chain.length - 1];
+}
+
 const layersKey = Symbol('layers');
 
 /** Every instruction whose layer ends up in the stage's image, oldest first (inherited stages included). Callers must not mutate it. */

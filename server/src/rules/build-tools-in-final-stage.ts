@@ -5,7 +5,7 @@ import { effectiveCommand, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DocumentWord, Instruction } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { isEnvironmentImage } from '../model/runtime';
 import type { LineIndex } from '../model/text';
 import { defineRule } from './types';
@@ -72,7 +72,7 @@ export const rule = defineRule({
     // A build or development environment (golang, buildpack-deps, a devcontainer): the toolchain is the product.
     if (isEnvironmentImage(layers)) return;
     // On a build base (golang, nvidia/cuda:*-devel, rocm/dev-*) the toolchain ships anyway: the base is the finding.
-    if (isBuildBase((inheritanceChain(model.shipped).pop() ?? model.shipped).image)) return;
+    if (isBuildBase(rootStage(model.shipped).image)) return;
     // Each RUN's commands, seen through sudo/env, computed once.
     const runs = layers.flatMap((instruction) => (instruction.run ? [instruction.run.commands.map(effectiveCommand)] : []));
     for (const [runIndex, commands] of runs.entries()) {

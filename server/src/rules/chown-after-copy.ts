@@ -3,7 +3,7 @@ import { operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import { isWindowsImage } from '../model/image';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { literalPath, resolvePath } from '../model/paths';
 import { copyCreations } from './cleanup-in-later-layer';
 import type { CopyEntry } from './cleanup-in-later-layer';
@@ -54,7 +54,7 @@ export const rule = defineRule({
   check({ model, report }) {
     const shipped = model.shipped;
     if (!shipped) return;
-    const root = inheritanceChain(shipped).pop() ?? shipped;
+    const root = rootStage(shipped);
     // Windows containers have no chown/chmod; COPY --chown works differently there.
     if (isWindowsImage(root.image)) return;
     const layers = layersOf(shipped);

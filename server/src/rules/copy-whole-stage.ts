@@ -2,7 +2,7 @@ import { buildToolchain } from '../knowledge/buildCommands';
 import { packagesRemovedBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
 import type { Instruction, Stage } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { resolvePath } from '../model/paths';
 import { defineRule } from './types';
 
@@ -33,12 +33,12 @@ export const rule = defineRule({
   check({ model, report }) {
     const shipped = model.shipped;
     if (!shipped) return;
-    const shippedRoot = rootOf(shipped);
+    const shippedRoot = rootStage(shipped);
     for (const instruction of layersOf(shipped)) {
       const copy = instruction.copy;
       const source = copy?.fromStage;
       if (instruction.keyword !== 'COPY' || !copy || !source) continue;
-      const sourceRoot = rootOf(source);
+      const sourceRoot = rootStage(source);
       // A stage built FROM scratch holds only what was copied into it on purpose.
       if (sourceRoot.image.isScratch) continue;
       const rootWord = sourceWords(instruction).find((word) => isWholeFilesystem(word.value));
@@ -58,9 +58,6 @@ export const rule = defineRule({
   },
 });
 
-function rootOf(stage: Stage): Stage {
-  return inheritanceChain(stage).pop() ?? stage;
-}
 
 function sameImage(a: Stage, b: Stage): boolean {
   return a.image.resolved.toLowerCase() === b.image.resolved.toLowerCase();

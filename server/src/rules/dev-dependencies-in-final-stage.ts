@@ -2,7 +2,7 @@ import { buildToolchain } from '../knowledge/buildCommands';
 import { effectiveCommand } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { isEnvironmentImage } from '../model/runtime';
 import type { Fix } from './types';
 import { defineRule } from './types';
@@ -352,7 +352,7 @@ function omitDevFix(model: DockerfileModel, instruction: Instruction, dev: DevIn
   if (dev.ecosystem !== 'npm' || !dev.verbWord || instruction.run?.form === 'exec' || !instruction.stage) return undefined;
   // `--include=dev` asks for them on purpose: adding --omit=dev would contradict it.
   if (dev.include) return undefined;
-  const root = inheritanceChain(instruction.stage).pop() ?? instruction.stage;
+  const root = rootStage(instruction.stage);
   const major = root.image.repository === 'node' && !root.image.registry ? /^(\d+)/.exec(root.image.tag ?? '')?.[1] : undefined;
   const flag = major !== undefined && Number(major) < 15 ? '--only=production' : '--omit=dev';
   return { title: `Add ${flag}`, edits: [{ range: model.lines.range(dev.verbWord.end, dev.verbWord.end), newText: ` ${flag}` }] };

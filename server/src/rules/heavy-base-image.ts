@@ -1,7 +1,7 @@
 import { compressedSize, formatSize, referenceOf, slimVariantOf } from '../knowledge/images';
 import { imageName } from '../model/image';
 import type { DockerfileModel, Stage } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { isEnvironmentImage } from '../model/runtime';
 import { shippedSdkImage } from './sdk-image-in-final-stage';
 import type { Fix } from './types';
@@ -36,7 +36,7 @@ export const rule = defineRule({
   check({ model, report }) {
     const shipped = model.shipped;
     if (!shipped) return;
-    const root = inheritanceChain(shipped).pop() ?? shipped;
+    const root = rootStage(shipped);
     const imageWord = root.from.args[0];
     const slim = slimVariantOf(root.image);
     if (!slim || !imageWord || isEnvironmentImage(layersOf(shipped))) return;

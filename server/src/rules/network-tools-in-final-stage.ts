@@ -5,7 +5,7 @@ import { effectiveCommand, hasOption, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, Instruction } from '../model/model';
 import type { LineIndex } from '../model/text';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { imageName } from '../model/image';
 import { defineRule } from './types';
 
@@ -102,7 +102,7 @@ export const rule = defineRule({
       surviving.push(...own);
     }
     const healthcheck = healthcheckTools(layers);
-    const root = inheritanceChain(shipped).pop() ?? shipped;
+    const root = rootStage(shipped);
     const alpine = /alpine/.test(imageName(root.image)) || /alpine/.test(root.image.tag ?? '');
     if (!surviving.some((entry) => entry.tool)) return;
     // An image that keeps a compiler or git is a build or development environment, where a network client is part of the kit.

@@ -2,7 +2,7 @@ import { knownImageUser } from '../knowledge/imageUsers';
 import type { DocumentWord, Instruction, Stage } from '../model/model';
 import { imageName, isWindowsImage } from '../model/image';
 import type { ImageRef } from '../model/image';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import type { Fix } from './types';
 import { defineRule } from './types';
 
@@ -31,7 +31,7 @@ export const rule = defineRule({
     const layers = layersOf(shipped);
     const users = layers.filter((instruction) => instruction.keyword === 'USER');
     const lastUser = users[users.length - 1];
-    const root = inheritanceChain(shipped).pop() ?? shipped;
+    const root = rootStage(shipped);
     // Windows containers have no root user; their accounts work differently.
     if (isWindowsImage(root.image)) return;
     const known = root.image.isScratch ? undefined : cachedImageUser(root.image);

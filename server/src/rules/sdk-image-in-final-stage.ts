@@ -6,7 +6,7 @@ import { effectiveCommand, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import { imageName, parseImageRef } from '../model/image';
 import type { DocumentWord, DockerfileModel, Instruction, Stage } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { isEnvironmentImage } from '../model/runtime';
 import type { Fix } from './types';
 import { defineRule } from './types';
@@ -85,7 +85,7 @@ export const rule = defineRule({
 export function shippedSdkImage(model: DockerfileModel): { root: Stage; imageWord: DocumentWord; sdk: SdkImage; layers: Instruction[] } | undefined {
   const shipped = model.shipped;
   if (!shipped) return undefined;
-  const root = inheritanceChain(shipped).pop() ?? shipped;
+  const root = rootStage(shipped);
   const sdk = sdkImageOf(root.image);
   const imageWord = root.from.args[0];
   if (!sdk || !imageWord) return undefined;

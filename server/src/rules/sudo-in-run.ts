@@ -1,7 +1,7 @@
 import { knownImageUser } from '../knowledge/imageUsers';
 import { programName } from '../model/commands';
 import type { DocumentWord, Instruction, RunCommand, Stage } from '../model/model';
-import { inheritanceChain, layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import type { Fix } from './types';
 import { defineRule } from './types';
 
@@ -106,7 +106,7 @@ function userAt(stage: Stage, run: Instruction): string {
     if (instruction.keyword === 'USER') user = instruction.args[0]?.value ?? '';
   }
   if (user === undefined) {
-    const base = inheritanceChain(stage).pop() ?? stage;
+    const base = rootStage(stage);
     const known = base.image.isScratch ? undefined : knownImageUser(base.image);
     return known?.default ? "the base image's user" : 'root';
   }

@@ -1,5 +1,5 @@
 import type { Stage } from '../model/model';
-import { inheritanceChain } from '../model/model';
+import { rootStage } from '../model/model';
 import type { Severity } from './types';
 
 /**
@@ -40,7 +40,7 @@ export const rule = defineRule({
     compat: { hadolint: ['DL3006', 'DL3007'] },
   },
   check({ model, report }) {
-    const shippedBase = model.shipped ? inheritanceChain(model.shipped).pop() : undefined;
+    const shippedBase = model.shipped ? rootStage(model.shipped) : undefined;
     for (const stage of model.stages) {
       if (stage.baseStage || stage.image.isScratch) continue;
       const tag = tagOf(stage.image.resolved);

@@ -6,7 +6,7 @@ import { packagesInstalledBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
-import { inheritanceChain, platformFlagOf } from '../model/model';
+import { platformFlagOf, rootStage } from '../model/model';
 import type { Range } from '../model/text';
 import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
 import { contextFilesBefore } from './contextFiles';
@@ -269,12 +269,6 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
 
 function unknown(note: string): Figures {
   return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [note] };
-}
-
-/** The first stage of a stage's FROM chain: the one whose FROM names an image. */
-function rootStage(stage: Stage): Stage {
-  const chain = inheritanceChain(stage);
-  return chain[chain.length - 1];
 }
 
 /** The Debian suite a stage's apt installs resolve against: from the base image, its tag, or the current default. */
