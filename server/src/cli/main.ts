@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeDocument, initShellParser } from '../engine/document';
 import type { Finding } from '../engine/finding';
-import { rules } from '../rules';
+import { findRule, rules } from '../rules';
 import type { RuleSetting } from '../engine/analyze';
 import { severities } from '../rules/types';
 import type { Severity } from '../rules/types';
@@ -117,7 +117,7 @@ function parseRuleSettings(entries: string[]): Record<string, RuleSetting> {
   const settings: Record<string, RuleSetting> = {};
   for (const entry of entries) {
     const [name, setting] = entry.split('=');
-    if (!rules.some((rule) => rule.meta.name === name)) throw new UsageError(`unknown rule "${name}" in --rule (see --list-rules)`);
+    if (!findRule(name)) throw new UsageError(`unknown rule "${name}" in --rule (see --list-rules)`);
     if (setting !== 'off' && !severities.includes(setting as Severity)) throw new UsageError(`--rule ${name}= needs off, error, warning, info or hint`);
     settings[name] = setting as RuleSetting;
   }

@@ -1,6 +1,6 @@
 import data from '../data/package-managers.json';
 import { effectiveCommand } from '../model/commands';
-import { getHidden, memoOn, setHidden } from '../model/memo';
+import { memoOn } from '../model/memo';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, RunInfo } from '../model/model';
 
@@ -78,11 +78,7 @@ const resolvedKey = Symbol('managerCommand');
 
 /** The package manager a command runs, seen through `python -m pip` and versioned names like `pip3.12`. */
 function managerCommand(command: EffectiveCommand): ManagerCommand | undefined {
-  const cached = getHidden<{ program: string; resolved: ManagerCommand | undefined }>(command.command, resolvedKey);
-  if (cached && cached.program === command.program && (!cached.resolved || cached.resolved.command.command === command.command)) return cached.resolved;
-  const resolved = resolveManagerCommand(command);
-  setHidden(command.command, resolvedKey, { program: command.program, resolved });
-  return resolved;
+  return memoOn(command, resolvedKey, () => resolveManagerCommand(command));
 }
 
 function resolveManagerCommand(command: EffectiveCommand): ManagerCommand | undefined {

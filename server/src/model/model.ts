@@ -503,12 +503,12 @@ function markReachable(stage: Stage): void {
   for (const dependency of stage.dependencies) markReachable(dependency);
 }
 
-/** The stage and the stages whose layers it inherits through `FROM <stage>`, nearest first. */
 /** The `--platform` flag of a stage's FROM, as written (it may hold a variable). */
 export function platformFlagOf(stage: Stage): string | undefined {
   return stage.from.flags.find((flag) => flag.name === 'platform')?.value ?? undefined;
 }
 
+/** The stage and the stages whose layers it inherits through `FROM <stage>`, nearest first. */
 export function inheritanceChain(stage: Stage): Stage[] {
   const chain: Stage[] = [];
   for (let current: Stage | undefined = stage; current && !chain.includes(current); current = current.baseStage) chain.push(current);
