@@ -1,4 +1,4 @@
-import { effectiveCommand } from '../model/commands';
+import { effectiveCommand, programName } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord } from '../model/model';
 import { defineRule } from './types';
@@ -58,39 +58,26 @@ export const rule = defineRule({
         const run = instruction.run;
         if (!run || !run.posixShell || run.form === 'exec') continue;
         // Cheap gate: most RUNs download nothing.
-        if (!run.commands.some((command) => downloaders.has(programOf(command.name)) || command.name === 'sudo')) continue;
+        if (!run.commands.some((command) => downloaders.has(programName(command.name)) || command.name === 'sudo')) continue;
         const commands = run.commands.map(effectiveCommand);
         for (const download of commands) {
           if (!downloaders.has(download.program) || !writesToStdout(download)) continue;
           const pipeline = download.command.pipeline;
           const piped = pipeline === undefined ? undefined : commands.find((other) => other.command.pipeline === pipeline && other.command.start > download.command.start && readsScriptFromStdin(other));
-          if (piped) {
-            report({
-              messageId: 'pipe',
-              data: { downloader: download.program, runner: piped.program },
-              range: model.lines.range(download.nameWord.start, piped.command.end),
-              severity,
-            });
-            continue;
-          }
-          const container = commands.find((other) => other !== download && runsArgumentHolding(other, download));
-          if (container) {
-            report({
-              messageId: 'substitution',
-              data: { downloader: download.program, runner: container.program },
-              range: model.lines.range(container.nameWord.start, container.command.end),
-              severity,
-            });
-          }
+          const runner = piped ?? commands.find((other) => other !== download && runsArgumentHolding(other, download));
+          if (!runner) continue;
+          report({
+            messageId: piped ? 'pipe' : 'substitution',
+            data: { downloader: download.program, runner: runner.program },
+            // A pipe is marked from the download to the shell; a substitution is the whole command holding it.
+            range: model.lines.range((piped ? download : runner).nameWord.start, runner.command.end),
+            severity,
+          });
         }
       }
     }
   },
 });
-
-function programOf(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}
 
 /** curl writes to stdout unless told to save (`-o file`, `-O`); wget only with `-O -`. */
 function writesToStdout(command: EffectiveCommand): boolean {
