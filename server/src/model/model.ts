@@ -306,7 +306,8 @@ function recordArgs(instruction: Instruction, globalArgs: Map<string, string | u
   }
 }
 
-function stripQuotes(value: string): string {
+/** `"x"` or `'x'` → `x`; anything else as it is. */
+export function stripQuotes(value: string): string {
   if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) return value.slice(1, -1);
   return value;
 }

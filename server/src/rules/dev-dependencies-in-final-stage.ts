@@ -2,7 +2,7 @@ import { buildToolchain } from '../knowledge/buildCommands';
 import { effectiveCommand } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
-import { layersOf, rootStage } from '../model/model';
+import { layersOf, rootStage, stripQuotes } from '../model/model';
 import { isEnvironmentImage } from '../model/runtime';
 import type { Fix } from './types';
 import { defineRule } from './types';
@@ -132,10 +132,6 @@ function shorten(text: string): string {
   return single.length > 60 ? `${single.slice(0, 57)}…` : single;
 }
 
-function unquote(value: string): string {
-  return value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0] ? value.slice(1, -1) : value;
-}
-
 /** `ENV A=1 B="x"`, the legacy `ENV A 1`, and `ARG A=1` / `ARG A` (unknown until build time). */
 function recordEnvironment(instruction: Instruction, environment: Environment): void {
   const args = instruction.args;
@@ -143,7 +139,7 @@ function recordEnvironment(instruction: Instruction, environment: Environment): 
   if (!first) return;
   if (instruction.keyword === 'ENV' && !first.value.includes('=')) {
     const value = args.slice(1).map((arg) => arg.value).join(' ');
-    environment.set(first.value, value.includes('$') ? null : unquote(value));
+    environment.set(first.value, value.includes('$') ? null : stripQuotes(value));
     return;
   }
   for (const arg of args) {
@@ -153,7 +149,7 @@ function recordEnvironment(instruction: Instruction, environment: Environment): 
       if (!environment.has(arg.value)) environment.set(arg.value, null);
       continue;
     }
-    const value = unquote(arg.value.slice(eq + 1));
+    const value = stripQuotes(arg.value.slice(eq + 1));
     environment.set(arg.value.slice(0, eq), value.includes('$') ? null : value);
   }
 }
