@@ -1,5 +1,5 @@
 import type { EffectiveCommand } from '../model/commands';
-import { effectiveCommand, programName } from '../model/commands';
+import { effectiveCommand, effectiveCommandsOf, programName } from '../model/commands';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import { inheritanceChain } from '../model/model';
 import type { Fix } from '../rules/types';
@@ -86,7 +86,7 @@ export function copyFromFix(model: DockerfileModel, copy: Instruction): Fix | un
   for (const instruction of shipped.instructions) {
     if (instruction.index <= copy.index || !instruction.run) continue;
     if (instruction.run.form === 'exec' || instruction.run.parseError) return undefined;
-    const commands = instruction.run.commands.map(effectiveCommand);
+    const commands = effectiveCommandsOf(instruction.run);
     const rebuilt = stageArtifacts({ ...shipped, instructions: [instruction] });
     if (rebuilt.length > 0 && rebuilt.every((made) => artifacts.some((artifact) => artifact.path === made.path && artifact.build === made.build))) {
       // Only a RUN that does nothing but rebuild (and fetch modules for it) is dropped.

@@ -55,15 +55,6 @@ interface ManagerCommand {
 const versionedPip = /^pip\d+(\.\d+)*$/;
 const python = /^python\d*(\.\d+)*$/;
 
-const effectiveKey = Symbol('effectiveCommands');
-
-/**
- * The commands of a RUN seen through their wrappers (`sudo`, `env`…), computed once per parsed RUN: several
- * rules walk the same commands on every keystroke.
- */
-export function effectiveCommandsOf(run: RunInfo): EffectiveCommand[] {
-  return memoOn(run, effectiveKey, () => run.commands.map(effectiveCommand));
-}
 
 /**
  * True when the program may be a package manager or build tool this module knows (`python` may run `-m pip`):

@@ -1,5 +1,5 @@
 import { memoOn } from './memo';
-import type { DocumentWord, RunCommand } from './model';
+import type { DocumentWord, RunCommand, RunInfo } from './model';
 
 /** Wrappers that run another command: `sudo apt-get …`, `env X=1 make`, `nice -n 5 make`. */
 const wrappers = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'doas', 'su-exec', 'gosu', 'chroot', 'eatmydata']);
@@ -44,6 +44,16 @@ function unwrap(command: RunCommand): EffectiveCommand {
   }
   const [nameWord, ...args] = words;
   return { program: programName(nameWord.value), nameWord, args, command };
+}
+
+const effectiveRunKey = Symbol('effectiveCommands');
+
+/**
+ * The commands of a RUN seen through their wrappers (`sudo`, `env`…), computed once per parsed RUN: several
+ * rules and the size estimator walk the same commands on every keystroke. Callers must not mutate it.
+ */
+export function effectiveCommandsOf(run: RunInfo): EffectiveCommand[] {
+  return memoOn(run, effectiveRunKey, () => run.commands.map(effectiveCommand));
 }
 
 /** Arguments that are not options (`-y`, `--no-cache`); option values are not skipped. */

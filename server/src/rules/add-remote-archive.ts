@@ -1,5 +1,5 @@
-import { effectiveCommandsOf } from '../knowledge/packageManagers';
-import { operands } from '../model/commands';
+
+import { effectiveCommandsOf, operands } from '../model/commands';
 import type { DocumentWord, Instruction } from '../model/model';
 import { layersOf } from '../model/model';
 import { literalPath, resolvePath } from '../model/paths';

@@ -1,4 +1,5 @@
-import { effectiveCommandsOf, hasFlag } from '../knowledge/packageManagers';
+import { effectiveCommandsOf } from '../model/commands';
+import { hasFlag } from '../knowledge/packageManagers';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord } from '../model/model';
 import { layersOf } from '../model/model';

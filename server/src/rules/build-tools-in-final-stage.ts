@@ -1,7 +1,7 @@
 import { buildPackageKind, isBuildPackageGroup } from '../knowledge/buildPackages';
 import { sdkImageOf } from '../knowledge/images';
 import { packageBaseName, packagesInstalledBy, packagesRemovedBy } from '../knowledge/packageManagers';
-import { effectiveCommand, operands } from '../model/commands';
+import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DocumentWord, Instruction } from '../model/model';
@@ -74,7 +74,7 @@ export const rule = defineRule({
     // On a build base (golang, nvidia/cuda:*-devel, rocm/dev-*) the toolchain ships anyway: the base is the finding.
     if (isBuildBase(rootStage(model.shipped).image)) return;
     // Each RUN's commands, seen through sudo/env, computed once.
-    const runs = layers.flatMap((instruction) => (instruction.run ? [instruction.run.commands.map(effectiveCommand)] : []));
+    const runs = layers.flatMap((instruction) => (instruction.run ? [effectiveCommandsOf(instruction.run)] : []));
     for (const [runIndex, commands] of runs.entries()) {
       for (const [index, command] of commands.entries()) {
         const install = toolInstallOf(command);

@@ -1,5 +1,5 @@
-import { effectiveCommandsOf } from '../knowledge/packageManagers';
-import { operands } from '../model/commands';
+
+import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import { isWindowsImage } from '../model/image';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';

@@ -1,5 +1,5 @@
-import { effectiveCommandsOf, mayBePackageManager, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
-import { operands } from '../model/commands';
+import { mayBePackageManager, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
+import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { CopyInfo, DockerfileModel, Instruction } from '../model/model';
 import { layersOf } from '../model/model';

@@ -1,4 +1,4 @@
-import { effectiveCommand, programName } from '../model/commands';
+import { effectiveCommandsOf, programName } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord } from '../model/model';
 import { defineRule } from './types';
@@ -59,7 +59,7 @@ export const rule = defineRule({
         if (!run || !run.posixShell || run.form === 'exec') continue;
         // Cheap gate: most RUNs download nothing.
         if (!run.commands.some((command) => downloaders.has(programName(command.name)) || command.name === 'sudo')) continue;
-        const commands = run.commands.map(effectiveCommand);
+        const commands = effectiveCommandsOf(run);
         for (const download of commands) {
           if (!downloaders.has(download.program) || !writesToStdout(download)) continue;
           const pipeline = download.command.pipeline;

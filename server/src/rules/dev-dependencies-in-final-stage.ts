@@ -1,5 +1,5 @@
 import { buildToolchain } from '../knowledge/buildCommands';
-import { effectiveCommand } from '../model/commands';
+import { effectiveCommandsOf } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
 import { layersOf, rootStage, stripQuotes } from '../model/model';
@@ -74,7 +74,7 @@ export const rule = defineRule({
     if (isEnvironmentImage(layers) || startsDevOrTests(layers)) return;
     const environment: Environment = new Map();
     let bundleWithout = false;
-    const runs = layers.map((instruction) => (instruction.run?.posixShell ? instruction.run.commands.map(effectiveCommand) : []));
+    const runs = layers.map((instruction) => (instruction.run?.posixShell ? effectiveCommandsOf(instruction.run) : []));
     for (const [layerIndex, instruction] of layers.entries()) {
       if (instruction.keyword === 'ENV' || instruction.keyword === 'ARG') {
         recordEnvironment(instruction, environment);

@@ -1,7 +1,7 @@
 import { buildPackageKind } from '../knowledge/buildPackages';
 import { networkToolOfPackage, networkToolOfProgram, programsOfTool } from '../knowledge/networkPackages';
 import { packageBaseName, packagesInstalledBy, packagesRemovedBy } from '../knowledge/packageManagers';
-import { effectiveCommand, hasOption, operands } from '../model/commands';
+import { effectiveCommandsOf, hasOption, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, Instruction } from '../model/model';
 import type { LineIndex } from '../model/text';
@@ -75,7 +75,7 @@ export const rule = defineRule({
       const own: Installed[] = [];
       let markedAuto = false;
       const keptManual = new Set<string>();
-      for (const command of run.commands.map(effectiveCommand)) {
+      for (const command of effectiveCommandsOf(run)) {
         if (networkToolOfProgram(command.program)) uses.push(command);
         const installed = installedPackages(command);
         if (installed.length > 0) {

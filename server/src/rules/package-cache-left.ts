@@ -1,6 +1,6 @@
-import { cachesLeftBy, effectiveCommandsOf, mayBePackageManager, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
+import { cachesLeftBy, mayBePackageManager, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
 import type { CacheLeft } from '../knowledge/packageManagers';
-import { operands } from '../model/commands';
+import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DockerfileModel, Instruction } from '../model/model';
 import { layersOf } from '../model/model';

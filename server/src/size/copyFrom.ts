@@ -3,7 +3,7 @@
 // layer (its size, at most), a `go build -o` output (a typical Go binary), or the whole stage.
 import outputs from '../data/build-outputs.json';
 import { packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
-import { effectiveCommand, operands } from '../model/commands';
+import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { Instruction, Stage } from '../model/model';
 import { inheritanceChain } from '../model/model';
@@ -96,7 +96,7 @@ function sum(producers: readonly Producer[]): Producer {
 /** The layer of a RUN that creates the virtual environment `path` is in (`python -m venv /opt/venv`). */
 function venvLayer(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
   if (!layer || layer.diskBytes === null) return undefined;
-  for (const command of instruction.run?.commands.map(effectiveCommand) ?? []) {
+  for (const command of instruction.run ? effectiveCommandsOf(instruction.run) : []) {
     const args = command.args.map((arg) => arg.value);
     const target = command.program === 'virtualenv' ? args.find((arg) => !arg.startsWith('-')) : /^python[\d.]*$/.test(command.program) && args[0] === '-m' && args[1] === 'venv' ? args.slice(2).find((arg) => !arg.startsWith('-')) : undefined;
     if (target && within(path, resolvePath(workdir, target))) return { diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes ?? 0, note: `the virtual environment made on line ${layer.line}` };
@@ -113,7 +113,7 @@ const writesNothingThere = new Set([
 /** Whether a RUN in `workdir` may have written at `path`: unrecognised commands running in or above it. */
 function mayWriteAt(path: string, instruction: Instruction, workdir: string): boolean {
   if (!within(path, workdir) && !within(workdir, path)) return false;
-  const commands = instruction.run?.commands.map(effectiveCommand) ?? [];
+  const commands = instruction.run ? effectiveCommandsOf(instruction.run) : [];
   return commands.some((command) => !writesNothingThere.has(command.program) && !writesElsewhere(command, workdir, path));
 }
 
@@ -183,7 +183,7 @@ function fromCopy(path: string, instruction: Instruction, workdir: string, layer
 }
 
 function fromRun(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
-  const commands = instruction.run?.commands.map(effectiveCommand) ?? [];
+  const commands = instruction.run ? effectiveCommandsOf(instruction.run) : [];
   for (const command of commands) {
     const output = goBuildOutput(command, workdir);
     if (output && (within(output, path) || within(path, output))) {

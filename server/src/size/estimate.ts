@@ -3,7 +3,7 @@ import imageSizes from '../data/image-sizes.json';
 import type { ContextIndex } from '../context/walker';
 import { compressedSize, referenceOf } from '../knowledge/images';
 import { packagesInstalledBy } from '../knowledge/packageManagers';
-import { effectiveCommand } from '../model/commands';
+import { effectiveCommandsOf } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import { platformFlagOf, rootStage } from '../model/model';
@@ -218,7 +218,7 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
     if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
   // pip, npm/yarn/pnpm and apk installs: estimates from measured installs and rules of thumb (./installs.ts).
-  const commands = run.commands.map(effectiveCommand);
+  const commands = effectiveCommandsOf(run);
   const unknownCommands: string[] = [];
   const unknownNotes: string[] = [];
   let files: ReturnType<typeof contextFilesBefore> | undefined;
