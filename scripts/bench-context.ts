@@ -29,11 +29,14 @@ async function main(): Promise<void> {
     for (let f = 0; f < foldersPerPackage; f++) {
       const folder = join(root, 'packages', `pkg${p}`, f === 0 ? 'src' : `src/mod${f}`);
       mkdirSync(folder, { recursive: true });
-      for (let n = 0; n < filesPerFolder; n++) writeFileSync(join(folder, n % 10 === 0 ? `f${n}.test.js` : `f${n}.js`), 'x'.repeat(n));
+      for (let n = 0; n < filesPerFolder; n++)
+        writeFileSync(join(folder, n % 10 === 0 ? `f${n}.test.js` : `f${n}.js`), 'x'.repeat(n));
     }
   }
   const files = packages * (foldersPerPackage * filesPerFolder + 1) + 1;
-  console.log(`build context: ${files.toLocaleString('en')} files at ${root} (created in ${((performance.now() - createStart) / 1000).toFixed(1)} s), Node ${process.version}`);
+  console.log(
+    `build context: ${files.toLocaleString('en')} files at ${root} (created in ${((performance.now() - createStart) / 1000).toFixed(1)} s), Node ${process.version}`,
+  );
 
   // Time is what is measured here, so the walk gets all it needs; the server's bound is 2 s.
   const cache = new ContextIndexCache({ limits: { timeBudgetMs: 120_000 } });
@@ -76,12 +79,28 @@ async function main(): Promise<void> {
     ['cold walk (first walk)', ms(coldMs), `< ${coldTargetMs} ms`, verdict(coldMs, coldTargetMs)],
     ['re-walk after invalidate (median of 3)', ms(median(rewalks)), '', ''],
     ['longest event-loop stall during the cold walk', ms(stalls.max / 1e6), '', ''],
-    ...warm.map(({ label, median: value, max }) => [`warm ${label} (median; max ${ms(max)})`, ms(value), `< ${warmTargetMs} ms`, verdict(value, warmTargetMs)]),
+    ...warm.map(({ label, median: value, max }) => [
+      `warm ${label} (median; max ${ms(max)})`,
+      ms(value),
+      `< ${warmTargetMs} ms`,
+      verdict(value, warmTargetMs),
+    ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
-  console.log(`index: ${index.entryCount.toLocaleString('en')} entries, complete: ${index.complete}, ${index.rootEntry.size.toLocaleString('en')} bytes`);
-  for (const { label, result } of warm) console.log(`  ${label}: ${result.files.toLocaleString('en')} files, ${result.bytes.toLocaleString('en')} bytes, ${result.confidence}`);
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log(
+    `index: ${index.entryCount.toLocaleString('en')} entries, complete: ${index.complete}, ${index.rootEntry.size.toLocaleString('en')} bytes`,
+  );
+  for (const { label, result } of warm)
+    console.log(
+      `  ${label}: ${result.files.toLocaleString('en')} files, ${result.bytes.toLocaleString('en')} bytes, ${result.confidence}`,
+    );
 }
 
 function median(values: number[]): number {

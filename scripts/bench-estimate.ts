@@ -77,21 +77,35 @@ async function main(): Promise<void> {
   const overhead = fileAlone.map((value, index) => fileBoth[index] / value - 1);
   const format = (ms: number) => `${ms.toFixed(3)} ms`.padEnd(14);
   console.log(`corpus: ${files.length} files, ${rounds} rounds (after one warm-up), Node ${process.version}`);
-  console.log(`apt index first load (once per process, not per file): ${firstLoad.map(({ suite, ms }) => `${suite} ${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(
+    `apt index first load (once per process, not per file): ${firstLoad.map(({ suite, ms }) => `${suite} ${ms.toFixed(0)} ms`).join(', ')}`,
+  );
   console.log('');
   console.log('                       analysis      analysis + estimate   estimate adds');
   const totalAlone = median(totals.map((total) => total.alone));
   const totalBoth = median(totals.map((total) => total.both));
-  console.log(`total per round (med)  ${format(totalAlone)}${format(totalBoth)}        ${(totalBoth / totalAlone - 1).toFixed(2)}×`);
+  console.log(
+    `total per round (med)  ${format(totalAlone)}${format(totalBoth)}        ${(totalBoth / totalAlone - 1).toFixed(2)}×`,
+  );
   for (const fraction of [0.5, 0.9, 0.99]) {
-    console.log(`per file p${String(fraction * 100).padEnd(3)}           ${format(quantile(fileAlone, fraction))}${format(quantile(fileBoth, fraction))}        ${quantile(overhead, fraction).toFixed(2)}× (p${fraction * 100} of per-file ratios)`);
+    console.log(
+      `per file p${String(fraction * 100).padEnd(3)}           ${format(quantile(fileAlone, fraction))}${format(quantile(fileBoth, fraction))}        ${quantile(overhead, fraction).toFixed(2)}× (p${fraction * 100} of per-file ratios)`,
+    );
   }
   console.log('');
   console.log('highest 5 per-file overheads:');
-  const worst = overhead.map((_, index) => index).sort((a, b) => overhead[b] - overhead[a]).slice(0, 5);
-  for (const index of worst) console.log(`  ${format(fileAlone[index])}→ ${format(fileBoth[index])} ${overhead[index].toFixed(2)}×  ${names[index]}`);
+  const worst = overhead
+    .map((_, index) => index)
+    .sort((a, b) => overhead[b] - overhead[a])
+    .slice(0, 5);
+  for (const index of worst)
+    console.log(
+      `  ${format(fileAlone[index])}→ ${format(fileBoth[index])} ${overhead[index].toFixed(2)}×  ${names[index]}`,
+    );
   console.log('');
-  console.log(`target: the estimate adds ≤ 0.3× to per-file analysis (whole corpus: ${(totalBoth / totalAlone - 1).toFixed(2)}×, per-file median ${quantile(overhead, 0.5).toFixed(2)}×)`);
+  console.log(
+    `target: the estimate adds ≤ 0.3× to per-file analysis (whole corpus: ${(totalBoth / totalAlone - 1).toFixed(2)}×, per-file median ${quantile(overhead, 0.5).toFixed(2)}×)`,
+  );
 }
 
 main().catch((error: unknown) => {

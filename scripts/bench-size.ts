@@ -52,10 +52,14 @@ interface Outcome {
 
 /** Rows of a TSV with a header; `"…"` cells with `""` escapes unquoted, `#` lines skipped. */
 function readTsv(path: string): Record<string, string>[] {
-  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
   const columns = header.split('\t');
   return rows.map((row) => {
-    const cells = row.split('\t').map((cell) => (cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell));
+    const cells = row
+      .split('\t')
+      .map((cell) => (cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell));
     return Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? '']));
   });
 }
@@ -75,7 +79,9 @@ function debianBase(firstLayer: string, note: string): string | undefined {
 
 function registryLayers(): { layers: Layer[]; skipped: string[] } {
   if (!existsSync(sizeTruthPath)) return { layers: [], skipped: [`${sizeTruthPath} not found`] };
-  const notes = new Map(existsSync(baseImagesPath) ? readTsv(baseImagesPath).map((row) => [`${row.image}:${row.tag}`, row.note]) : []);
+  const notes = new Map(
+    existsSync(baseImagesPath) ? readTsv(baseImagesPath).map((row) => [`${row.image}:${row.tag}`, row.note]) : [],
+  );
   const byImage = new Map<string, Record<string, string>[]>();
   for (const row of readTsv(sizeTruthPath)) {
     const image = `${row.image}:${row.tag}`;
@@ -89,7 +95,9 @@ function registryLayers(): { layers: Layer[]; skipped: string[] } {
     if (aptRows.length === 0) continue;
     const base = debianBase(rows[0].instruction, notes.get(image) ?? '');
     if (!base || !aptBaseImage(...(base.split(':') as [string, string]))) {
-      skipped.push(`${image}: ${aptRows.length} apt layer(s), base not Debian bookworm/trixie (${notes.get(image) ?? rows[0].instruction.slice(0, 40)})`);
+      skipped.push(
+        `${image}: ${aptRows.length} apt layer(s), base not Debian bookworm/trixie (${notes.get(image) ?? rows[0].instruction.slice(0, 40)})`,
+      );
       continue;
     }
     const earlier: string[] = [];
@@ -98,7 +106,15 @@ function registryLayers(): { layers: Layer[]; skipped: string[] } {
       const instruction = instructionText(row.instruction);
       if (aptRows.includes(row)) {
         if (row.truncated === 'yes') skipped.push(`${image} layer ${row.layer}: instruction truncated in the record`);
-        else layers.push({ source: 'registry', label: `${image} #${row.layer}`, base, earlier: [...earlier], instruction, truthGzip: Number(row.compressed_bytes) });
+        else
+          layers.push({
+            source: 'registry',
+            label: `${image} #${row.layer}`,
+            base,
+            earlier: [...earlier],
+            instruction,
+            truthGzip: Number(row.compressed_bytes),
+          });
       }
       earlier.push(instruction);
     }
@@ -130,7 +146,8 @@ function estimateLayer(layer: Layer): Outcome {
     if (!run) continue;
     const facts = aptRunFacts(run);
     const current = index === layer.earlier.length;
-    if (current && facts.removesPackages) return { layer, skipped: 'also removes packages (purge --auto-remove): not modelled' };
+    if (current && facts.removesPackages)
+      return { layer, skipped: 'also removes packages (purge --auto-remove): not modelled' };
     if (facts.installs.length === 0) continue;
     const estimate = estimateAptRun(facts, { suite: image.suite, installed, slim: image.slim });
     for (const name of estimate.packages) installed.add(name);
@@ -161,10 +178,14 @@ interface WholeImage {
 
 /** Real images whose every layer is recorded in size-truth.tsv and that start from a Debian rootfs. */
 function realWholeImages(): { images: WholeImage[]; skipped: string[] } {
-  if (!existsSync(sizeTruthPath) || !existsSync(baseImagesPath)) return { images: [], skipped: ['size-truth.tsv or base-images.tsv not found'] };
-  const truths = new Map(readTsv(baseImagesPath).map((row) => [`${row.image}:${row.tag}`, Number(row.compressed_bytes)]));
+  if (!existsSync(sizeTruthPath) || !existsSync(baseImagesPath))
+    return { images: [], skipped: ['size-truth.tsv or base-images.tsv not found'] };
+  const truths = new Map(
+    readTsv(baseImagesPath).map((row) => [`${row.image}:${row.tag}`, Number(row.compressed_bytes)]),
+  );
   const byImage = new Map<string, Record<string, string>[]>();
-  for (const row of readTsv(sizeTruthPath)) byImage.set(`${row.image}:${row.tag}`, [...(byImage.get(`${row.image}:${row.tag}`) ?? []), row]);
+  for (const row of readTsv(sizeTruthPath))
+    byImage.set(`${row.image}:${row.tag}`, [...(byImage.get(`${row.image}:${row.tag}`) ?? []), row]);
   const images: WholeImage[] = [];
   const skipped: string[] = [];
   for (const [image, rows] of byImage) {
@@ -180,7 +201,10 @@ function realWholeImages(): { images: WholeImage[]; skipped: string[] } {
     }
     const truth = truths.get(image);
     if (truth === undefined) continue;
-    const lines = [`FROM debian:${suite}`, ...rows.slice(1).map((row) => instructionText(row.instruction).replace(/ # buildkit$/, ''))];
+    const lines = [
+      `FROM debian:${suite}`,
+      ...rows.slice(1).map((row) => instructionText(row.instruction).replace(/ # buildkit$/, '')),
+    ];
     images.push({ label: image, dockerfile: `${lines.join('\n')}\n`, truthGzip: truth, kind: 'real' });
   }
   // buildpack-deps:trixie-curl (docker-library/buildpack-deps debian/trixie/curl/Dockerfile) is
@@ -188,7 +212,13 @@ function realWholeImages(): { images: WholeImage[]; skipped: string[] } {
   const golang = byImage.get('golang:1.25');
   const curlTruth = truths.get('buildpack-deps:trixie-curl');
   const curlRun = golang?.find((row) => row.layer === '1');
-  if (curlRun && curlTruth !== undefined) images.push({ label: 'buildpack-deps:trixie-curl', dockerfile: `FROM debian:trixie\n${instructionText(curlRun.instruction).replace(/ # buildkit$/, '')}\n`, truthGzip: curlTruth, kind: 'real' });
+  if (curlRun && curlTruth !== undefined)
+    images.push({
+      label: 'buildpack-deps:trixie-curl',
+      dockerfile: `FROM debian:trixie\n${instructionText(curlRun.instruction).replace(/ # buildkit$/, '')}\n`,
+      truthGzip: curlTruth,
+      kind: 'real',
+    });
   return { images, skipped };
 }
 
@@ -198,7 +228,14 @@ function twoLineImages(): WholeImage[] {
     // gzip_bytes is the command's layer only: a row with a setup step has a layer whose true size is not recorded.
     // The `apt-get update` rows are where the estimator's package-list size comes from: not a test of it.
     if (base === undefined || row.setup || row.command === 'apt-get update') return [];
-    return [{ label: `${row.base} m${index + 1}`, dockerfile: `FROM ${row.base}\nRUN ${row.command}\n`, truthGzip: base + Number(row.gzip_bytes), kind: 'two-line' as const }];
+    return [
+      {
+        label: `${row.base} m${index + 1}`,
+        dockerfile: `FROM ${row.base}\nRUN ${row.command}\n`,
+        truthGzip: base + Number(row.gzip_bytes),
+        kind: 'two-line' as const,
+      },
+    ];
   });
 }
 
@@ -214,9 +251,13 @@ function wholeImageReport(): void {
       continue;
     }
     const error = stage.compressedBytes / image.truthGzip - 1;
-    const unknown = stage.layers.filter((layer) => layer.diskBytes === null).map((layer) => `line ${layer.line} ${layer.instruction.slice(0, 30)}`);
+    const unknown = stage.layers
+      .filter((layer) => layer.diskBytes === null)
+      .map((layer) => `line ${layer.line} ${layer.instruction.slice(0, 30)}`);
     if (unknown.length === 0) errors[image.kind].push(error);
-    console.log(`${image.label.padEnd(40)}${megabytes(stage.compressedBytes)}  ${megabytes(image.truthGzip)}${percent(error)}  ${unknown.length ? `lower bound, not in the statistics: ${unknown.join('; ')}` : '-'}`);
+    console.log(
+      `${image.label.padEnd(40)}${megabytes(stage.compressedBytes)}  ${megabytes(image.truthGzip)}${percent(error)}  ${unknown.length ? `lower bound, not in the statistics: ${unknown.join('; ')}` : '-'}`,
+    );
   }
   for (const reason of real.skipped) console.log(`skipped ${reason}`);
   console.log();
@@ -265,10 +306,14 @@ async function main(): Promise<void> {
     }
     const gzipError = estimate.compressedBytes / layer.truthGzip - 1;
     gzipErrors[layer.source].push(gzipError);
-    const disk = layer.truthDisk ? `${megabytes(estimate.diskBytes)}${megabytes(layer.truthDisk)}${percent(estimate.diskBytes / layer.truthDisk - 1)}` : `${megabytes(estimate.diskBytes)}       -       -`;
+    const disk = layer.truthDisk
+      ? `${megabytes(estimate.diskBytes)}${megabytes(layer.truthDisk)}${percent(estimate.diskBytes / layer.truthDisk - 1)}`
+      : `${megabytes(estimate.diskBytes)}       -       -`;
     if (layer.truthDisk) diskErrors.push(estimate.diskBytes / layer.truthDisk - 1);
     const unknown = estimate.unknown.length > 0 ? ` [unknown: ${estimate.unknown.join(' ')}]` : '';
-    console.log(`${layer.label.padEnd(30)} ${String(estimate.packages.length).padStart(4)} ${disk} |${megabytes(estimate.compressedBytes)}${megabytes(layer.truthGzip)}${percent(gzipError)}  ${command}${unknown}`);
+    console.log(
+      `${layer.label.padEnd(30)} ${String(estimate.packages.length).padStart(4)} ${disk} |${megabytes(estimate.compressedBytes)}${megabytes(layer.truthGzip)}${percent(gzipError)}  ${command}${unknown}`,
+    );
   }
   for (const reason of registry.skipped) console.log(`skipped ${reason}`);
   console.log();

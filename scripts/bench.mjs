@@ -81,18 +81,29 @@ const fmt = (ms) => `${ms.toFixed(3)} ms`;
 console.log(`corpus: ${files.length} files, ${rounds} rounds (after one warm-up), Node ${process.version}`);
 console.log('');
 console.log('                       LayerLens      dockerfile-utils validate');
-console.log(`total per round (med)  ${fmt(median(roundTotals.map((r) => r.ours))).padEnd(14)} ${fmt(median(roundTotals.map((r) => r.theirs)))}`);
+console.log(
+  `total per round (med)  ${fmt(median(roundTotals.map((r) => r.ours))).padEnd(14)} ${fmt(median(roundTotals.map((r) => r.theirs)))}`,
+);
 console.log(`per file p50           ${fmt(quantile(fileOurs, 0.5)).padEnd(14)} ${fmt(quantile(fileTheirs, 0.5))}`);
 console.log(`per file p90           ${fmt(quantile(fileOurs, 0.9)).padEnd(14)} ${fmt(quantile(fileTheirs, 0.9))}`);
 console.log(`per file p99           ${fmt(quantile(fileOurs, 0.99)).padEnd(14)} ${fmt(quantile(fileTheirs, 0.99))}`);
 console.log('');
 console.log(`ratio LayerLens / dockerfile-utils, whole corpus (median of rounds): ${ratio.toFixed(2)}x`);
-console.log(`ratio per file: p50 ${quantile(fileRatios, 0.5).toFixed(2)}x, p90 ${quantile(fileRatios, 0.9).toFixed(2)}x`);
+console.log(
+  `ratio per file: p50 ${quantile(fileRatios, 0.5).toFixed(2)}x, p90 ${quantile(fileRatios, 0.9).toFixed(2)}x`,
+);
 // Where the time goes: the files LayerLens spends most on, and the files where it compares worst.
-const top = (key) => fileOurs.map((_, index) => index).sort((a, b) => key(b) - key(a)).slice(0, 5);
-const row = (index) => `  ${fmt(fileOurs[index]).padStart(10)} vs ${fmt(fileTheirs[index]).padStart(10)}  ${fileRatios[index].toFixed(2)}x  ${names[index]}`;
+const top = (key) =>
+  fileOurs
+    .map((_, index) => index)
+    .sort((a, b) => key(b) - key(a))
+    .slice(0, 5);
+const row = (index) =>
+  `  ${fmt(fileOurs[index]).padStart(10)} vs ${fmt(fileTheirs[index]).padStart(10)}  ${fileRatios[index].toFixed(2)}x  ${names[index]}`;
 console.log('slowest 5 files (LayerLens median time):');
 for (const index of top((index) => fileOurs[index])) console.log(row(index));
 console.log('highest 5 per-file ratios:');
 for (const index of top((index) => fileRatios[index])) console.log(row(index));
-console.log(`targets: foundation <= 1.5x, rule catalogue <= 1.0x, goal <= 0.5x -> ${ratio <= 0.5 ? 'goal met' : ratio <= 1.0 ? '<= 1.0x met' : ratio <= 1.5 ? '<= 1.5x met' : 'NOT met'}`);
+console.log(
+  `targets: foundation <= 1.5x, rule catalogue <= 1.0x, goal <= 0.5x -> ${ratio <= 0.5 ? 'goal met' : ratio <= 1.0 ? '<= 1.0x met' : ratio <= 1.5 ? '<= 1.5x met' : 'NOT met'}`,
+);

@@ -17,7 +17,9 @@ const common = {
 
 const e2eDir = 'test/e2e/suite';
 const e2eEntries = existsSync(e2eDir)
-  ? readdirSync(e2eDir).filter((f) => f.endsWith('.ts')).map((f) => join(e2eDir, f))
+  ? readdirSync(e2eDir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(e2eDir, f))
   : [];
 
 const builds = [
@@ -44,4 +46,5 @@ mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
 copyFileSync('node_modules/tree-sitter-bash/tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
 // Debian package indexes for the size estimator, loaded on first use.
-for (const file of readdirSync('server/src/data').filter((name) => name.endsWith('.json.gz'))) copyFileSync(`server/src/data/${file}`, `dist/${file}`);
+for (const file of readdirSync('server/src/data').filter((name) => name.endsWith('.json.gz')))
+  copyFileSync(`server/src/data/${file}`, `dist/${file}`);

@@ -38,11 +38,18 @@ const priorities = ['optional', 'required', 'important', 'standard', 'extra'] as
  */
 function measuredLists(suite: string): { diskBytes: number; gzipBytes: number; measured: string } {
   const path = join(root, 'server/src/data/apt-layer-measurements.tsv');
-  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
   const columns = header.split('\t');
   for (const row of rows) {
     const cells = Object.fromEntries(row.split('\t').map((cell, index) => [columns[index], cell]));
-    if (cells.suite === suite && cells.base === `debian:${suite}` && cells.command === 'apt-get update' && !cells.setup) {
+    if (
+      cells.suite === suite &&
+      cells.base === `debian:${suite}` &&
+      cells.command === 'apt-get update' &&
+      !cells.setup
+    ) {
       return { diskBytes: Number(cells.disk_bytes), gzipBytes: Number(cells.gzip_bytes), measured: cells.date };
     }
   }
@@ -51,7 +58,8 @@ function measuredLists(suite: string): { diskBytes: number; gzipBytes: number; m
 
 /** Paths debuerreotype-slimify keeps out of -slim images (.slimify-excludes minus .slimify-includes). */
 const slimExcluded = /^usr\/share\/(doc|groff|info|linda|lintian\/overrides|locale|man)\//;
-const slimIncluded = /^usr\/share\/(doc\/[^/]+\/copyright|locale\/(locale\.alias|languages|all_languages|currency\/|l10n\/))/;
+const slimIncluded =
+  /^usr\/share\/(doc\/[^/]+\/copyright|locale\/(locale\.alias|languages|all_languages|currency\/|l10n\/))/;
 /** Modules py3compile turns into __pycache__/*.pyc at install time: files no Installed-Size counts. */
 const pythonModule = /^usr\/lib\/python3[^/]*\/.*\.py$/;
 
@@ -63,12 +71,47 @@ const buildpackDeps = {
   curl: ['ca-certificates', 'curl', 'gnupg', 'netbase', 'sq', 'wget'],
   scm: ['git', 'mercurial', 'openssh-client', 'subversion', 'procps'],
   full: [
-    'autoconf', 'automake', 'bzip2', 'default-libmysqlclient-dev', 'dpkg-dev', 'file', 'g++', 'gcc', 'imagemagick',
-    'libbz2-dev', 'libc6-dev', 'libcurl4-openssl-dev', 'libdb-dev', 'libevent-dev', 'libffi-dev', 'libgdbm-dev',
-    'libglib2.0-dev', 'libgmp-dev', 'libjpeg-dev', 'libkrb5-dev', 'liblzma-dev', 'libmagickcore-dev', 'libmagickwand-dev',
-    'libmaxminddb-dev', 'libncurses5-dev', 'libncursesw5-dev', 'libpng-dev', 'libpq-dev', 'libreadline-dev',
-    'libsqlite3-dev', 'libssl-dev', 'libtool', 'libwebp-dev', 'libxml2-dev', 'libxslt-dev', 'libyaml-dev', 'make',
-    'patch', 'unzip', 'xz-utils', 'zlib1g-dev',
+    'autoconf',
+    'automake',
+    'bzip2',
+    'default-libmysqlclient-dev',
+    'dpkg-dev',
+    'file',
+    'g++',
+    'gcc',
+    'imagemagick',
+    'libbz2-dev',
+    'libc6-dev',
+    'libcurl4-openssl-dev',
+    'libdb-dev',
+    'libevent-dev',
+    'libffi-dev',
+    'libgdbm-dev',
+    'libglib2.0-dev',
+    'libgmp-dev',
+    'libjpeg-dev',
+    'libkrb5-dev',
+    'liblzma-dev',
+    'libmagickcore-dev',
+    'libmagickwand-dev',
+    'libmaxminddb-dev',
+    'libncurses5-dev',
+    'libncursesw5-dev',
+    'libpng-dev',
+    'libpq-dev',
+    'libreadline-dev',
+    'libsqlite3-dev',
+    'libssl-dev',
+    'libtool',
+    'libwebp-dev',
+    'libxml2-dev',
+    'libxslt-dev',
+    'libyaml-dev',
+    'make',
+    'patch',
+    'unzip',
+    'xz-utils',
+    'zlib1g-dev',
   ],
 };
 
@@ -121,12 +164,21 @@ function* paragraphs(text: string): Generator<Map<string, string>> {
 /** `libc6 (>= 2.34), awk | mawk:any` → [['libc6'], ['awk', 'mawk']]: versions and arch qualifiers dropped. */
 function relations(value: string | undefined): string[][] {
   if (!value) return [];
-  return value.split(',').map((group) =>
-    group
-      .split('|')
-      .map((alternative) => alternative.trim().replace(/\s*\(.*\)$/, '').replace(/\s*\[.*\]$/, '').replace(/:[a-z0-9-]+$/, ''))
-      .filter((name) => name !== ''),
-  ).filter((group) => group.length > 0);
+  return value
+    .split(',')
+    .map((group) =>
+      group
+        .split('|')
+        .map((alternative) =>
+          alternative
+            .trim()
+            .replace(/\s*\(.*\)$/, '')
+            .replace(/\s*\[.*\]$/, '')
+            .replace(/:[a-z0-9-]+$/, ''),
+        )
+        .filter((name) => name !== ''),
+    )
+    .filter((group) => group.length > 0);
 }
 
 function stanza(fields: Map<string, string>): Stanza | undefined {
@@ -154,7 +206,9 @@ async function readArchive(base: string, suite: string): Promise<{ archive: Arch
   const hasGzip = releaseText.includes(` ${indexPath}.gz\n`);
   const packagesUrl = `${base}/dists/${suite}/${indexPath}${hasGzip ? '.gz' : '.xz'}`;
   const compressed = await fetchBytes(packagesUrl);
-  const text = (hasGzip ? gunzipSync(compressed) : execFileSync('xz', ['-dc'], { input: compressed, maxBuffer: 1 << 30 })).toString('utf8');
+  const text = (
+    hasGzip ? gunzipSync(compressed) : execFileSync('xz', ['-dc'], { input: compressed, maxBuffer: 1 << 30 })
+  ).toString('utf8');
   const stanzas: Stanza[] = [];
   for (const fields of paragraphs(text)) {
     const entry = stanza(fields);
@@ -173,7 +227,10 @@ async function readContents(suite: string): Promise<Map<string, FileCounts>> {
     const url = `${mirror}/dists/${suite}/${component}/Contents-${part}.gz`;
     const response = await fetch(url);
     if (!response.ok || !response.body) throw new Error(`${url}: HTTP ${response.status}`);
-    const lines = createInterface({ input: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(createGunzip()), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(createGunzip()),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       const split = line.search(/\s+\S+$/);
       if (split <= 0) continue;
@@ -196,10 +253,16 @@ async function readContents(suite: string): Promise<Map<string, FileCounts>> {
 }
 
 /** Depends closure of `roots` over real packages, first alternative that exists, providers for virtual names. */
-function closure(roots: Iterable<string>, byName: ReadonlyMap<string, Stanza>, providers: ReadonlyMap<string, string[]>, start: ReadonlySet<string> = new Set()): Set<string> {
+function closure(
+  roots: Iterable<string>,
+  byName: ReadonlyMap<string, Stanza>,
+  providers: ReadonlyMap<string, string[]>,
+  start: ReadonlySet<string> = new Set(),
+): Set<string> {
   const result = new Set(start);
   const pending = [...roots];
-  const satisfied = (name: string) => result.has(name) || (providers.get(name) ?? []).some((provider) => result.has(provider));
+  const satisfied = (name: string) =>
+    result.has(name) || (providers.get(name) ?? []).some((provider) => result.has(provider));
   const resolve = (name: string) => (byName.has(name) ? name : providers.get(name)?.[0]);
   while (pending.length > 0) {
     const name = resolve(pending.pop()!);
@@ -251,9 +314,12 @@ async function buildSuite(suite: string): Promise<void> {
   // what debuerreotype builds debian:<suite> from. The -slim tag has the same packages, fewer files.
   // debuerreotype bootstraps with merged /usr, which installs usr-is-merged first: `usrmerge | usr-is-merged`
   // (init-system-helpers) is then met without usrmerge and the perl it pulls in.
-  const required = [...byName.values()].filter((entry) => entry.priority === 1 || entry.essential).map((entry) => entry.name);
+  const required = [...byName.values()]
+    .filter((entry) => entry.priority === 1 || entry.essential)
+    .map((entry) => entry.name);
   let minbase = closure([...required, 'apt'], byName, providers);
-  if (minbase.has('usrmerge') && byName.has('usr-is-merged')) minbase = closure([...required, 'apt'], byName, providers, closure(['usr-is-merged'], byName, providers));
+  if (minbase.has('usrmerge') && byName.has('usr-is-merged'))
+    minbase = closure([...required, 'apt'], byName, providers, closure(['usr-is-merged'], byName, providers));
   const curl = closure(buildpackDeps.curl, byName, providers, minbase);
   const scm = closure(buildpackDeps.scm, byName, providers, curl);
   const full = closure(buildpackDeps.full, byName, providers, scm);
@@ -261,9 +327,12 @@ async function buildSuite(suite: string): Promise<void> {
   // Rust crates Provide a virtual name per feature (librust-foo+bar-dev: over half of all virtual names);
   // only the ones some package asks for are worth their bytes.
   const referenced = new Set<string>();
-  for (const entry of byName.values()) for (const group of [...entry.depends, ...entry.recommends]) for (const name of group) referenced.add(name);
+  for (const entry of byName.values())
+    for (const group of [...entry.depends, ...entry.recommends]) for (const name of group) referenced.add(name);
   const names = sorted(byName.keys());
-  const virtualNames = sorted([...providers.keys()].filter((name) => !byName.has(name) && (referenced.has(name) || !name.startsWith('librust-'))));
+  const virtualNames = sorted(
+    [...providers.keys()].filter((name) => !byName.has(name) && (referenced.has(name) || !name.startsWith('librust-'))),
+  );
   const id = new Map<string, number>();
   names.forEach((name, index) => id.set(name, index));
   virtualNames.forEach((name, index) => id.set(name, names.length + index));
@@ -275,7 +344,15 @@ async function buildSuite(suite: string): Promise<void> {
   const packages = names.map((name) => {
     const entry = byName.get(name)!;
     const files = contents.get(name) ?? { files: 0, docFiles: 0, localeFiles: 0, pyFiles: 0 };
-    const row: unknown[] = [entry.installedKiB, entry.debBytes, (entry.essential ? 1 : 0) + 2 * entry.priority, files.files, files.docFiles, files.localeFiles, files.pyFiles];
+    const row: unknown[] = [
+      entry.installedKiB,
+      entry.debBytes,
+      (entry.essential ? 1 : 0) + 2 * entry.priority,
+      files.files,
+      files.docFiles,
+      files.localeFiles,
+      files.pyFiles,
+    ];
     const depends = encode(entry.depends);
     const recommends = encode(entry.recommends);
     if (depends.length > 0 || recommends.length > 0) row.push(depends);
@@ -293,7 +370,10 @@ async function buildSuite(suite: string): Promise<void> {
     architecture,
     sources: [
       ...sources.map(({ archive }) => ({ url: archive.url, date: archive.release.Date ?? '' })),
-      ...[architecture, 'all'].map((part) => ({ url: `${mirror}/dists/${suite}/${component}/Contents-${part}.gz`, date: main.Date ?? '' })),
+      ...[architecture, 'all'].map((part) => ({
+        url: `${mirror}/dists/${suite}/${component}/Contents-${part}.gz`,
+        date: main.Date ?? '',
+      })),
     ],
     generated: new Date().toISOString().slice(0, 10),
     aptLists: {
@@ -310,7 +390,9 @@ async function buildSuite(suite: string): Promise<void> {
     names: [...names, ...virtualNames],
     packages,
     providers: virtualNames.map((name) => providers.get(name)!.map((provider) => id.get(provider)!)),
-    alsoProvided: names.filter((name) => providers.has(name)).map((name) => [id.get(name)!, ...providers.get(name)!.map((provider) => id.get(provider)!)]),
+    alsoProvided: names
+      .filter((name) => providers.has(name))
+      .map((name) => [id.get(name)!, ...providers.get(name)!.map((provider) => id.get(provider)!)]),
   };
   const json = JSON.stringify(data);
   const outPath = join(root, `server/src/data/apt-${suite}.json.gz`);

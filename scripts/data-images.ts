@@ -22,12 +22,48 @@ interface SizeFact {
  * docker-library/repo-info `repos/<image>/remote/<tag>.md`, linux/amd64 "Total Size" (compressed).
  */
 const handCopied: SizeFact[] = [
-  { image: 'python', tag: '3.12', compressedBytes: 410908459, built: 'Thu, 13 Aug 2026', source: 'docker-library/repo-info repos/python/remote/3.12.md @ 0531c602d6fd' },
-  { image: 'python', tag: '3.12-slim', compressedBytes: 43188023, built: 'Wed, 05 Aug 2026', source: 'docker-library/repo-info repos/python/remote/3.12-slim.md @ 2986dca3a80c' },
-  { image: 'python', tag: '3.13', compressedBytes: 412872069, built: 'Tue, 25 Aug 2026', source: 'docker-library/repo-info repos/python/remote/3.13.md @ 0c376450b2d1' },
-  { image: 'ruby', tag: '3.3', compressedBytes: 417582782, built: 'Tue, 25 Aug 2026', source: 'docker-library/repo-info repos/ruby/remote/3.3.md @ 022ad7fded16' },
-  { image: 'debian', tag: 'bookworm', compressedBytes: 48497091, built: 'Tue, 04 Aug 2026', source: 'docker-library/repo-info repos/debian/remote/bookworm.md @ 05f354f0a08a' },
-  { image: 'debian', tag: 'bookworm-slim', compressedBytes: 28232590, built: 'Tue, 04 Aug 2026', source: 'docker-library/repo-info repos/debian/remote/bookworm-slim.md @ 05f354f0a08a' },
+  {
+    image: 'python',
+    tag: '3.12',
+    compressedBytes: 410908459,
+    built: 'Thu, 13 Aug 2026',
+    source: 'docker-library/repo-info repos/python/remote/3.12.md @ 0531c602d6fd',
+  },
+  {
+    image: 'python',
+    tag: '3.12-slim',
+    compressedBytes: 43188023,
+    built: 'Wed, 05 Aug 2026',
+    source: 'docker-library/repo-info repos/python/remote/3.12-slim.md @ 2986dca3a80c',
+  },
+  {
+    image: 'python',
+    tag: '3.13',
+    compressedBytes: 412872069,
+    built: 'Tue, 25 Aug 2026',
+    source: 'docker-library/repo-info repos/python/remote/3.13.md @ 0c376450b2d1',
+  },
+  {
+    image: 'ruby',
+    tag: '3.3',
+    compressedBytes: 417582782,
+    built: 'Tue, 25 Aug 2026',
+    source: 'docker-library/repo-info repos/ruby/remote/3.3.md @ 022ad7fded16',
+  },
+  {
+    image: 'debian',
+    tag: 'bookworm',
+    compressedBytes: 48497091,
+    built: 'Tue, 04 Aug 2026',
+    source: 'docker-library/repo-info repos/debian/remote/bookworm.md @ 05f354f0a08a',
+  },
+  {
+    image: 'debian',
+    tag: 'bookworm-slim',
+    compressedBytes: 28232590,
+    built: 'Tue, 04 Aug 2026',
+    source: 'docker-library/repo-info repos/debian/remote/bookworm-slim.md @ 05f354f0a08a',
+  },
 ];
 
 /** Tags that name the same image in the same build (Debian numbers and codenames). */
@@ -39,18 +75,28 @@ const aliases: Record<string, string> = {
 };
 
 function readTsv(path: string): SizeFact[] {
-  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const columns = header.split('\t');
   const column = (name: string) => {
     const index = columns.indexOf(name);
     if (index < 0) throw new Error(`${path}: no column ${name}`);
     return index;
   };
-  const [image, tag, arch, bytes, built, source] = ['image', 'tag', 'arch', 'compressed_bytes', 'built', 'source'].map(column);
+  const [image, tag, arch, bytes, built, source] = ['image', 'tag', 'arch', 'compressed_bytes', 'built', 'source'].map(
+    column,
+  );
   return rows
     .map((row) => row.split('\t'))
     .filter((cells) => cells[arch] === 'amd64' && /^\d+$/.test(cells[bytes]))
-    .map((cells) => ({ image: cells[image], tag: cells[tag], compressedBytes: Number(cells[bytes]), built: cells[built].replace(/ \d\d:\d\d:\d\d GMT$/, ''), source: cells[source] }));
+    .map((cells) => ({
+      image: cells[image],
+      tag: cells[tag],
+      compressedBytes: Number(cells[bytes]),
+      built: cells[built].replace(/ \d\d:\d\d:\d\d GMT$/, ''),
+      source: cells[source],
+    }));
 }
 
 if (!existsSync(tsvPath)) {

@@ -9,7 +9,10 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const root = join(__dirname, '..');
-const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages'];
+const folders =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : ['/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages'];
 
 /** PEP 503 normalisation: `Flask_Cors` and `flask.cors` are `flask-cors`. */
 function normalise(name: string): string {
@@ -27,10 +30,13 @@ interface PipPackage {
 
 function headers(metadata: string): [string, string][] {
   const head = metadata.split(/\r?\n\r?\n/)[0];
-  return head.split(/\r?\n/).filter((line) => /^[A-Za-z-]+: /.test(line)).map((line) => {
-    const colon = line.indexOf(': ');
-    return [line.slice(0, colon), line.slice(colon + 2).trim()];
-  });
+  return head
+    .split(/\r?\n/)
+    .filter((line) => /^[A-Za-z-]+: /.test(line))
+    .map((line) => {
+      const colon = line.indexOf(': ');
+      return [line.slice(0, colon), line.slice(colon + 2).trim()];
+    });
 }
 
 function requirement(text: string): string | undefined {
@@ -76,7 +82,9 @@ function measure(folder: string, info: string): [string, PipPackage] | undefined
 function main(): void {
   const packages: Record<string, PipPackage> = {};
   for (const folder of folders) {
-    for (const entry of readdirSync(folder).filter((name) => name.endsWith('.dist-info')).sort()) {
+    for (const entry of readdirSync(folder)
+      .filter((name) => name.endsWith('.dist-info'))
+      .sort()) {
       const measured = measure(folder, entry);
       if (measured) packages[measured[0]] = measured[1];
     }
@@ -84,7 +92,8 @@ function main(): void {
   const data = {
     description:
       'Installed sizes of pip packages measured from real installs: every file a RECORD lists (the .pyc pip compiles included), stat sizes summed; gzipBytes = the files gzipped together (-6) plus 60 bytes of tar header per file. requires = Requires-Dist, normalised names, markers kept, extras left out. Written by scripts/data-pip.ts.',
-    source: 'pip installs (manylinux x86_64 wheels) in the pyenv CPython 3.11.7 site-packages of the LayerLens dev machine',
+    source:
+      'pip installs (manylinux x86_64 wheels) in the pyenv CPython 3.11.7 site-packages of the LayerLens dev machine',
     date: new Date().toISOString().slice(0, 10),
     python: '3.11',
     packages: Object.fromEntries(Object.entries(packages).sort(([a], [b]) => a.localeCompare(b))),

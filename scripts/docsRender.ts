@@ -39,6 +39,9 @@ export function renderRulePage(rule: Rule): string {
 }
 
 export function renderRulesTable(rules: readonly Rule[]): string {
-  const rows = rules.map((rule) => `| [\`${rule.meta.name}\`](docs/rules/${rule.meta.name}.md) | ${rule.meta.severity} | ${rule.meta.fixable ? '✓' : ''} | ${rule.meta.docs.summary} |`);
+  const rows = rules.map(
+    (rule) =>
+      `| [\`${rule.meta.name}\`](docs/rules/${rule.meta.name}.md) | ${rule.meta.severity} | ${rule.meta.fixable ? '✓' : ''} | ${rule.meta.docs.summary} |`,
+  );
   return ['| Rule | Severity | Fix | What it finds |', '|---|---|---|---|', ...rows, ''].join('\n');
 }

@@ -22,7 +22,10 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     outputChannel: output,
     // The registry lookup cache lives in global storage; lookups never run in untrusted workspaces
     // (restrictedConfigurations ignores only workspace values of the setting, not the user's).
-    initializationOptions: { storagePath: context.globalStorageUri.fsPath, workspaceTrusted: vscode.workspace.isTrusted },
+    initializationOptions: {
+      storagePath: context.globalStorageUri.fsPath,
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
   };
   return new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);
 }

@@ -21,7 +21,12 @@ export function createCommands(client: () => LanguageClient | undefined): Record
     'layerlens.convertToMultiStage': (target: unknown) => {
       const current = client();
       if (!current) return undefined;
-      const uri = typeof target === 'string' ? target : target instanceof vscode.Uri ? target.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+      const uri =
+        typeof target === 'string'
+          ? target
+          : target instanceof vscode.Uri
+            ? target.toString()
+            : vscode.window.activeTextEditor?.document.uri.toString();
       return convertToMultiStage(current, uri);
     },
   };

@@ -13,7 +13,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   client = createClient(context, output);
   // Matches workspaceTrustedNotification in server/src/registry/lookups.ts.
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('layerlens/workspaceTrusted')));
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('layerlens/workspaceTrusted')),
+  );
   try {
     await client.start();
   } catch (error) {

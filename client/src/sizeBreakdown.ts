@@ -27,15 +27,28 @@ export async function showSizeBreakdown(client: LanguageClient, uri: string, sta
   const stage = size?.stages[stageIndex];
   if (!stage) return;
   const largest = Math.max(1, ...stage.layers.map((layer) => layer.diskBytes ?? 0), stage.base.diskBytes ?? 0);
-  const bar = (bytes: number | null) => '█'.repeat(bytes === null ? 0 : Math.max(1, Math.round((12 * bytes) / largest)));
+  const bar = (bytes: number | null) =>
+    '█'.repeat(bytes === null ? 0 : Math.max(1, Math.round((12 * bytes) / largest)));
   type Item = vscode.QuickPickItem & { line?: number };
   const items: Item[] = [
-    { label: `${bar(stage.base.diskBytes)} ${format(stage.base.diskBytes)}`, description: `FROM ${stage.base.reference}`, detail: `base image (${stage.base.confidence})` },
+    {
+      label: `${bar(stage.base.diskBytes)} ${format(stage.base.diskBytes)}`,
+      description: `FROM ${stage.base.reference}`,
+      detail: `base image (${stage.base.confidence})`,
+    },
     ...[...stage.layers]
       .sort((a, b) => (b.diskBytes ?? -1) - (a.diskBytes ?? -1))
-      .map((layer) => ({ label: `${bar(layer.diskBytes)} ${format(layer.diskBytes)}`, description: `line ${layer.line}: ${layer.instruction}`, detail: `${layer.confidence} · ${layer.notes.join('; ')}`, line: layer.line })),
+      .map((layer) => ({
+        label: `${bar(layer.diskBytes)} ${format(layer.diskBytes)}`,
+        description: `line ${layer.line}: ${layer.instruction}`,
+        detail: `${layer.confidence} · ${layer.notes.join('; ')}`,
+        line: layer.line,
+      })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: `LayerLens: ${stage.name ?? `stage ${stage.index}`}${stage.shipped ? ' (shipped)' : ' (not shipped)'} by layer`, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `LayerLens: ${stage.name ?? `stage ${stage.index}`}${stage.shipped ? ' (shipped)' : ' (not shipped)'} by layer`,
+    matchOnDescription: true,
+  });
   if (picked?.line === undefined) return;
   const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
   const position = new vscode.Position(picked.line - 1, 0);

@@ -16,7 +16,14 @@ interface CacheEntry {
 export class AnalysisCache {
   private readonly entries = new Map<string, CacheEntry>();
 
-  get(uri: string, version: number, text: string, settings: Settings, context: BuildContextFacts, contextGeneration: number): DocumentAnalysis {
+  get(
+    uri: string,
+    version: number,
+    text: string,
+    settings: Settings,
+    context: BuildContextFacts,
+    contextGeneration: number,
+  ): DocumentAnalysis {
     const key = `${contextGeneration}:${JSON.stringify(settings)}`;
     const cached = this.entries.get(uri);
     if (cached && cached.version === version && cached.key === key) return cached.analysis;

@@ -50,7 +50,8 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   await initShellParser();
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
-  canCreateFiles = workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
+  canCreateFiles =
+    workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create');
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   canAnnotateChanges = workspaceEdit?.documentChanges === true && workspaceEdit.changeAnnotationSupport !== undefined;
   registry = new RegistryLookups(params.initializationOptions, sizesChanged);
@@ -87,11 +88,22 @@ async function validate(document: TextDocument): Promise<void> {
     return;
   }
   const analysis = analysisOf(document, settings);
-  await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: analysis.findings.map(toDiagnostic) });
+  await connection.sendDiagnostics({
+    uri: document.uri,
+    version: document.version,
+    diagnostics: analysis.findings.map(toDiagnostic),
+  });
 }
 
 function analysisOf(document: TextDocument, settings: Settings) {
-  return cache.get(document.uri, document.version, document.getText(), settings, contexts.get(document.uri), contexts.generation);
+  return cache.get(
+    document.uri,
+    document.version,
+    document.getText(),
+    settings,
+    contexts.get(document.uri),
+    contexts.generation,
+  );
 }
 
 function schedule(document: TextDocument, delay: number): void {
@@ -100,7 +112,9 @@ function schedule(document: TextDocument, delay: number): void {
     document.uri,
     setTimeout(() => {
       timers.delete(document.uri);
-      validate(document).catch((error: unknown) => connection.console.error(`LayerLens could not check ${document.uri}: ${String(error)}`));
+      validate(document).catch((error: unknown) =>
+        connection.console.error(`LayerLens could not check ${document.uri}: ${String(error)}`),
+      );
     }, delay),
   );
 }
@@ -132,12 +146,15 @@ function estimatorFor(document: TextDocument, settings: Settings): (model: Docke
 }
 
 /** The model and size estimate of a document version, estimated once per version and build-context generation. */
-async function estimateOf(document: TextDocument): Promise<{ model: DockerfileModel; estimate: ImageSizeEstimate } | undefined> {
+async function estimateOf(
+  document: TextDocument,
+): Promise<{ model: DockerfileModel; estimate: ImageSizeEstimate } | undefined> {
   const settings = await settingsFor(document.uri);
   const model = analysisOf(document, settings).model;
   if (!model) return undefined;
   const cached = estimates.get(document.uri);
-  if (cached && cached.version === document.version && cached.generation === indexGeneration) return { model, estimate: cached.estimate };
+  if (cached && cached.version === document.version && cached.generation === indexGeneration)
+    return { model, estimate: cached.estimate };
   const estimate = estimatorFor(document, settings)(model);
   estimates.set(document.uri, { version: document.version, generation: indexGeneration, estimate });
   return { model, estimate };
@@ -168,11 +185,22 @@ connection.onCodeLens(async (params) => {
   const sized = await estimateOf(document);
   if (!sized) return [];
   const { model, estimate } = sized;
-  const lenses = sizeLenses(document.uri, estimate, model.stages.map((stage) => stage.from.range));
+  const lenses = sizeLenses(
+    document.uri,
+    estimate,
+    model.stages.map((stage) => stage.from.range),
+  );
   const conversion = model.stages.length === 1 ? await conversionFor(document) : undefined;
   if (conversion?.result.ok) {
     const start = model.stages[0].from.range.start;
-    lenses.push({ range: { start, end: start }, command: { title: convertTitle(conversion, 'Convert to multi-stage build'), command: convertCommand, arguments: [document.uri] } });
+    lenses.push({
+      range: { start, end: start },
+      command: {
+        title: convertTitle(conversion, 'Convert to multi-stage build'),
+        command: convertCommand,
+        arguments: [document.uri],
+      },
+    });
   }
   return lenses;
 });
@@ -190,7 +218,12 @@ async function conversionFor(document: TextDocument): Promise<Conversion | undef
   // The model the analysis made is converted and estimated as it is: the document is parsed once per version.
   const estimated = await estimateOf(document);
   if (!estimated) return undefined;
-  const conversion = conversionOf(analysis.model, estimated.estimate, (model) => convertModel(model, context), estimatorFor(document, settings));
+  const conversion = conversionOf(
+    analysis.model,
+    estimated.estimate,
+    (model) => convertModel(model, context),
+    estimatorFor(document, settings),
+  );
   conversions.set(document.uri, { version: document.version, generation, conversion });
   return conversion;
 }
@@ -206,7 +239,9 @@ connection.onRequest(convertRequest, async (params: ConvertParams): Promise<Conv
   if (!conversion) return { ok: false, reason: 'The Dockerfile could not be read (see its diagnostics).' };
   const { result } = conversion;
   if (!result.ok) return result;
-  const edit = convertEditFor(document, result.text, convertTitle(conversion, 'Convert to multi-stage build'), { changeAnnotations: canAnnotateChanges });
+  const edit = convertEditFor(document, result.text, convertTitle(conversion, 'Convert to multi-stage build'), {
+    changeAnnotations: canAnnotateChanges,
+  });
   return { ok: true, edit, messages: result.messages, sizeChange: conversion.sizeChange };
 });
 
@@ -249,9 +284,18 @@ connection.onCodeAction(async (params) => {
   const split = () => {
     if (!conversion?.result.ok) return undefined;
     const title = convertTitle(conversion, 'Split into build and runtime stages');
-    return { title, edit: convertEditFor(document, conversion.result.text, title, { changeAnnotations: canAnnotateChanges }) };
+    return {
+      title,
+      edit: convertEditFor(document, conversion.result.text, title, { changeAnnotations: canAnnotateChanges }),
+    };
   };
-  return codeActionsFor(document, analysisOf(document, settings), params.context.diagnostics, { canCreateFiles }, split);
+  return codeActionsFor(
+    document,
+    analysisOf(document, settings),
+    params.context.diagnostics,
+    { canCreateFiles },
+    split,
+  );
 });
 
 documents.listen(connection);

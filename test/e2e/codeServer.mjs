@@ -28,18 +28,23 @@ function freePort() {
 function codeServerArgs({ entry, port, sandbox }) {
   return [
     entry,
-    '--bind-addr', `${HOST}:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `${HOST}:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', sandbox.userDataDir,
-    '--extensions-dir', sandbox.extensionsDir,
+    '--user-data-dir',
+    sandbox.userDataDir,
+    '--extensions-dir',
+    sandbox.extensionsDir,
     // Without this VS Code ignores the `payload` query parameter (extensionDevelopmentPath,
     // extensionTestsPath) and never calls window.codeAutomationExit.
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
 }
 
@@ -66,7 +71,9 @@ async function waitUntilHealthy({ child, port, logFile }) {
     }
     await delay(POLL_MS);
   }
-  throw new Error(`code-server did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s:\n${lastLines(logFile, 30)}`);
+  throw new Error(
+    `code-server did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s:\n${lastLines(logFile, 30)}`,
+  );
 }
 
 /** SIGTERM to the whole group (server, extension host, pty host...), SIGKILL if it lingers. */

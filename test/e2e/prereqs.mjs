@@ -5,7 +5,17 @@
 //     refuses any other major; the system Node is 20);
 //   - code-server into .cache/code-server, built with that Node.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CACHE_DIR } from './paths.mjs';
@@ -36,7 +46,9 @@ function sh(command, args, { env = process.env, logFile } = {}) {
   if (fd !== undefined) closeSync(fd);
   if (result.status !== 0) {
     const where = logFile ? `\n${tail(logFile, 40)}\n(full log: ${logFile})` : '';
-    throw new Error(`\`${command} ${args.join(' ')}\` failed (${result.error?.message ?? `exit ${result.status}`})${where}`);
+    throw new Error(
+      `\`${command} ${args.join(' ')}\` failed (${result.error?.message ?? `exit ${result.status}`})${where}`,
+    );
   }
 }
 
@@ -53,7 +65,9 @@ function ensureDebPackages(names) {
   const missing = names.filter((name) => !debPackageInstalled(name));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages: ${missing.join(' ')}; run \`sudo apt-get install -y ${missing.join(' ')}\``);
+    throw new Error(
+      `missing Debian packages: ${missing.join(' ')}; run \`sudo apt-get install -y ${missing.join(' ')}\``,
+    );
   }
   log(`apt-get install ${missing.join(' ')} (log: ${APT_LOG})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -110,7 +124,9 @@ function writeJson(file, value) {
 function ensureCodeServer() {
   if (existsSync(CODE_SERVER_MARKER) && existsSync(CODE_SERVER_ENTRY)) return;
   const logFile = join(CODE_SERVER_PREFIX, 'install.log');
-  log(`npm install code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_PREFIX} (native build, ~3 min on 2 cores; log: ${logFile})`);
+  log(
+    `npm install code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_PREFIX} (native build, ~3 min on 2 cores; log: ${logFile})`,
+  );
   mkdirSync(CODE_SERVER_PREFIX, { recursive: true });
   rmSync(logFile, { force: true });
   // npm 11 asks for install scripts to be approved; code-server's postinstall installs

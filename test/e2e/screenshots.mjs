@@ -42,7 +42,10 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: UI_TIMEOUT_MS });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
   // The palette fades out; a screenshot taken meanwhile shows its ghost.
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
@@ -55,7 +58,10 @@ async function openFile(page, relativePath, folder) {
   await input.waitFor({ timeout: UI_TIMEOUT_MS });
   await input.fill(relativePath);
   const name = relativePath.split('/').pop();
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).filter({ hasText: folder ?? name }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .filter({ hasText: folder ?? name })
+    .first();
   await row.waitFor({ timeout: UI_TIMEOUT_MS });
   await row.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -149,7 +155,10 @@ async function captureAll(page, server, outDir) {
 /** The convert command from the palette: its refactor preview (a diff), then the result once applied. */
 async function captureConversion(page, outDir) {
   await openFile(page, CONVERT_FILE, 'convert');
-  await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Convert to multi-stage build' }).first().waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
+  await page
+    .locator('.monaco-editor .codelens-decoration', { hasText: 'Convert to multi-stage build' })
+    .first()
+    .waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
   await runCommand(page, 'LayerLens: Convert to Multi-Stage Build');
   const preview = page.locator('.bulk-edit-panel, [id="refactorPreview"]');
   await preview.first().waitFor({ timeout: UI_TIMEOUT_MS });
@@ -163,7 +172,10 @@ async function captureConversion(page, outDir) {
   log(`wrote ${join(outDir, 'convert-preview.png')}`);
   await page.locator('.bulk-edit-panel .monaco-button, .monaco-button', { hasText: 'Apply' }).first().click();
   await openFile(page, CONVERT_FILE, 'convert');
-  await page.locator('.editor-instance .view-lines', { hasText: 'node:22-slim' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page
+    .locator('.editor-instance .view-lines', { hasText: 'node:22-slim' })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT_MS });
   await page.mouse.move(0, VIEWPORT.height - 1);
   await page.screenshot({ path: join(outDir, 'convert-result.png') });
   log(`wrote ${join(outDir, 'convert-result.png')}`);

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import type {
+  CodeAction,
+  Diagnostic,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +37,12 @@ describe('language server over stdio', function () {
     client = new LspClient();
     const result = await client.initialize();
     assert.deepEqual(
-      { sync: result.capabilities.textDocumentSync, codeActions: result.capabilities.codeActionProvider, hover: result.capabilities.hoverProvider, name: result.serverInfo?.name },
+      {
+        sync: result.capabilities.textDocumentSync,
+        codeActions: result.capabilities.codeActionProvider,
+        hover: result.capabilities.hoverProvider,
+        name: result.serverInfo?.name,
+      },
       { sync: 2, codeActions: { codeActionKinds: ['quickfix'] }, hover: true, name: 'layerlens' },
     );
   });
@@ -47,10 +58,28 @@ describe('language server over stdio', function () {
     await client.open(uri, nodeApp);
     const diagnostics = await client.diagnostics(uri);
     assert.deepEqual(
-      diagnostics.map((diagnostic) => ({ code: diagnostic.code, href: diagnostic.codeDescription?.href, source: diagnostic.source, severity: diagnostic.severity, line: diagnostic.range.start.line })),
+      diagnostics.map((diagnostic) => ({
+        code: diagnostic.code,
+        href: diagnostic.codeDescription?.href,
+        source: diagnostic.source,
+        severity: diagnostic.severity,
+        line: diagnostic.range.start.line,
+      })),
       [
-        { code: 'no-user-in-final-stage', href: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/no-user-in-final-stage.md', source: 'layerlens', severity: 2, line: 0 },
-        { code: 'single-stage-build', href: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md', source: 'layerlens', severity: 2, line: 3 },
+        {
+          code: 'no-user-in-final-stage',
+          href: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/no-user-in-final-stage.md',
+          source: 'layerlens',
+          severity: 2,
+          line: 0,
+        },
+        {
+          code: 'single-stage-build',
+          href: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md',
+          source: 'layerlens',
+          severity: 2,
+          line: 3,
+        },
       ],
     );
   });
@@ -60,9 +89,18 @@ describe('language server over stdio', function () {
     await client.open(uri, 'FROM debian:12\nRUN apt-get update\nUSER nobody\n');
     assert.deepEqual(codes(await client.diagnostics(uri)), []);
     // Several quick edits: the debounce must drop the stale ones and publish version 4.
-    await client.change(uri, 2, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'RUN rm -rf /var/lib/apt/lists/*\n' }]);
-    await client.change(uri, 3, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: ' ' }]);
-    await client.change(uri, 4, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 5 } }, text: '' }]);
+    await client.change(uri, 2, [
+      {
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
+        text: 'RUN rm -rf /var/lib/apt/lists/*\n',
+      },
+    ]);
+    await client.change(uri, 3, [
+      { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: ' ' },
+    ]);
+    await client.change(uri, 4, [
+      { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 5 } }, text: '' },
+    ]);
     const diagnostics = await client.diagnostics(uri, (params) => params.version === 4);
     assert.deepEqual(codes(diagnostics), ['cleanup-in-later-layer']);
     assert.deepEqual(diagnostics[0].range, { start: { line: 2, character: 4 }, end: { line: 2, character: 31 } });
@@ -70,14 +108,29 @@ describe('language server over stdio', function () {
 
   it('returns a quick fix whose edit removes its diagnostic', async () => {
     const uri = nextUri();
-    const text = 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\nUSER nobody\n';
+    const text =
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\nUSER nobody\n';
     await client.open(uri, text);
     const [diagnostic] = await client.diagnostics(uri, (params) => params.diagnostics.length > 0);
-    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
-    assert.deepEqual(actions.map((action) => action.title), ['Move the cleanup into the RUN on line 2', 'Ignore cleanup-in-later-layer for this instruction', 'Show documentation for cleanup-in-later-layer']);
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      [
+        'Move the cleanup into the RUN on line 2',
+        'Ignore cleanup-in-later-layer for this instruction',
+        'Show documentation for cleanup-in-later-layer',
+      ],
+    );
     const edits = actions[0].edit?.changes?.[uri] as TextEdit[];
     const fixed = applyEdits(text, edits);
-    assert.equal(fixed, 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n');
+    assert.equal(
+      fixed,
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
+    );
     await client.change(uri, 2, [{ text: fixed }]);
     assert.deepEqual(codes(await client.diagnostics(uri, (params) => params.version === 2)), []);
   });
@@ -89,7 +142,11 @@ describe('language server over stdio', function () {
     const diagnostics = await client.diagnostics(uri);
     const build = diagnostics.find((diagnostic) => diagnostic.code === 'single-stage-build');
     assert.ok(build);
-    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: build.range, context: { diagnostics: [build] } });
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: build.range,
+      context: { diagnostics: [build] },
+    });
     const ignore = actions.find((action) => action.title === 'Ignore single-stage-build for this instruction');
     const suppressed = applyEdits(text, ignore?.edit?.changes?.[uri] as TextEdit[]);
     assert.equal(suppressed, 'FROM node:22\n# layerlens ignore=single-stage-build\nRUN npm run build\n');
@@ -104,7 +161,10 @@ describe('language server over stdio', function () {
     client.settings = focused({ 'single-stage-build': 'off', 'no-user-in-final-stage': 'error' });
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const refreshed = await client.diagnostics(uri, (params) => params.diagnostics.length === 1);
-    assert.deepEqual(refreshed.map((diagnostic) => [diagnostic.code, diagnostic.severity]), [['no-user-in-final-stage', 1]]);
+    assert.deepEqual(
+      refreshed.map((diagnostic) => [diagnostic.code, diagnostic.severity]),
+      [['no-user-in-final-stage', 1]],
+    );
     client.settings = { ...focused(), enable: false };
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     assert.deepEqual(await client.diagnostics(uri, (params) => params.diagnostics.length === 0), []);
@@ -112,53 +172,125 @@ describe('language server over stdio', function () {
 
   it('shows size lenses on each FROM of a two-stage file and answers layerlens/imageSize', async () => {
     const uri = nextUri();
-    const text = 'FROM golang:1.23 AS build\nRUN go build -o /app .\n\nFROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY --from=build /app /app\nCMD ["/app"]\n';
+    const text =
+      'FROM golang:1.23 AS build\nRUN go build -o /app .\n\nFROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY --from=build /app /app\nCMD ["/app"]\n';
     await client.open(uri, text);
     await client.diagnostics(uri);
-    const lenses = await client.connection.sendRequest<Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    const lenses = await client.connection.sendRequest<
+      Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>
+    >('textDocument/codeLens', { textDocument: { uri } });
     assert.deepEqual(
-      lenses.map((lens) => ({ line: lens.range.start.line, title: lens.command.title.replace(/\d+(\.\d)? (MB|kB)/g, 'N'), command: lens.command.command, args: lens.command.arguments })),
+      lenses.map((lens) => ({
+        line: lens.range.start.line,
+        title: lens.command.title.replace(/\d+(\.\d)? (MB|kB)/g, 'N'),
+        command: lens.command.command,
+        args: lens.command.arguments,
+      })),
       [
-        { line: 0, title: 'build stage (unknown base golang:1.23) · not shipped', command: 'layerlens.showSizeBreakdown', args: [uri, 0] },
-        { line: 3, title: 'LayerLens: ≈ N on disk · N to pull (base N + N in 2 layers)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        {
+          line: 0,
+          title: 'build stage (unknown base golang:1.23) · not shipped',
+          command: 'layerlens.showSizeBreakdown',
+          args: [uri, 0],
+        },
+        {
+          line: 3,
+          title: 'LayerLens: ≈ N on disk · N to pull (base N + N in 2 layers)',
+          command: 'layerlens.showSizeBreakdown',
+          args: [uri, 1],
+        },
         { line: 4, title: '+N (data)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
         { line: 5, title: '+N (estimate)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
       ],
     );
-    const size = await client.connection.sendRequest<{ stages: Array<{ name: string | null; shipped: boolean; layers: Array<{ line: number; confidence: string; diskBytes: number | null }> }> }>('layerlens/imageSize', { textDocument: { uri } });
+    const size = await client.connection.sendRequest<{
+      stages: Array<{
+        name: string | null;
+        shipped: boolean;
+        layers: Array<{ line: number; confidence: string; diskBytes: number | null }>;
+      }>;
+    }>('layerlens/imageSize', { textDocument: { uri } });
     assert.deepEqual(
-      size.stages.map((stage) => ({ name: stage.name, shipped: stage.shipped, layers: stage.layers.map((layer) => [layer.line, layer.confidence, layer.diskBytes === null]) })),
+      size.stages.map((stage) => ({
+        name: stage.name,
+        shipped: stage.shipped,
+        layers: stage.layers.map((layer) => [layer.line, layer.confidence, layer.diskBytes === null]),
+      })),
       [
         { name: 'build', shipped: false, layers: [[2, 'unknown', true]] },
-        { name: null, shipped: true, layers: [[5, 'data', false], [6, 'estimate', false]] },
+        {
+          name: null,
+          shipped: true,
+          layers: [
+            [5, 'data', false],
+            [6, 'estimate', false],
+          ],
+        },
       ],
     );
     const curl = size.stages[1].layers[0].diskBytes ?? 0;
-    assert.ok(curl > 10e6 && curl < 60e6, `curl with its dependencies on bookworm-slim should add 10–60 MB, got ${curl}`);
-    assert.equal(await client.connection.sendRequest('layerlens/imageSize', { textDocument: { uri: 'file:///nowhere/Dockerfile' } }), null);
+    assert.ok(
+      curl > 10e6 && curl < 60e6,
+      `curl with its dependencies on bookworm-slim should add 10–60 MB, got ${curl}`,
+    );
+    assert.equal(
+      await client.connection.sendRequest('layerlens/imageSize', {
+        textDocument: { uri: 'file:///nowhere/Dockerfile' },
+      }),
+      null,
+    );
   });
 
   it('answers hovers on FROM and RUN with the size breakdown and its sources, null elsewhere', async () => {
     const uri = nextUri();
-    await client.open(uri, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN make\n');
+    await client.open(
+      uri,
+      'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN make\n',
+    );
     await client.diagnostics(uri);
-    type HoverReply = { contents: { kind: string; value: string }; range: { start: { line: number; character: number }; end: { line: number; character: number } } } | null;
-    const hover = (line: number, character: number) => client.connection.sendRequest<HoverReply>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
-    const [from, run, unknown, elsewhere] = [await hover(0, 1), await hover(1, 1), await hover(2, 1), await hover(1, 20)];
-    const shape = (reply: HoverReply) => reply && { kind: reply.contents.kind, range: reply.range, lines: reply.contents.value.replace(/\d+(\.\d)? (MB|kB)/g, 'N').replace(/image built [^)]+/, 'image built D').split('\n') };
-    assert.deepEqual([shape(from)?.lines.slice(0, 5), shape(run)?.range, shape(unknown)?.lines[0], elsewhere], [
+    type HoverReply = {
+      contents: { kind: string; value: string };
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    } | null;
+    const hover = (line: number, character: number) =>
+      client.connection.sendRequest<HoverReply>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line, character },
+      });
+    const [from, run, unknown, elsewhere] = [
+      await hover(0, 1),
+      await hover(1, 1),
+      await hover(2, 1),
+      await hover(1, 20),
+    ];
+    const shape = (reply: HoverReply) =>
+      reply && {
+        kind: reply.contents.kind,
+        range: reply.range,
+        lines: reply.contents.value
+          .replace(/\d+(\.\d)? (MB|kB)/g, 'N')
+          .replace(/image built [^)]+/, 'image built D')
+          .split('\n'),
+      };
+    assert.deepEqual(
+      [shape(from)?.lines.slice(0, 5), shape(run)?.range, shape(unknown)?.lines[0], elsewhere],
       [
-        '**LayerLens: stage 0, shipped**',
-        '',
-        '≥ N on disk · N to pull (base N + N in 1 layer, 1 unknown)',
-        '',
-        '- base `debian:bookworm-slim`: N on disk · N to pull (from data; pull size from docker-library/repo-info (image built D); on disk ≈ 2.4× (rule of thumb))',
+        [
+          '**LayerLens: stage 0, shipped**',
+          '',
+          '≥ N on disk · N to pull (base N + N in 1 layer, 1 unknown)',
+          '',
+          '- base `debian:bookworm-slim`: N on disk · N to pull (from data; pull size from docker-library/repo-info (image built D); on disk ≈ 2.4× (rule of thumb))',
+        ],
+        { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
+        '**LayerLens: this layer adds an unknown size** (unknown)',
+        null,
       ],
-      { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
-      '**LayerLens: this layer adds an unknown size** (unknown)',
-      null,
-    ]);
-    assert.match(shape(run)?.lines.join('\n') ?? '', /^\*\*LayerLens: this layer adds N on disk · N to pull\*\* \(from data\)\n\n- apt: \d+ packages from Debian bookworm's index/);
+    );
+    assert.match(
+      shape(run)?.lines.join('\n') ?? '',
+      /^\*\*LayerLens: this layer adds N on disk · N to pull\*\* \(from data\)\n\n- apt: \d+ packages from Debian bookworm's index/,
+    );
   });
 
   it('converts a single-stage file: lens, split quick fix and layerlens/convert give one annotated edit', async () => {
@@ -167,47 +299,86 @@ describe('language server over stdio', function () {
     const uri = pathToFileURL(join(dir, 'Dockerfile')).href;
     // node:22 rather than the fixture's node:22-bookworm: the size data knows that tag, so the titles quote sizes.
     const text = readFileSync(join(dir, 'Dockerfile'), 'utf8').replace('node:22-bookworm', 'node:22');
-    const expected = readFileSync(join(dir, 'expected.Dockerfile'), 'utf8').replace('node:22-bookworm-slim', 'node:22-slim').replace('node:22-bookworm', 'node:22');
+    const expected = readFileSync(join(dir, 'expected.Dockerfile'), 'utf8')
+      .replace('node:22-bookworm-slim', 'node:22-slim')
+      .replace('node:22-bookworm', 'node:22');
     await client.open(uri, text);
     const diagnostic = (await client.diagnostics(uri)).find((candidate) => candidate.code === 'single-stage-build');
     assert.ok(diagnostic, 'single-stage-build fires');
     // Sizes move with the data (and are lower bounds while npm installs are unknown): only their shape is checked.
     const sized = (title: string) => title.replace(/[≈≥] \d+(\.\d)? (MB|GB|kB)/g, 'N');
 
-    const lenses = await client.connection.sendRequest<Array<{ command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    const lenses = await client.connection.sendRequest<
+      Array<{ command: { title: string; command: string; arguments: unknown[] } }>
+    >('textDocument/codeLens', { textDocument: { uri } });
     const lens = lenses.find((candidate) => candidate.command.command === 'layerlens.convertToMultiStage');
-    assert.deepEqual(lens && { title: sized(lens.command.title), args: lens.command.arguments }, { title: 'Convert to multi-stage build (N → N on disk)', args: [uri] });
+    assert.deepEqual(lens && { title: sized(lens.command.title), args: lens.command.arguments }, {
+      title: 'Convert to multi-stage build (N → N on disk)',
+      args: [uri],
+    });
 
-    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
     const split = actions.find((action) => action.title.startsWith('Split into build and runtime stages'));
     assert.equal(split && sized(split.title), 'Split into build and runtime stages (N → N on disk)');
-    const response = await client.connection.sendRequest<{ ok: boolean; edit: WorkspaceEdit; messages: string[]; sizeChange: string }>('layerlens/convert', { textDocument: { uri } });
+    const response = await client.connection.sendRequest<{
+      ok: boolean;
+      edit: WorkspaceEdit;
+      messages: string[];
+      sizeChange: string;
+    }>('layerlens/convert', { textDocument: { uri } });
     for (const edit of [split?.edit, response.edit]) {
       const change = edit?.documentChanges?.[0] as TextDocumentEdit;
-      assert.deepEqual({ uri: change.textDocument.uri, version: change.textDocument.version, annotation: edit?.changeAnnotations?.['layerlens.convert.confirm']?.needsConfirmation }, { uri, version: 1, annotation: true });
+      assert.deepEqual(
+        {
+          uri: change.textDocument.uri,
+          version: change.textDocument.version,
+          annotation: edit?.changeAnnotations?.['layerlens.convert.confirm']?.needsConfirmation,
+        },
+        { uri, version: 1, annotation: true },
+      );
       assert.equal(applyEdits(text, change.edits as TextEdit[]), expected);
     }
-    assert.deepEqual({ ok: response.ok, notes: response.messages.length > 0, size: sized(response.sizeChange) }, { ok: true, notes: true, size: 'N → N on disk' });
+    assert.deepEqual(
+      { ok: response.ok, notes: response.messages.length > 0, size: sized(response.sizeChange) },
+      { ok: true, notes: true, size: 'N → N on disk' },
+    );
 
     await client.change(uri, 2, [{ text: 'FROM node:22\nCMD ["node", "server.js"]\n' }]);
     await client.diagnostics(uri, (params) => params.version === 2);
-    assert.deepEqual(await client.connection.sendRequest('layerlens/convert', { textDocument: { uri } }), { ok: false, reason: 'No npm ci / npm install / yarn / pnpm install found: nothing to separate.' });
+    assert.deepEqual(await client.connection.sendRequest('layerlens/convert', { textDocument: { uri } }), {
+      ok: false,
+      reason: 'No npm ci / npm install / yarn / pnpm install found: nothing to separate.',
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers [] for code actions on an unknown document', async () => {
-    const actions = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: 'file:///nowhere/Dockerfile' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: 'file:///nowhere/Dockerfile' },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
     assert.deepEqual(actions, []);
   });
 
   it('survives binary, huge and malformed input with a clear diagnostic', async () => {
     const binary = nextUri();
     await client.open(binary, '\u0000\u0001\u0002ELF\u0000\u0000junk');
-    assert.deepEqual((await client.diagnostics(binary)).map((diagnostic) => [diagnostic.code, diagnostic.message]), [['input', 'This file looks binary, not like a Dockerfile: it is not checked.']]);
+    assert.deepEqual(
+      (await client.diagnostics(binary)).map((diagnostic) => [diagnostic.code, diagnostic.message]),
+      [['input', 'This file looks binary, not like a Dockerfile: it is not checked.']],
+    );
 
     const huge = nextUri();
     await client.open(huge, `FROM debian:12\n${'RUN echo layer\n'.repeat(200_000)}`);
-    assert.deepEqual((await client.diagnostics(huge)).map((diagnostic) => diagnostic.code), ['input']);
+    assert.deepEqual(
+      (await client.diagnostics(huge)).map((diagnostic) => diagnostic.code),
+      ['input'],
+    );
 
     const broken = nextUri();
     await client.open(broken, 'RUN apt-get install "unterminated \\\nCOPY --from= \nFROM\nRUN <<EOF\n');

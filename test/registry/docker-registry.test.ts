@@ -36,7 +36,15 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
     images = built.images;
     indexDigest = built.index.digest;
     await open.start(work, 'open', storage);
-    const push = (source: string, target: string, ...flags: string[]) => run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', ...flags, `oci:${built.layout}:${source}`, `docker://${open.host}/${target}`]);
+    const push = (source: string, target: string, ...flags: string[]) =>
+      run('skopeo', [
+        'copy',
+        '--quiet',
+        '--dest-tls-verify=false',
+        ...flags,
+        `oci:${built.layout}:${source}`,
+        `docker://${open.host}/${target}`,
+      ]);
     push('amd64', 'layerlens/oci:v1');
     push('amd64', 'layerlens/docker:v1', '--format', 'v2s2');
     push('multi', 'layerlens/multi:v1', '--all');
@@ -52,7 +60,10 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const baseOf = async (dockerfile: string, options: { timeoutMs?: number; cacheDir?: string } = {}): Promise<Pick<BaseEstimate, 'compressedBytes' | 'confidence' | 'notes'>> => {
+  const baseOf = async (
+    dockerfile: string,
+    options: { timeoutMs?: number; cacheDir?: string } = {},
+  ): Promise<Pick<BaseEstimate, 'compressedBytes' | 'confidence' | 'notes'>> => {
     const sizes = new RegistrySizes(options);
     const model = buildModel(dockerfile);
     await sizes.prefetch(model);
@@ -62,42 +73,76 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
   const exact = (image: LayoutImage, name: string, platform?: string) => ({
     compressedBytes: image.compressedBytes,
     confidence: 'exact',
-    notes: [`pull size from the registry: ${image.layers} layers of ${name}${platform ? `, ${platform}` : ''}`, 'on disk ≈ 2.4× (rule of thumb)'],
+    notes: [
+      `pull size from the registry: ${image.layers} layers of ${name}${platform ? `, ${platform}` : ''}`,
+      'on disk ≈ 2.4× (rule of thumb)',
+    ],
   });
 
   it('reads OCI and Docker schema 2 manifests', async () => {
     const served = async (repository: string) => {
-      const response = await fetch(`http://${open.host}/v2/${repository}/manifests/v1`, { headers: { Accept: manifestAccept } });
+      const response = await fetch(`http://${open.host}/v2/${repository}/manifests/v1`, {
+        headers: { Accept: manifestAccept },
+      });
       return response.headers.get('content-type');
     };
     // skopeo pushed what the test means to read: one manifest of each format, and an index.
-    assert.deepEqual([await served('layerlens/oci'), await served('layerlens/docker'), await served('layerlens/multi')], [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex]);
-    assert.deepEqual(await baseOf(`FROM ${open.host}/layerlens/oci:v1\n`), exact(images.amd64, `${open.host}/layerlens/oci:v1`));
-    assert.deepEqual(await baseOf(`FROM ${open.host}/layerlens/docker:v1\n`), exact(images.amd64, `${open.host}/layerlens/docker:v1`));
+    assert.deepEqual(
+      [await served('layerlens/oci'), await served('layerlens/docker'), await served('layerlens/multi')],
+      [mediaTypes.ociManifest, mediaTypes.dockerManifest, mediaTypes.ociIndex],
+    );
+    assert.deepEqual(
+      await baseOf(`FROM ${open.host}/layerlens/oci:v1\n`),
+      exact(images.amd64, `${open.host}/layerlens/oci:v1`),
+    );
+    assert.deepEqual(
+      await baseOf(`FROM ${open.host}/layerlens/docker:v1\n`),
+      exact(images.amd64, `${open.host}/layerlens/docker:v1`),
+    );
   });
 
   it('resolves a multi-platform index to linux/amd64, or to FROM --platform', async () => {
-    assert.deepEqual(await baseOf(`FROM ${open.host}/layerlens/multi:v1\n`), exact(images.amd64, `${open.host}/layerlens/multi:v1`, 'linux/amd64'));
-    assert.deepEqual(await baseOf(`FROM --platform=linux/arm64 ${open.host}/layerlens/multi:v1 AS build\n`), exact(images.arm64, `${open.host}/layerlens/multi:v1`, 'linux/arm64/v8'));
+    assert.deepEqual(
+      await baseOf(`FROM ${open.host}/layerlens/multi:v1\n`),
+      exact(images.amd64, `${open.host}/layerlens/multi:v1`, 'linux/amd64'),
+    );
+    assert.deepEqual(
+      await baseOf(`FROM --platform=linux/arm64 ${open.host}/layerlens/multi:v1 AS build\n`),
+      exact(images.arm64, `${open.host}/layerlens/multi:v1`, 'linux/arm64/v8'),
+    );
   });
 
   it('reads references pinned by digest (index and manifest)', async () => {
-    assert.deepEqual(await baseOf(`FROM ${open.host}/layerlens/multi@${indexDigest}\n`), exact(images.amd64, `${open.host}/layerlens/multi@${indexDigest}`, 'linux/amd64'));
-    assert.deepEqual(await baseOf(`FROM ${open.host}/layerlens/oci:v1@${images.amd64.manifestDigest}\n`), exact(images.amd64, `${open.host}/layerlens/oci@${images.amd64.manifestDigest}`));
+    assert.deepEqual(
+      await baseOf(`FROM ${open.host}/layerlens/multi@${indexDigest}\n`),
+      exact(images.amd64, `${open.host}/layerlens/multi@${indexDigest}`, 'linux/amd64'),
+    );
+    assert.deepEqual(
+      await baseOf(`FROM ${open.host}/layerlens/oci:v1@${images.amd64.manifestDigest}\n`),
+      exact(images.amd64, `${open.host}/layerlens/oci@${images.amd64.manifestDigest}`),
+    );
   });
 
   it('falls back with a note for a missing tag', async () => {
     assert.deepEqual(await baseOf(`FROM ${open.host}/layerlens/oci:nope\n`), {
       compressedBytes: null,
       confidence: 'unknown',
-      notes: [`no size data for ${open.host}/layerlens/oci:nope`, `registry lookup failed: ${open.host}/layerlens/oci:nope is not in the registry (404)`],
+      notes: [
+        `no size data for ${open.host}/layerlens/oci:nope`,
+        `registry lookup failed: ${open.host}/layerlens/oci:nope is not in the registry (404)`,
+      ],
     });
   });
 
   it('gets an anonymous token from the realm of the 401 and pulls with it', async () => {
     tokens.requests.length = 0;
-    assert.deepEqual(await baseOf(`FROM ${guarded.host}/layerlens/multi:v1\n`), exact(images.amd64, `${guarded.host}/layerlens/multi:v1`, 'linux/amd64'));
-    assert.deepEqual(tokens.requests, [`/token?service=${tokens.auth.service}&scope=repository%3Alayerlens%2Fmulti%3Apull`]);
+    assert.deepEqual(
+      await baseOf(`FROM ${guarded.host}/layerlens/multi:v1\n`),
+      exact(images.amd64, `${guarded.host}/layerlens/multi:v1`, 'linux/amd64'),
+    );
+    assert.deepEqual(tokens.requests, [
+      `/token?service=${tokens.auth.service}&scope=repository%3Alayerlens%2Fmulti%3Apull`,
+    ]);
   });
 
   it('reports a token the registry refuses', async () => {
@@ -105,7 +150,10 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
     assert.deepEqual(await baseOf(`FROM ${guarded.host}/layerlens/docker:v1\n`), {
       compressedBytes: null,
       confidence: 'unknown',
-      notes: [`no size data for ${guarded.host}/layerlens/docker:v1`, `registry lookup failed: ${guarded.host} refused the anonymous token for layerlens/docker`],
+      notes: [
+        `no size data for ${guarded.host}/layerlens/docker:v1`,
+        `registry lookup failed: ${guarded.host} refused the anonymous token for layerlens/docker`,
+      ],
     });
   });
 
@@ -116,8 +164,16 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
     writeFileSync(join(project, 'Dockerfile'), `FROM ${open.host}/layerlens/multi:v1\nRUN echo built > /built\n`);
     const size = async (...args: string[]) => {
       let stdout = '';
-      const code = await sizeCommand(['Dockerfile', '--json', ...args], { stdout: (text) => (stdout += text), stderr: () => undefined, cwd: project });
-      const base = (JSON.parse(stdout) as { stages: { base: { compressedBytes: number | null; confidence: string; notes: string[] } }[] }).stages[0].base;
+      const code = await sizeCommand(['Dockerfile', '--json', ...args], {
+        stdout: (text) => (stdout += text),
+        stderr: () => undefined,
+        cwd: project,
+      });
+      const base = (
+        JSON.parse(stdout) as {
+          stages: { base: { compressedBytes: number | null; confidence: string; notes: string[] } }[];
+        }
+      ).stages[0].base;
       return { code, compressedBytes: base.compressedBytes, confidence: base.confidence, notes: base.notes };
     };
     const expected = { code: 0, ...exact(images.amd64, `${open.host}/layerlens/multi:v1`, 'linux/amd64') };
@@ -125,7 +181,12 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
     open.stop();
     try {
       assert.deepEqual(await size('--registry', '--cache-dir', cacheDir), expected);
-      assert.deepEqual(await size(), { code: 0, compressedBytes: null, confidence: 'unknown', notes: [`no size data for ${open.host}/layerlens/multi:v1`] });
+      assert.deepEqual(await size(), {
+        code: 0,
+        compressedBytes: null,
+        confidence: 'unknown',
+        notes: [`no size data for ${open.host}/layerlens/multi:v1`],
+      });
     } finally {
       await open.start(work, 'open', storage);
     }

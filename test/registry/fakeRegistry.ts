@@ -45,7 +45,8 @@ export class FakeRegistry {
   manifest(repository: string, tag: string, manifest: object, mediaType: string): string {
     const body = JSON.stringify(manifest);
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    for (const reference of [tag, digest]) this.routes.set(`/v2/${repository}/manifests/${reference}`, { headers: { 'content-type': mediaType }, body });
+    for (const reference of [tag, digest])
+      this.routes.set(`/v2/${repository}/manifests/${reference}`, { headers: { 'content-type': mediaType }, body });
     return digest;
   }
 
@@ -54,15 +55,30 @@ export class FakeRegistry {
     const authorized = request.headers.authorization === 'Bearer good-token';
     this.requests.push(`${url.pathname}${url.search}${authorized ? ' (token)' : ''}`);
     if (url.pathname === '/token') {
-      this.reply(response, this.tokenReply ?? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'good-token', expires_in: 300 }) });
+      this.reply(
+        response,
+        this.tokenReply ?? {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: 'good-token', expires_in: 300 }),
+        },
+      );
       return;
     }
     if (this.bearer && !authorized) {
       const repository = /^\/v2\/(.+)\/manifests\//.exec(url.pathname)?.[1] ?? '';
-      this.reply(response, { status: 401, headers: { 'www-authenticate': `Bearer realm="http://${this.host}/token",service="fake",scope="repository:${repository}:pull"` }, body: '{"errors":[]}' });
+      this.reply(response, {
+        status: 401,
+        headers: {
+          'www-authenticate': `Bearer realm="http://${this.host}/token",service="fake",scope="repository:${repository}:pull"`,
+        },
+        body: '{"errors":[]}',
+      });
       return;
     }
-    this.reply(response, this.routes.get(url.pathname) ?? { status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}' });
+    this.reply(
+      response,
+      this.routes.get(url.pathname) ?? { status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}' },
+    );
   }
 
   private reply(response: ServerResponse, reply: FakeReply): void {

@@ -18,11 +18,19 @@ const imageManifest = (sizes: number[], mediaType: string = mediaTypes.ociManife
   schemaVersion: 2,
   mediaType,
   config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: blob(999), size: 300 },
-  layers: sizes.map((size, n) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: blob(n + 1), size })),
+  layers: sizes.map((size, n) => ({
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    digest: blob(n + 1),
+    size,
+  })),
 });
 const sum = (sizes: number[]) => sizes.reduce((total, size) => total + size, 0);
 
-async function lookup(registry: FakeRegistry, reference: string, options: { platform?: string; timeoutMs?: number; maxBytes?: number; tokens?: TokenCache } = {}): Promise<RemoteImageSize | string> {
+async function lookup(
+  registry: FakeRegistry,
+  reference: string,
+  options: { platform?: string; timeoutMs?: number; maxBytes?: number; tokens?: TokenCache } = {},
+): Promise<RemoteImageSize | string> {
   const image = registryImageOf(parseImageRef(reference, reference, false));
   assert.ok(image);
   try {
@@ -48,7 +56,12 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
   beforeEach(async () => {
     registry = await new FakeRegistry().start();
     amd64Digest = registry.manifest('team/app', 'amd64-only', imageManifest(amd64), mediaTypes.ociManifest);
-    arm64Digest = registry.manifest('team/app', 'arm64-only', imageManifest(arm64, mediaTypes.dockerManifest), mediaTypes.dockerManifest);
+    arm64Digest = registry.manifest(
+      'team/app',
+      'arm64-only',
+      imageManifest(arm64, mediaTypes.dockerManifest),
+      mediaTypes.dockerManifest,
+    );
     indexDigest = registry.manifest(
       'team/app',
       'v1',
@@ -56,8 +69,18 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
         schemaVersion: 2,
         mediaType: mediaTypes.dockerList,
         manifests: [
-          { mediaType: mediaTypes.ociManifest, digest: amd64Digest, size: 1, platform: { os: 'linux', architecture: 'amd64' } },
-          { mediaType: mediaTypes.dockerManifest, digest: arm64Digest, size: 1, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+          {
+            mediaType: mediaTypes.ociManifest,
+            digest: amd64Digest,
+            size: 1,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
+          {
+            mediaType: mediaTypes.dockerManifest,
+            digest: arm64Digest,
+            size: 1,
+            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          },
         ],
       },
       mediaTypes.dockerList,
@@ -68,7 +91,13 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
   it('answers the Bearer challenge, resolves the list to linux/amd64 and sums its layers', async () => {
     registry.bearer = true;
     const tokens = new TokenCache();
-    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:v1`, { tokens }), { name: `${registry.host}/team/app:v1`, platform: 'linux/amd64', digest: amd64Digest, compressedBytes: sum(amd64), layers: amd64.length });
+    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:v1`, { tokens }), {
+      name: `${registry.host}/team/app:v1`,
+      platform: 'linux/amd64',
+      digest: amd64Digest,
+      compressedBytes: sum(amd64),
+      layers: amd64.length,
+    });
     assert.deepEqual(registry.requests, [
       '/v2/team/app/manifests/v1',
       '/token?service=fake&scope=repository%3Ateam%2Fapp%3Apull',
@@ -77,25 +106,61 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
     ]);
     // The token is reused: the next lookup of the repository sends it at once.
     registry.requests.length = 0;
-    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:arm64-only`, { tokens }), { name: `${registry.host}/team/app:arm64-only`, platform: undefined, digest: arm64Digest, compressedBytes: sum(arm64), layers: arm64.length });
+    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:arm64-only`, { tokens }), {
+      name: `${registry.host}/team/app:arm64-only`,
+      platform: undefined,
+      digest: arm64Digest,
+      compressedBytes: sum(arm64),
+      layers: arm64.length,
+    });
     assert.deepEqual(registry.requests, ['/v2/team/app/manifests/arm64-only (token)']);
   });
 
   it('picks the FROM --platform entry, and reads references pinned by digest', async () => {
-    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:v1`, { platform: 'linux/arm64' }), { name: `${registry.host}/team/app:v1`, platform: 'linux/arm64/v8', digest: arm64Digest, compressedBytes: sum(arm64), layers: arm64.length });
-    assert.deepEqual(await lookup(registry, `${registry.host}/team/app@${indexDigest}`), { name: `${registry.host}/team/app@${indexDigest}`, platform: 'linux/amd64', digest: amd64Digest, compressedBytes: sum(amd64), layers: amd64.length });
-    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:v1`, { platform: 'linux/s390x' }), `${registry.host}/team/app:v1 has no linux/s390x image (has linux/amd64, linux/arm64/v8)`);
+    assert.deepEqual(await lookup(registry, `${registry.host}/team/app:v1`, { platform: 'linux/arm64' }), {
+      name: `${registry.host}/team/app:v1`,
+      platform: 'linux/arm64/v8',
+      digest: arm64Digest,
+      compressedBytes: sum(arm64),
+      layers: arm64.length,
+    });
+    assert.deepEqual(await lookup(registry, `${registry.host}/team/app@${indexDigest}`), {
+      name: `${registry.host}/team/app@${indexDigest}`,
+      platform: 'linux/amd64',
+      digest: amd64Digest,
+      compressedBytes: sum(amd64),
+      layers: amd64.length,
+    });
+    assert.deepEqual(
+      await lookup(registry, `${registry.host}/team/app:v1`, { platform: 'linux/s390x' }),
+      `${registry.host}/team/app:v1 has no linux/s390x image (has linux/amd64, linux/arm64/v8)`,
+    );
   });
 
   it('turns every failure into a reason', async () => {
     const host = registry.host;
-    registry.routes.set('/v2/bad/json/manifests/1', { headers: { 'content-type': mediaTypes.ociManifest }, body: '{"layers": [' });
-    registry.routes.set('/v2/basic/only/manifests/1', { status: 401, headers: { 'www-authenticate': 'Basic realm="registry"' } });
+    registry.routes.set('/v2/bad/json/manifests/1', {
+      headers: { 'content-type': mediaTypes.ociManifest },
+      body: '{"layers": [',
+    });
+    registry.routes.set('/v2/basic/only/manifests/1', {
+      status: 401,
+      headers: { 'www-authenticate': 'Basic realm="registry"' },
+    });
     registry.routes.set('/v2/server/error/manifests/1', { status: 500 });
-    registry.routes.set('/v2/huge/chunked/manifests/1', { headers: { 'content-type': mediaTypes.ociManifest }, streamBytes: 5 * 1024 * 1024 });
-    registry.routes.set('/v2/huge/declared/manifests/1', { headers: { 'content-type': mediaTypes.ociManifest }, body: ' '.repeat(100 * 1024) });
+    registry.routes.set('/v2/huge/chunked/manifests/1', {
+      headers: { 'content-type': mediaTypes.ociManifest },
+      streamBytes: 5 * 1024 * 1024,
+    });
+    registry.routes.set('/v2/huge/declared/manifests/1', {
+      headers: { 'content-type': mediaTypes.ociManifest },
+      body: ' '.repeat(100 * 1024),
+    });
     const wrongDigest = blob(42);
-    registry.routes.set(`/v2/team/app/manifests/${wrongDigest}`, { headers: { 'content-type': mediaTypes.ociManifest }, body: JSON.stringify(imageManifest([1])) });
+    registry.routes.set(`/v2/team/app/manifests/${wrongDigest}`, {
+      headers: { 'content-type': mediaTypes.ociManifest },
+      body: JSON.stringify(imageManifest([1])),
+    });
     assert.deepEqual(
       [
         await lookup(registry, `${host}/missing/image:1`),
@@ -121,15 +186,24 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
   it('reports a token service that refuses, or answers no token', async () => {
     registry.bearer = true;
     registry.tokenReply = { status: 503 };
-    assert.equal(await lookup(registry, `${registry.host}/team/app:v1`), `the token service ${registry.host} refused an anonymous pull token (HTTP 503)`);
+    assert.equal(
+      await lookup(registry, `${registry.host}/team/app:v1`),
+      `the token service ${registry.host} refused an anonymous pull token (HTTP 503)`,
+    );
     registry.tokenReply = { body: '{"nothing": true}' };
-    assert.equal(await lookup(registry, `${registry.host}/team/app:v1`), `the token service ${registry.host} answered without a token`);
+    assert.equal(
+      await lookup(registry, `${registry.host}/team/app:v1`),
+      `the token service ${registry.host} answered without a token`,
+    );
   });
 
   it('gives up at the deadline, and on a closed port', async () => {
     registry.routes.set('/v2/slow/image/manifests/1', { hang: true });
     const started = Date.now();
-    assert.equal(await lookup(registry, `${registry.host}/slow/image:1`, { timeoutMs: 300 }), `${registry.host} did not answer in time`);
+    assert.equal(
+      await lookup(registry, `${registry.host}/slow/image:1`, { timeoutMs: 300 }),
+      `${registry.host} did not answer in time`,
+    );
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 2000, `the deadline held (${elapsed} ms)`);
     const closed = await new FakeRegistry().start();
@@ -141,7 +215,9 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
   it('feeds the estimator: data first with a note, exact once the lookup ends, then from the disk cache', async () => {
     registry.bearer = true;
     const cacheDir = mkdtempSync(join(tmpdir(), 'layerlens-registry-cache-'));
-    const model = buildModel(`FROM ${registry.host}/team/app:v1 AS build\nFROM --platform=linux/arm64 ${registry.host}/team/app:v1\nFROM build\n`);
+    const model = buildModel(
+      `FROM ${registry.host}/team/app:v1 AS build\nFROM --platform=linux/arm64 ${registry.host}/team/app:v1\nFROM build\n`,
+    );
     let updates = 0;
     let resolveUpdate: () => void = () => undefined;
     const allUpdated = new Promise<void>((resolve) => (resolveUpdate = resolve));
@@ -152,7 +228,12 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
         if (updates === 2) resolveUpdate();
       },
     });
-    const bases = () => estimateImageSize(model, { baseSizes: sizes.baseSizes }).stages.map((stage) => ({ compressedBytes: stage.base.compressedBytes, confidence: stage.base.confidence, notes: stage.base.notes }));
+    const bases = () =>
+      estimateImageSize(model, { baseSizes: sizes.baseSizes }).stages.map((stage) => ({
+        compressedBytes: stage.base.compressedBytes,
+        confidence: stage.base.confidence,
+        notes: stage.base.notes,
+      }));
     const unknownImage = `no size data for ${registry.host}/team/app:v1`;
     assert.deepEqual(bases(), [
       { compressedBytes: null, confidence: 'unknown', notes: [unknownImage, 'registry lookup under way'] },
@@ -163,9 +244,16 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
     const exact = (bytes: number, platform: string) => ({
       compressedBytes: bytes,
       confidence: 'exact',
-      notes: [`pull size from the registry: ${platform === 'linux/amd64' ? amd64.length : arm64.length} layers of ${registry.host}/team/app:v1, ${platform}`, 'on disk ≈ 2.4× (rule of thumb)'],
+      notes: [
+        `pull size from the registry: ${platform === 'linux/amd64' ? amd64.length : arm64.length} layers of ${registry.host}/team/app:v1, ${platform}`,
+        'on disk ≈ 2.4× (rule of thumb)',
+      ],
     });
-    const expected = [exact(sum(amd64), 'linux/amd64'), exact(sum(arm64), 'linux/arm64/v8'), { compressedBytes: sum(amd64), confidence: 'estimate', notes: ['inherits stage build'] }];
+    const expected = [
+      exact(sum(amd64), 'linux/amd64'),
+      exact(sum(arm64), 'linux/arm64/v8'),
+      { compressedBytes: sum(amd64), confidence: 'estimate', notes: ['inherits stage build'] },
+    ];
     assert.deepEqual(bases(), expected);
     assert.equal(readdirSync(join(cacheDir, 'registry')).length, 2);
 
@@ -174,7 +262,11 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
     const again = new RegistrySizes({ cacheDir });
     await again.prefetch(model);
     assert.deepEqual(
-      estimateImageSize(model, { baseSizes: again.baseSizes }).stages.map((stage) => ({ compressedBytes: stage.base.compressedBytes, confidence: stage.base.confidence, notes: stage.base.notes })),
+      estimateImageSize(model, { baseSizes: again.baseSizes }).stages.map((stage) => ({
+        compressedBytes: stage.base.compressedBytes,
+        confidence: stage.base.confidence,
+        notes: stage.base.notes,
+      })),
       expected,
     );
     registry = await new FakeRegistry().start();
@@ -189,24 +281,40 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
       timeoutMs: 200,
       retryAfterMs: 60_000,
       now: () => now,
-      fetch: (input, init) => fetch(String(input).replace('https://registry-1.docker.io', `http://${registry.host}`), init),
+      fetch: (input, init) =>
+        fetch(String(input).replace('https://registry-1.docker.io', `http://${registry.host}`), init),
     });
     const model = buildModel('FROM node:22\n');
     await redirected.prefetch(model);
     const [stage] = estimateImageSize(model, { baseSizes: redirected.baseSizes }).stages;
     // The data note names the image's build date, which moves with the data file.
-    assert.deepEqual({ confidence: stage.base.confidence, notes: stage.base.notes.map((note) => note.replace(/ \(image built [^)]*\)/, '')) }, {
-      confidence: 'data',
-      notes: ['pull size from docker-library/repo-info; on disk ≈ 2.4× (rule of thumb)', 'registry lookup failed: registry-1.docker.io did not answer in time'],
-    });
+    assert.deepEqual(
+      {
+        confidence: stage.base.confidence,
+        notes: stage.base.notes.map((note) => note.replace(/ \(image built [^)]*\)/, '')),
+      },
+      {
+        confidence: 'data',
+        notes: [
+          'pull size from docker-library/repo-info; on disk ≈ 2.4× (rule of thumb)',
+          'registry lookup failed: registry-1.docker.io did not answer in time',
+        ],
+      },
+    );
     assert.equal(stage.base.compressedBytes, estimateImageSize(model).stages[0].base.compressedBytes);
     const asked = registry.requests.length;
     estimateImageSize(model, { baseSizes: redirected.baseSizes });
     assert.equal(registry.requests.length, asked, 'no new request within retryAfterMs');
     now += 60_000;
-    registry.routes.set('/v2/library/node/manifests/22', { headers: { 'content-type': mediaTypes.ociManifest }, body: JSON.stringify(imageManifest([7_000_000])) });
+    registry.routes.set('/v2/library/node/manifests/22', {
+      headers: { 'content-type': mediaTypes.ociManifest },
+      body: JSON.stringify(imageManifest([7_000_000])),
+    });
     await redirected.prefetch(model);
-    assert.deepEqual(estimateImageSize(model, { baseSizes: redirected.baseSizes }).stages[0].base.compressedBytes, 7_000_000);
+    assert.deepEqual(
+      estimateImageSize(model, { baseSizes: redirected.baseSizes }).stages[0].base.compressedBytes,
+      7_000_000,
+    );
     assert.equal(sizes.baseSizes(parseImageRef('scratch', 'scratch', false), undefined), undefined);
   });
 

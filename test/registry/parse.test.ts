@@ -13,19 +13,67 @@ describe('registry: references', () => {
 
   it('maps FROM references to registry names (Docker Hub defaults, ports, digests)', () => {
     assert.deepEqual(
-      ['node', 'docker.io/library/node:22', 'index.docker.io/bitnami/redis:7', 'ghcr.io/org/app:1', 'LOCALHOST:5000/x'].map((text) => of(text)?.name),
-      ['registry-1.docker.io/library/node:latest', 'registry-1.docker.io/library/node:22', 'registry-1.docker.io/bitnami/redis:7', 'ghcr.io/org/app:1', 'localhost:5000/x:latest'],
+      [
+        'node',
+        'docker.io/library/node:22',
+        'index.docker.io/bitnami/redis:7',
+        'ghcr.io/org/app:1',
+        'LOCALHOST:5000/x',
+      ].map((text) => of(text)?.name),
+      [
+        'registry-1.docker.io/library/node:latest',
+        'registry-1.docker.io/library/node:22',
+        'registry-1.docker.io/bitnami/redis:7',
+        'ghcr.io/org/app:1',
+        'localhost:5000/x:latest',
+      ],
     );
   });
 
   it('gives host, scheme, repository and reference', () => {
-    assert.deepEqual(of('node:22-slim'), { host: 'registry-1.docker.io', baseUrl: 'https://registry-1.docker.io', repository: 'library/node', reference: '22-slim', name: 'registry-1.docker.io/library/node:22-slim' });
-    assert.deepEqual(of('docker.io/bitnami/redis'), { host: 'registry-1.docker.io', baseUrl: 'https://registry-1.docker.io', repository: 'bitnami/redis', reference: 'latest', name: 'registry-1.docker.io/bitnami/redis:latest' });
-    assert.deepEqual(of('localhost:5000/x'), { host: 'localhost:5000', baseUrl: 'http://localhost:5000', repository: 'x', reference: 'latest', name: 'localhost:5000/x:latest' });
-    assert.deepEqual(of('127.0.0.1:5000/team/app:v1'), { host: '127.0.0.1:5000', baseUrl: 'http://127.0.0.1:5000', repository: 'team/app', reference: 'v1', name: '127.0.0.1:5000/team/app:v1' });
-    assert.deepEqual(of(`[::1]:5000/app@${digest(1)}`), { host: '[::1]:5000', baseUrl: 'http://[::1]:5000', repository: 'app', reference: digest(1), name: `[::1]:5000/app@${digest(1)}` });
+    assert.deepEqual(of('node:22-slim'), {
+      host: 'registry-1.docker.io',
+      baseUrl: 'https://registry-1.docker.io',
+      repository: 'library/node',
+      reference: '22-slim',
+      name: 'registry-1.docker.io/library/node:22-slim',
+    });
+    assert.deepEqual(of('docker.io/bitnami/redis'), {
+      host: 'registry-1.docker.io',
+      baseUrl: 'https://registry-1.docker.io',
+      repository: 'bitnami/redis',
+      reference: 'latest',
+      name: 'registry-1.docker.io/bitnami/redis:latest',
+    });
+    assert.deepEqual(of('localhost:5000/x'), {
+      host: 'localhost:5000',
+      baseUrl: 'http://localhost:5000',
+      repository: 'x',
+      reference: 'latest',
+      name: 'localhost:5000/x:latest',
+    });
+    assert.deepEqual(of('127.0.0.1:5000/team/app:v1'), {
+      host: '127.0.0.1:5000',
+      baseUrl: 'http://127.0.0.1:5000',
+      repository: 'team/app',
+      reference: 'v1',
+      name: '127.0.0.1:5000/team/app:v1',
+    });
+    assert.deepEqual(of(`[::1]:5000/app@${digest(1)}`), {
+      host: '[::1]:5000',
+      baseUrl: 'http://[::1]:5000',
+      repository: 'app',
+      reference: digest(1),
+      name: `[::1]:5000/app@${digest(1)}`,
+    });
     // A digest wins over the tag: it is what Docker pulls.
-    assert.deepEqual(of(`node:22@${digest(2)}`), { host: 'registry-1.docker.io', baseUrl: 'https://registry-1.docker.io', repository: 'library/node', reference: digest(2), name: `registry-1.docker.io/library/node@${digest(2)}` });
+    assert.deepEqual(of(`node:22@${digest(2)}`), {
+      host: 'registry-1.docker.io',
+      baseUrl: 'https://registry-1.docker.io',
+      repository: 'library/node',
+      reference: digest(2),
+      name: `registry-1.docker.io/library/node@${digest(2)}`,
+    });
     assert.deepEqual(of('ghcr.io/org/app:1')?.baseUrl, 'https://ghcr.io');
   });
 
@@ -36,23 +84,38 @@ describe('registry: references', () => {
 
 describe('registry: Bearer challenges', () => {
   it('reads realm, service and scope (Docker Hub form)', () => {
-    assert.deepEqual(parseBearerChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/node:pull"'), {
-      realm: 'https://auth.docker.io/token',
-      service: 'registry.docker.io',
-      scope: 'repository:library/node:pull',
-    });
+    assert.deepEqual(
+      parseBearerChallenge(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/node:pull"',
+      ),
+      {
+        realm: 'https://auth.docker.io/token',
+        service: 'registry.docker.io',
+        scope: 'repository:library/node:pull',
+      },
+    );
   });
 
   it('reads quoted commas, unquoted values, other schemes first, any case', () => {
-    assert.deepEqual(parseBearerChallenge('Basic realm="x", bearer Realm=http://127.0.0.1:1/token, scope="repository:a/b:pull,push"'), {
-      realm: 'http://127.0.0.1:1/token',
-      service: undefined,
-      scope: 'repository:a/b:pull,push',
-    });
+    assert.deepEqual(
+      parseBearerChallenge('Basic realm="x", bearer Realm=http://127.0.0.1:1/token, scope="repository:a/b:pull,push"'),
+      {
+        realm: 'http://127.0.0.1:1/token',
+        service: undefined,
+        scope: 'repository:a/b:pull,push',
+      },
+    );
   });
 
   it('finds no Bearer challenge in Basic-only, empty or realm-less headers', () => {
-    assert.deepEqual([parseBearerChallenge('Basic realm="registry"'), parseBearerChallenge(null), parseBearerChallenge('Bearer service="x"')], [undefined, undefined, undefined]);
+    assert.deepEqual(
+      [
+        parseBearerChallenge('Basic realm="registry"'),
+        parseBearerChallenge(null),
+        parseBearerChallenge('Bearer service="x"'),
+      ],
+      [undefined, undefined, undefined],
+    );
   });
 });
 
@@ -62,11 +125,23 @@ describe('registry: manifests', () => {
     { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: digest(4), size: 234 },
   ];
   const image = { schemaVersion: 2, config: { digest: digest(5), size: 10 }, layers };
-  const expectedLayers = [{ digest: digest(3), size: 1000 }, { digest: digest(4), size: 234 }];
+  const expectedLayers = [
+    { digest: digest(3), size: 1000 },
+    { digest: digest(4), size: 234 },
+  ];
 
   it('reads OCI and Docker schema 2 image manifests, by header, body mediaType or shape', () => {
-    assert.deepEqual(parseManifest(JSON.stringify(image), 'application/vnd.oci.image.manifest.v1+json'), { kind: 'image', layers: expectedLayers });
-    assert.deepEqual(parseManifest(JSON.stringify({ ...image, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' }), 'application/json'), { kind: 'image', layers: expectedLayers });
+    assert.deepEqual(parseManifest(JSON.stringify(image), 'application/vnd.oci.image.manifest.v1+json'), {
+      kind: 'image',
+      layers: expectedLayers,
+    });
+    assert.deepEqual(
+      parseManifest(
+        JSON.stringify({ ...image, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' }),
+        'application/json',
+      ),
+      { kind: 'image', layers: expectedLayers },
+    );
     assert.deepEqual(parseManifest(JSON.stringify(image), null), { kind: 'image', layers: expectedLayers });
   });
 
@@ -74,7 +149,12 @@ describe('registry: manifests', () => {
     const index = {
       schemaVersion: 2,
       manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(6), size: 5, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: digest(6),
+          size: 5,
+          platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        },
         { digest: digest(7), size: 5, platform: { os: 'unknown', architecture: 'unknown' } },
         { digest: digest(8), size: 5 },
       ],
@@ -82,13 +162,27 @@ describe('registry: manifests', () => {
     const expected = {
       kind: 'index',
       entries: [
-        { digest: digest(6), mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-        { digest: digest(7), mediaType: undefined, platform: { os: 'unknown', architecture: 'unknown', variant: undefined } },
+        {
+          digest: digest(6),
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        },
+        {
+          digest: digest(7),
+          mediaType: undefined,
+          platform: { os: 'unknown', architecture: 'unknown', variant: undefined },
+        },
         { digest: digest(8), mediaType: undefined, platform: undefined },
       ],
     };
-    assert.deepEqual(parseManifest(JSON.stringify(index), 'application/vnd.oci.image.index.v1+json; charset=utf-8'), expected);
-    assert.deepEqual(parseManifest(JSON.stringify(index), 'application/vnd.docker.distribution.manifest.list.v2+json'), expected);
+    assert.deepEqual(
+      parseManifest(JSON.stringify(index), 'application/vnd.oci.image.index.v1+json; charset=utf-8'),
+      expected,
+    );
+    assert.deepEqual(
+      parseManifest(JSON.stringify(index), 'application/vnd.docker.distribution.manifest.list.v2+json'),
+      expected,
+    );
   });
 
   it('refuses what it cannot read, with a reason', () => {
@@ -125,8 +219,18 @@ describe('registry: manifests', () => {
 });
 
 describe('registry: platforms', () => {
-  const entry = (n: number, os: string, architecture: string, variant?: string): IndexEntry => ({ digest: digest(n), platform: { os, architecture, variant } });
-  const entries = [entry(1, 'unknown', 'unknown'), entry(2, 'linux', 'amd64'), entry(3, 'linux', 'arm', 'v6'), entry(4, 'linux', 'arm', 'v7'), entry(5, 'linux', 'arm64', 'v8'), entry(6, 'windows', 'amd64')];
+  const entry = (n: number, os: string, architecture: string, variant?: string): IndexEntry => ({
+    digest: digest(n),
+    platform: { os, architecture, variant },
+  });
+  const entries = [
+    entry(1, 'unknown', 'unknown'),
+    entry(2, 'linux', 'amd64'),
+    entry(3, 'linux', 'arm', 'v6'),
+    entry(4, 'linux', 'arm', 'v7'),
+    entry(5, 'linux', 'arm64', 'v8'),
+    entry(6, 'windows', 'amd64'),
+  ];
   const pick = (text: string) => {
     const platform = parsePlatform(text);
     return platform ? pickPlatform(entries, platform)?.digest : 'invalid';
@@ -134,7 +238,16 @@ describe('registry: platforms', () => {
 
   it('parses platform strings with aliases', () => {
     assert.deepEqual(
-      ['linux/amd64', 'linux/arm64/v8', 'arm64', 'linux/x86_64', 'linux/aarch64', 'linux/armhf', 'linux/amd64/v2/x', 'linux/$X'].map(parsePlatform),
+      [
+        'linux/amd64',
+        'linux/arm64/v8',
+        'arm64',
+        'linux/x86_64',
+        'linux/aarch64',
+        'linux/armhf',
+        'linux/amd64/v2/x',
+        'linux/$X',
+      ].map(parsePlatform),
       [
         { os: 'linux', architecture: 'amd64', variant: undefined },
         { os: 'linux', architecture: 'arm64', variant: 'v8' },
@@ -150,7 +263,16 @@ describe('registry: platforms', () => {
 
   it('picks the entry of the wanted platform, default variants included', () => {
     assert.deepEqual(
-      ['linux/amd64', 'linux/arm64', 'linux/arm64/v8', 'linux/arm/v6', 'linux/arm', 'windows/amd64', 'linux/s390x', 'linux/arm/v5'].map(pick),
+      [
+        'linux/amd64',
+        'linux/arm64',
+        'linux/arm64/v8',
+        'linux/arm/v6',
+        'linux/arm',
+        'windows/amd64',
+        'linux/s390x',
+        'linux/arm/v5',
+      ].map(pick),
       [digest(2), digest(5), digest(5), digest(3), digest(4), digest(6), undefined, undefined],
     );
   });

@@ -3,7 +3,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import { mediaTypes } from '../../server/src/registry/manifest';
 import type { ImageSizeEstimate } from '../../server/src/size/estimate';
@@ -20,8 +24,13 @@ class Session {
   private waiters: Array<() => void> = [];
 
   constructor(private readonly settings: object) {
-    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.child.stdout),
+      new StreamMessageWriter(this.child.stdin),
+    );
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+      params.items.map(() => this.settings),
+    );
     this.connection.onRequest('workspace/codeLens/refresh', () => {
       this.refreshes++;
       for (const wake of this.waiters.splice(0)) wake();
@@ -48,7 +57,9 @@ class Session {
   }
 
   async base(uri: string): Promise<{ compressedBytes: number | null; confidence: string; notes: string[] }> {
-    const estimate = await this.connection.sendRequest<ImageSizeEstimate | null>('layerlens/imageSize', { textDocument: { uri } });
+    const estimate = await this.connection.sendRequest<ImageSizeEstimate | null>('layerlens/imageSize', {
+      textDocument: { uri },
+    });
     assert.ok(estimate);
     const { base } = estimate.stages[0];
     return { compressedBytes: base.compressedBytes, confidence: base.confidence, notes: base.notes };
@@ -76,7 +87,17 @@ describe('registry: language server wiring (built server, loopback fake registry
   beforeEach(async () => {
     registry = await new FakeRegistry().start();
     registry.bearer = true;
-    registry.manifest('team/app', 'v1', { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { digest: `sha256:${'c'.repeat(64)}`, size: 1 }, layers: sizes.map((size, n) => ({ digest: `sha256:${String(n).repeat(64)}`, size })) }, mediaTypes.ociManifest);
+    registry.manifest(
+      'team/app',
+      'v1',
+      {
+        schemaVersion: 2,
+        mediaType: mediaTypes.ociManifest,
+        config: { digest: `sha256:${'c'.repeat(64)}`, size: 1 },
+        layers: sizes.map((size, n) => ({ digest: `sha256:${String(n).repeat(64)}`, size })),
+      },
+      mediaTypes.ociManifest,
+    );
   });
   afterEach(() => registry.stop());
 
@@ -87,14 +108,20 @@ describe('registry: language server wiring (built server, loopback fake registry
     confidence: 'exact',
     notes: [`pull size from the registry: 2 layers of ${registry.host}/team/app:v1`, 'on disk ≈ 2.4× (rule of thumb)'],
   });
-  const notYet = (note?: string) => ({ compressedBytes: null, confidence: 'unknown', notes: [`no size data for ${registry.host}/team/app:v1`, ...(note ? [note] : [])] });
+  const notYet = (note?: string) => ({
+    compressedBytes: null,
+    confidence: 'unknown',
+    notes: [`no size data for ${registry.host}/team/app:v1`, ...(note ? [note] : [])],
+  });
 
   it('looks up in the background, refreshes lenses, then answers exact; caches under the storage path', async () => {
     const storagePath = mkdtempSync(join(tmpdir(), 'layerlens-storage-'));
     const session = new Session({ registry: { lookup: true } });
     try {
       await session.start({ storagePath, workspaceTrusted: true });
-      await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: dockerfile() } });
+      await session.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'dockerfile', version: 1, text: dockerfile() },
+      });
       const refreshed = session.nextRefresh();
       assert.deepEqual(await session.base(uri), notYet('registry lookup under way'));
       await refreshed;
@@ -112,7 +139,9 @@ describe('registry: language server wiring (built server, loopback fake registry
       await off.start({ workspaceTrusted: true });
       await untrusted.start({ workspaceTrusted: false });
       for (const session of [off, untrusted]) {
-        await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: dockerfile() } });
+        await session.connection.sendNotification('textDocument/didOpen', {
+          textDocument: { uri, languageId: 'dockerfile', version: 1, text: dockerfile() },
+        });
         assert.deepEqual(await session.base(uri), notYet());
       }
       assert.deepEqual(registry.requests, []);

@@ -10,7 +10,10 @@ const root = join(__dirname, '../..');
 
 describe('rule catalogue', () => {
   it('has unique kebab-case names equal to the rule files', () => {
-    const files = readdirSync(join(root, 'server/src/rules')).filter((file) => file.endsWith('.ts') && !['index.ts', 'types.ts', 'shared.ts'].includes(file)).map((file) => file.replace(/\.ts$/, '')).sort();
+    const files = readdirSync(join(root, 'server/src/rules'))
+      .filter((file) => file.endsWith('.ts') && !['index.ts', 'types.ts', 'shared.ts'].includes(file))
+      .map((file) => file.replace(/\.ts$/, ''))
+      .sort();
     const names = rules.map((rule) => rule.meta.name);
     assert.deepEqual([...names].sort(), files);
     assert.equal(new Set(names).size, names.length);
@@ -29,7 +32,8 @@ describe('rule catalogue', () => {
       });
 
       it('fires on its bad example and not on its good one', () => {
-        const fired = (text: string) => analyze(buildModel(text), {}, [rule], rule.meta.docs.context).map((finding) => finding.rule);
+        const fired = (text: string) =>
+          analyze(buildModel(text), {}, [rule], rule.meta.docs.context).map((finding) => finding.rule);
         assert.deepEqual(fired(rule.meta.docs.bad).slice(0, 1), [rule.meta.name]);
         assert.deepEqual(fired(rule.meta.docs.good), []);
       });
@@ -39,6 +43,9 @@ describe('rule catalogue', () => {
   it('lists every rule in the README table (npm run docs)', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const [begin, end] = rulesTableMarkers;
-    assert.equal(readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)), `\n${renderRulesTable(rules)}`);
+    assert.equal(
+      readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)),
+      `\n${renderRulesTable(rules)}`,
+    );
   });
 });

@@ -24,7 +24,18 @@ describe('CLI (built bundle)', () => {
 
   it('recognises Dockerfile names', () => {
     assert.deepEqual(
-      ['Dockerfile', 'Containerfile', 'api.Dockerfile', 'Dockerfile.prod', 'Dockerfile_amd', 'x__Dockerfile', 'app.containerfile', 'Dockerfile.dockerignore', 'README.md', 'Dockerfiles.txt'].map(isDockerfileName),
+      [
+        'Dockerfile',
+        'Containerfile',
+        'api.Dockerfile',
+        'Dockerfile.prod',
+        'Dockerfile_amd',
+        'x__Dockerfile',
+        'app.containerfile',
+        'Dockerfile.dockerignore',
+        'README.md',
+        'Dockerfiles.txt',
+      ].map(isDockerfileName),
       [true, true, true, true, true, true, true, false, false, false],
     );
   });
@@ -42,22 +53,48 @@ describe('CLI (built bundle)', () => {
   it('exits 1 at the --fail-on threshold', () => {
     assert.equal(cli(['--fail-on', 'warning', '.'], folder).code, 1);
     assert.equal(cli(['--fail-on', 'error', '.'], folder).code, 0);
-    assert.equal(cli(['--fail-on', 'warning', '--rule', 'single-stage-build=off', '--rule', 'no-user-in-final-stage=info', '.'], folder).code, 0);
+    assert.equal(
+      cli(
+        ['--fail-on', 'warning', '--rule', 'single-stage-build=off', '--rule', 'no-user-in-final-stage=info', '.'],
+        folder,
+      ).code,
+      0,
+    );
   });
 
   it('writes JSON and SARIF 2.1.0', () => {
     const json = JSON.parse(cli(['--format', 'json', 'api/Dockerfile'], folder).stdout);
     assert.deepEqual(json[0].findings[1], {
-      rule: 'single-stage-build', severity: 'warning', line: 2, column: 5, endLine: 2, endColumn: 18,
-      message: json[0].findings[1].message, docs: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md', fixes: [],
+      rule: 'single-stage-build',
+      severity: 'warning',
+      line: 2,
+      column: 5,
+      endLine: 2,
+      endColumn: 18,
+      message: json[0].findings[1].message,
+      docs: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md',
+      fixes: [],
     });
     const sarif = JSON.parse(cli(['--format', 'sarif', '.'], folder).stdout);
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
-    assert.deepEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id), rules.map((rule) => rule.meta.name));
+    assert.deepEqual(
+      run.tool.driver.rules.map((rule: { id: string }) => rule.id),
+      rules.map((rule) => rule.meta.name),
+    );
     assert.deepEqual(run.results[1], {
-      ruleId: 'single-stage-build', ruleIndex: rules.findIndex((rule) => rule.meta.name === 'single-stage-build'), level: 'warning', message: { text: run.results[1].message.text },
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'api/Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 18 } } }],
+      ruleId: 'single-stage-build',
+      ruleIndex: rules.findIndex((rule) => rule.meta.name === 'single-stage-build'),
+      level: 'warning',
+      message: { text: run.results[1].message.text },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'api/Dockerfile', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 18 },
+          },
+        },
+      ],
     });
   });
 

@@ -12,12 +12,18 @@ const fakeRule = defineRule({
     name: 'fake-rule',
     severity: 'warning',
     fixable: false,
-    docs: { summary: 'Reports every RUN.', rationale: 'Test only.', bad: 'FROM alpine\nRUN true\n', good: 'FROM alpine\n' },
+    docs: {
+      summary: 'Reports every RUN.',
+      rationale: 'Test only.',
+      bad: 'FROM alpine\nRUN true\n',
+      good: 'FROM alpine\n',
+    },
     messages: { run: 'a RUN' },
     compat: { hadolint: ['DL9999'], buildkit: ['FakeCheck'] },
   },
   check({ model, report }) {
-    for (const instruction of model.instructions) if (instruction.keyword === 'RUN') report({ messageId: 'run', range: instruction.range });
+    for (const instruction of model.instructions)
+      if (instruction.keyword === 'RUN') report({ messageId: 'run', range: instruction.range });
   },
 });
 
@@ -34,8 +40,16 @@ describe('hadolint and BuildKit suppression comments', () => {
   });
 
   it('honours `# hadolint ignore=` on the line above, for that instruction only', () => {
-    assert.deepEqual(linesReported('FROM alpine:3.20\n# hadolint ignore=DL9999\nRUN apk add --no-cache curl\nRUN adduser -D app\n'), [4]);
-    assert.deepEqual(linesReported('FROM alpine:3.20\nRUN apk add --no-cache curl\n# hadolint ignore=DL3018,DL9999\nRUN adduser -D app\n'), [2]);
+    assert.deepEqual(
+      linesReported('FROM alpine:3.20\n# hadolint ignore=DL9999\nRUN apk add --no-cache curl\nRUN adduser -D app\n'),
+      [4],
+    );
+    assert.deepEqual(
+      linesReported(
+        'FROM alpine:3.20\nRUN apk add --no-cache curl\n# hadolint ignore=DL3018,DL9999\nRUN adduser -D app\n',
+      ),
+      [2],
+    );
   });
 
   it('honours `# hadolint global ignore=` anywhere in the file', () => {
@@ -45,7 +59,10 @@ describe('hadolint and BuildKit suppression comments', () => {
 
   it('honours BuildKit `# check=skip=` at the top of the file', () => {
     assert.deepEqual(linesReported(`# check=skip=FakeCheck\n${body}`), []);
-    assert.deepEqual(linesReported(`# syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended,FakeCheck\n\n${body}`), []);
+    assert.deepEqual(
+      linesReported(`# syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended,FakeCheck\n\n${body}`),
+      [],
+    );
   });
 
   it('reads `skip` next to `error` in the check directive', () => {
@@ -56,7 +73,10 @@ describe('hadolint and BuildKit suppression comments', () => {
   it('does not suppress for other ids or names', () => {
     const shifted = (lines: number[]) => lines.map((line) => line + 1);
     assert.deepEqual(linesReported(`# hadolint global ignore=DL3008\n${body}`), shifted([2, 3]));
-    assert.deepEqual(linesReported('FROM alpine:3.20\n# hadolint ignore=DL99999\nRUN apk add --no-cache curl\nRUN adduser -D app\n'), [3, 4]);
+    assert.deepEqual(
+      linesReported('FROM alpine:3.20\n# hadolint ignore=DL99999\nRUN apk add --no-cache curl\nRUN adduser -D app\n'),
+      [3, 4],
+    );
     assert.deepEqual(linesReported(`# check=skip=JSONArgsRecommended\n${body}`), shifted([2, 3]));
     assert.deepEqual(linesReported(`# check=error=true\n${body}`), shifted([2, 3]));
     // BuildKit check names are case-sensitive (Pascal case).

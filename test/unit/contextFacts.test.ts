@@ -40,7 +40,10 @@ describe('build-context facts (readContextFacts)', () => {
     write('app.Dockerfile', 'FROM alpine\n');
     write('app.Dockerfile.dockerignore', '*\n!dist\n');
     write('.dockerignore', '.git\n');
-    assert.deepEqual(facts(join(dir, 'app.Dockerfile')).dockerignore, { path: join(dir, 'app.Dockerfile.dockerignore'), text: '*\n!dist\n' });
+    assert.deepEqual(facts(join(dir, 'app.Dockerfile')).dockerignore, {
+      path: join(dir, 'app.Dockerfile.dockerignore'),
+      text: '*\n!dist\n',
+    });
     // Another Dockerfile in the same folder still gets the shared one.
     write('Dockerfile', 'FROM alpine\n');
     assert.deepEqual(facts(join(dir, 'Dockerfile')).dockerignore, { path: join(dir, '.dockerignore'), text: '.git\n' });
@@ -76,7 +79,10 @@ describe('build-context facts (readContextFacts)', () => {
     chmodSync(join(dir, '.dockerignore'), 0o000);
     if (process.getuid?.() === 0) {
       // Root reads it regardless of the mode bits.
-      assert.deepEqual(facts(join(dir, 'Dockerfile')).dockerignore, { path: join(dir, '.dockerignore'), text: '.git\n' });
+      assert.deepEqual(facts(join(dir, 'Dockerfile')).dockerignore, {
+        path: join(dir, '.dockerignore'),
+        text: '.git\n',
+      });
       this.skip();
     }
     assert.equal(facts(join(dir, 'Dockerfile')).dockerignore, undefined);
@@ -89,7 +95,10 @@ describe('build-context facts (readContextFacts)', () => {
   });
 
   it('knows nothing about a folder that does not exist, and does not throw', () => {
-    assert.deepEqual(readContextFacts(join(dir, 'missing/Dockerfile')), { dockerignore: undefined, rootEntries: undefined });
+    assert.deepEqual(readContextFacts(join(dir, 'missing/Dockerfile')), {
+      dockerignore: undefined,
+      rootEntries: undefined,
+    });
   });
 
   it('lists at most 2000 root entries', () => {

@@ -12,15 +12,26 @@ import { runtimeConfig } from '../../server/src/model/runtime';
 
 const fixtures = join(__dirname, '../fixtures/convert');
 /** What a conversion exists to remove: none of these may fire on its output. */
-const removedFindings = ['single-stage-build', 'sdk-image-in-final-stage', 'build-tools-in-final-stage', 'source-copied-into-final-stage'];
+const removedFindings = [
+  'single-stage-build',
+  'sdk-image-in-final-stage',
+  'build-tools-in-final-stage',
+  'source-copied-into-final-stage',
+];
 
 function contextOf(dir: string): ConvertContext {
   const context = readConvertContext(dir);
-  return { ...context, rootEntries: context.rootEntries?.filter((name) => !/^(Dockerfile|expected\.Dockerfile|reason\.txt)$/.test(name)) };
+  return {
+    ...context,
+    rootEntries: context.rootEntries?.filter((name) => !/^(Dockerfile|expected\.Dockerfile|reason\.txt)$/.test(name)),
+  };
 }
 
 function cases(group: string): { name: string; dir: string }[] {
-  return readdirSync(join(fixtures, group)).map((name) => ({ name: `${group}/${name}`, dir: join(fixtures, group, name) }));
+  return readdirSync(join(fixtures, group)).map((name) => ({
+    name: `${group}/${name}`,
+    dir: join(fixtures, group, name),
+  }));
 }
 
 function convert(text: string, context: ConvertContext): { text: string; messages: string[] } {
@@ -30,7 +41,9 @@ function convert(text: string, context: ConvertContext): { text: string; message
 }
 
 describe('convert to multi-stage', () => {
-  for (const { name, dir } of readdirSync(fixtures).filter((group) => group !== 'refuse').flatMap(cases)) {
+  for (const { name, dir } of readdirSync(fixtures)
+    .filter((group) => group !== 'refuse')
+    .flatMap(cases)) {
     describe(name, () => {
       const input = readFileSync(join(dir, 'Dockerfile'), 'utf8');
       const expected = readFileSync(join(dir, 'expected.Dockerfile'), 'utf8');
@@ -58,11 +71,15 @@ describe('convert to multi-stage', () => {
           delete after.USER;
         }
         // Narrow, announced exceptions: an ENV the final stage needs to run (a venv's PATH) and a start command a conversion must replace (nginx serves a static build).
-        for (const added of messages.map((message) => /^Added ENV (.+?): /.exec(message)?.[1]).filter((entry): entry is string => entry !== undefined)) {
+        for (const added of messages
+          .map((message) => /^Added ENV (.+?): /.exec(message)?.[1])
+          .filter((entry): entry is string => entry !== undefined)) {
           assert.ok(after.ENV.includes(added), `the output has ENV ${added}`);
           after.ENV = after.ENV.filter((entry) => entry !== added);
         }
-        for (const keyword of messages.map((message) => /^Replaced (CMD|ENTRYPOINT|USER)\b/.exec(message)?.[1]).filter((entry): entry is 'CMD' | 'ENTRYPOINT' | 'USER' => entry !== undefined)) {
+        for (const keyword of messages
+          .map((message) => /^Replaced (CMD|ENTRYPOINT|USER)\b/.exec(message)?.[1])
+          .filter((entry): entry is 'CMD' | 'ENTRYPOINT' | 'USER' => entry !== undefined)) {
           delete before[keyword];
           delete after[keyword];
         }
@@ -70,15 +87,30 @@ describe('convert to multi-stage', () => {
       });
 
       it('leaves none of the findings the conversion is for', () => {
-        const rules = analyzeDocument(convert(input, context).text, {}, { rootEntries: context.rootEntries }).findings.map((finding) => finding.rule);
-        assert.deepEqual(rules.filter((rule) => removedFindings.includes(rule)), []);
+        const rules = analyzeDocument(
+          convert(input, context).text,
+          {},
+          { rootEntries: context.rootEntries },
+        ).findings.map((finding) => finding.rule);
+        assert.deepEqual(
+          rules.filter((rule) => removedFindings.includes(rule)),
+          [],
+        );
         // A Python app builds nothing single-stage-build knows; what it ships is the toolchain, the whole context or a full image (heavy-base-image).
-        const inputRules = analyzeDocument(input, {}, { rootEntries: context.rootEntries }).findings.map((finding) => finding.rule);
-        assert.ok(inputRules.some((rule) => removedFindings.includes(rule) || rule === 'heavy-base-image'), 'the input has a finding the conversion removes');
+        const inputRules = analyzeDocument(input, {}, { rootEntries: context.rootEntries }).findings.map(
+          (finding) => finding.rule,
+        );
+        assert.ok(
+          inputRules.some((rule) => removedFindings.includes(rule) || rule === 'heavy-base-image'),
+          'the input has a finding the conversion removes',
+        );
       });
 
       it('refuses to convert its own output', () => {
-        assert.deepEqual(convertToMultiStage(convert(input, context).text, context), { ok: false, reason: 'The Dockerfile is already multi-stage.' });
+        assert.deepEqual(convertToMultiStage(convert(input, context).text, context), {
+          ok: false,
+          reason: 'The Dockerfile is already multi-stage.',
+        });
       });
     });
   }
@@ -88,25 +120,52 @@ describe('convert to multi-stage', () => {
       const result = convertToMultiStage(readFileSync(join(dir, 'Dockerfile'), 'utf8'), contextOf(dir));
       const reason = readFileSync(join(dir, 'reason.txt'), 'utf8').trim();
       assert.equal(result.ok, false);
-      assert.ok(!result.ok && result.reason.includes(reason), `${!result.ok ? result.reason : ''} should say "${reason}"`);
+      assert.ok(
+        !result.ok && result.reason.includes(reason),
+        `${!result.ok ? result.reason : ''} should say "${reason}"`,
+      );
     });
   }
 
   it('refuses what it cannot make safe', () => {
     const reasons = [
       ['FROM mongo:7\nCMD ["mongod"]\n', 'No conversion for the base image mongo'],
-      ['FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD /app --port 80\n', 'distroless has no shell'],
-      ['FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["/app"]\n', 'HEALTHCHECK'],
-      ['FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nRUN adduser -D app\nUSER app\nCMD ["/app"]\n', 'not a user of the distroless image'],
+      [
+        'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD /app --port 80\n',
+        'distroless has no shell',
+      ],
+      [
+        'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["/app"]\n',
+        'HEALTHCHECK',
+      ],
+      [
+        'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nRUN adduser -D app\nUSER app\nCMD ["/app"]\n',
+        'not a user of the distroless image',
+      ],
       ['FROM golang:1.23\nCOPY . .\nRUN go build -o /app .\nRUN mkdir /data\nCMD ["/app"]\n', 'runs after the build'],
       ['FROM golang:1.23\nCOPY . .\nRUN go build -o "$OUT" .\nCMD ["/app"]\n', 'uses a variable'],
-      ['FROM node:22@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n', 'pinned by digest'],
-      ['FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["go", "run", "."]\n', 'not the build output'],
+      [
+        'FROM node:22@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n',
+        'pinned by digest',
+      ],
+      [
+        'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["go", "run", "."]\n',
+        'not the build output',
+      ],
       ['FROM golang:1.23-alpine\nRUN apk add gcc musl-dev\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n', 'musl'],
       ['FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n', 'No build script'],
-      ['FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["npm", "start"]\n', 'not `node <file>`'],
-      ['FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "server.js"]\n', 'not under a build output folder'],
-      ['FROM node:22\nRUN apt-get update && apt-get install -y ffmpeg\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n', 'ffmpeg'],
+      [
+        'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["npm", "start"]\n',
+        'not `node <file>`',
+      ],
+      [
+        'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "server.js"]\n',
+        'not under a build output folder',
+      ],
+      [
+        'FROM node:22\nRUN apt-get update && apt-get install -y ffmpeg\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n',
+        'ffmpeg',
+      ],
     ];
     assert.deepEqual(
       reasons.map(([text, expected]) => {
@@ -118,7 +177,10 @@ describe('convert to multi-stage', () => {
   });
 
   it('puts CGO_ENABLED=0 before each go build of a RUN', () => {
-    const result = convert('FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o bin/api ./cmd/api && go build -o bin/cli ./cmd/cli\nCMD ["bin/api"]\n', {});
+    const result = convert(
+      'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o bin/api ./cmd/api && go build -o bin/cli ./cmd/cli\nCMD ["bin/api"]\n',
+      {},
+    );
     assert.equal(
       result.text,
       'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o bin/api ./cmd/api && CGO_ENABLED=0 go build -o bin/cli ./cmd/cli\n\n' +
@@ -129,13 +191,20 @@ describe('convert to multi-stage', () => {
   describe('layerlens convert', () => {
     function run(args: string[]) {
       const out = { stdout: '', stderr: '' };
-      const io = { stdout: (text: string) => (out.stdout += text), stderr: (text: string) => (out.stderr += text), cwd: fixtures };
+      const io = {
+        stdout: (text: string) => (out.stdout += text),
+        stderr: (text: string) => (out.stderr += text),
+        cwd: fixtures,
+      };
       return convertCommand(args, io).then((code) => ({ code, ...out }));
     }
 
     it('prints the converted Dockerfile and its notes on stderr', async () => {
       const result = await run(['node/npm/Dockerfile']);
-      assert.deepEqual({ code: result.code, stdout: result.stdout }, { code: 0, stdout: readFileSync(join(fixtures, 'node/npm/expected.Dockerfile'), 'utf8') });
+      assert.deepEqual(
+        { code: result.code, stdout: result.stdout },
+        { code: 0, stdout: readFileSync(join(fixtures, 'node/npm/expected.Dockerfile'), 'utf8') },
+      );
       assert.match(result.stderr, /Added USER node/);
     });
 
@@ -152,7 +221,10 @@ describe('convert to multi-stage', () => {
       cpSync(join(fixtures, 'go/basic'), dir, { recursive: true });
       const result = await run([join(dir, 'Dockerfile'), '--write']);
       assert.equal(result.code, 0);
-      assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), readFileSync(join(dir, 'expected.Dockerfile'), 'utf8'));
+      assert.equal(
+        readFileSync(join(dir, 'Dockerfile'), 'utf8'),
+        readFileSync(join(dir, 'expected.Dockerfile'), 'utf8'),
+      );
     });
   });
 });

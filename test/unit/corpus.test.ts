@@ -19,7 +19,8 @@ describe('real-world corpus (../shared/corpus, skipped when absent)', function (
     const failures: string[] = [];
     for (const file of files) {
       const { findings } = analyzeDocument(readFileSync(join(corpus, file), 'utf8'));
-      for (const finding of findings) if (finding.message.startsWith('LayerLens rule')) failures.push(`${file}: ${finding.message}`);
+      for (const finding of findings)
+        if (finding.message.startsWith('LayerLens rule')) failures.push(`${file}: ${finding.message}`);
     }
     assert.deepEqual(failures, []);
   });
@@ -37,7 +38,8 @@ describe('real-world corpus (../shared/corpus, skipped when absent)', function (
           const after = runtimeConfig(buildModel(fixed));
           // A USER fix changes USER on purpose; everything else must stay as it was.
           if (finding.rule === 'no-user-in-final-stage') after.USER = before.USER;
-          if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`${file} ${finding.rule}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+          if (JSON.stringify(after) !== JSON.stringify(before))
+            problems.push(`${file} ${finding.rule}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
         }
       }
     }

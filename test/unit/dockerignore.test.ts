@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { compileDockerignore, copyPaths, exposedEntries, isContextWide, isIgnored } from '../../server/src/knowledge/dockerignore';
+import {
+  compileDockerignore,
+  copyPaths,
+  exposedEntries,
+  isContextWide,
+  isIgnored,
+} from '../../server/src/knowledge/dockerignore';
 import { buildModel } from '../../server/src/model/model';
 
 /** Which of `paths` the .dockerignore text leaves out of the build context. */
@@ -12,33 +18,56 @@ function ignored(text: string, paths: string[]): Record<string, boolean | undefi
 describe('dockerignore matching (Docker semantics)', () => {
   it('matches the documented example: */temp*, */*/temp*, temp?', () => {
     const text = '# comment\n*/temp*\n*/*/temp*\ntemp?\n';
-    assert.deepEqual(ignored(text, ['somedir/temporary.txt', 'somedir/temp/x', 'somedir/subdir/temporary.txt', 'tempa', 'tempab', 'temporary.txt', 'a/b/c/temp']), {
-      'somedir/temporary.txt': true,
-      'somedir/temp/x': true,
-      'somedir/subdir/temporary.txt': true,
-      tempa: true,
-      tempab: false,
-      'temporary.txt': false,
-      'a/b/c/temp': false,
-    });
+    assert.deepEqual(
+      ignored(text, [
+        'somedir/temporary.txt',
+        'somedir/temp/x',
+        'somedir/subdir/temporary.txt',
+        'tempa',
+        'tempab',
+        'temporary.txt',
+        'a/b/c/temp',
+      ]),
+      {
+        'somedir/temporary.txt': true,
+        'somedir/temp/x': true,
+        'somedir/subdir/temporary.txt': true,
+        tempa: true,
+        tempab: false,
+        'temporary.txt': false,
+        'a/b/c/temp': false,
+      },
+    );
   });
 
   it('anchors a plain name at the root, unlike .gitignore', () => {
-    assert.deepEqual(ignored('node_modules\n', ['node_modules', 'node_modules/x/index.js', 'packages/a/node_modules/x.js']), {
-      node_modules: true,
-      'node_modules/x/index.js': true,
-      'packages/a/node_modules/x.js': false,
-    });
+    assert.deepEqual(
+      ignored('node_modules\n', ['node_modules', 'node_modules/x/index.js', 'packages/a/node_modules/x.js']),
+      {
+        node_modules: true,
+        'node_modules/x/index.js': true,
+        'packages/a/node_modules/x.js': false,
+      },
+    );
   });
 
   it('** matches any number of directories, zero included', () => {
-    assert.deepEqual(ignored('**/*.go\n**/node_modules\n', ['main.go', 'cmd/app/main.go', 'node_modules/x', 'a/b/node_modules/y/z.js', 'go.mod']), {
-      'main.go': true,
-      'cmd/app/main.go': true,
-      'node_modules/x': true,
-      'a/b/node_modules/y/z.js': true,
-      'go.mod': false,
-    });
+    assert.deepEqual(
+      ignored('**/*.go\n**/node_modules\n', [
+        'main.go',
+        'cmd/app/main.go',
+        'node_modules/x',
+        'a/b/node_modules/y/z.js',
+        'go.mod',
+      ]),
+      {
+        'main.go': true,
+        'cmd/app/main.go': true,
+        'node_modules/x': true,
+        'a/b/node_modules/y/z.js': true,
+        'go.mod': false,
+      },
+    );
   });
 
   it('! re-includes, and the last matching line wins', () => {
@@ -52,28 +81,43 @@ describe('dockerignore matching (Docker semantics)', () => {
   });
 
   it('! re-includes a path inside an excluded directory (Docker walks it, git would not)', () => {
-    assert.deepEqual(ignored('node_modules\n!node_modules/keep\n', ['node_modules/keep/index.js', 'node_modules/other/index.js']), {
-      'node_modules/keep/index.js': false,
-      'node_modules/other/index.js': true,
-    });
+    assert.deepEqual(
+      ignored('node_modules\n!node_modules/keep\n', ['node_modules/keep/index.js', 'node_modules/other/index.js']),
+      {
+        'node_modules/keep/index.js': false,
+        'node_modules/other/index.js': true,
+      },
+    );
   });
 
   it('an allow-list: * then ! entries', () => {
-    assert.deepEqual(ignored('*\n!src\n!package.json\n', ['.git/HEAD', '.env', 'src/index.js', 'package.json', 'test/a.test.js']), {
-      '.git/HEAD': true,
-      '.env': true,
-      'src/index.js': false,
-      'package.json': false,
-      'test/a.test.js': true,
-    });
+    assert.deepEqual(
+      ignored('*\n!src\n!package.json\n', ['.git/HEAD', '.env', 'src/index.js', 'package.json', 'test/a.test.js']),
+      {
+        '.git/HEAD': true,
+        '.env': true,
+        'src/index.js': false,
+        'package.json': false,
+        'test/a.test.js': true,
+      },
+    );
   });
 
   it('removes leading and trailing slashes: /a, a/ and /a/ all mean a at the root', () => {
-    for (const pattern of ['/.git', '.git/', '/.git/']) assert.deepEqual(ignored(`${pattern}\n`, ['.git/HEAD', 'sub/.git/HEAD']), { '.git/HEAD': true, 'sub/.git/HEAD': false }, pattern);
+    for (const pattern of ['/.git', '.git/', '/.git/'])
+      assert.deepEqual(
+        ignored(`${pattern}\n`, ['.git/HEAD', 'sub/.git/HEAD']),
+        { '.git/HEAD': true, 'sub/.git/HEAD': false },
+        pattern,
+      );
   });
 
   it('treats only lines starting with # as comments and trims surrounding blanks', () => {
-    assert.deepEqual(ignored('#.env\n .git   \n\t\n  #notes\n', ['.env', '.git/HEAD', '#notes']), { '.env': false, '.git/HEAD': true, '#notes': true });
+    assert.deepEqual(ignored('#.env\n .git   \n\t\n  #notes\n', ['.env', '.git/HEAD', '#notes']), {
+      '.env': false,
+      '.git/HEAD': true,
+      '#notes': true,
+    });
   });
 
   it('ignores the historical `.` pattern and blank lines', () => {
@@ -85,19 +129,39 @@ describe('dockerignore matching (Docker semantics)', () => {
   });
 
   it('reads CRLF files and a UTF-8 byte order mark', () => {
-    assert.deepEqual(ignored('\uFEFF.git\r\n.env\r\n', ['.git/HEAD', '.env', 'src']), { '.git/HEAD': true, '.env': true, src: false });
+    assert.deepEqual(ignored('\uFEFF.git\r\n.env\r\n', ['.git/HEAD', '.env', 'src']), {
+      '.git/HEAD': true,
+      '.env': true,
+      src: false,
+    });
   });
 
   it('takes + ( ) { } | literally, as moby escapes them', () => {
-    assert.deepEqual(ignored('c++\n(build)\n', ['c++', 'c', 'cc', '(build)/x', 'build']), { 'c++': true, c: false, cc: false, '(build)/x': true, build: false });
+    assert.deepEqual(ignored('c++\n(build)\n', ['c++', 'c', 'cc', '(build)/x', 'build']), {
+      'c++': true,
+      c: false,
+      cc: false,
+      '(build)/x': true,
+      build: false,
+    });
   });
 
   it('supports ? and character classes', () => {
-    assert.deepEqual(ignored('**/*.py[co]\nlog?.txt\n', ['a/b.pyc', 'b.pyo', 'b.py', 'log1.txt', 'log12.txt']), { 'a/b.pyc': true, 'b.pyo': true, 'b.py': false, 'log1.txt': true, 'log12.txt': false });
+    assert.deepEqual(ignored('**/*.py[co]\nlog?.txt\n', ['a/b.pyc', 'b.pyo', 'b.py', 'log1.txt', 'log12.txt']), {
+      'a/b.pyc': true,
+      'b.pyo': true,
+      'b.py': false,
+      'log1.txt': true,
+      'log12.txt': false,
+    });
   });
 
   it('accepts ./ and / in front of a path and a trailing slash', () => {
-    assert.deepEqual(ignored('.git\n', ['./.git/HEAD', '/.git', '.git/']), { './.git/HEAD': true, '/.git': true, '.git/': true });
+    assert.deepEqual(ignored('.git\n', ['./.git/HEAD', '/.git', '.git/']), {
+      './.git/HEAD': true,
+      '/.git': true,
+      '.git/': true,
+    });
   });
 
   it('answers undefined for a pattern Docker rejects (unbalanced [)', () => {
@@ -122,7 +186,10 @@ describe('context-wide sources', () => {
 
   it('reads a heredoc COPY without its body', () => {
     const model = buildModel('FROM alpine\nCOPY <<EOF /etc/app.conf\nkey . value\nEOF\nCOPY a b /dst/\n');
-    assert.deepEqual(model.instructions.filter((instruction) => instruction.copy).map(copyPaths), [['/etc/app.conf'], ['a', 'b', '/dst/']]);
+    assert.deepEqual(model.instructions.filter((instruction) => instruction.copy).map(copyPaths), [
+      ['/etc/app.conf'],
+      ['a', 'b', '/dst/'],
+    ]);
   });
 });
 

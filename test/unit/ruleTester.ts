@@ -43,7 +43,11 @@ const variants: Variant[] = [
   { name: 'as written', transform: (code) => code, lineShift: 0 },
   { name: 'crlf', transform: (code) => code.replace(/\r?\n/g, '\r\n'), lineShift: 0 },
   { name: 'escape', transform: (code) => `# escape=\`\n${code.replace(/\\(?=[ \t]*\r?\n)/g, '`')}`, lineShift: 1 },
-  { name: 'multiStage', transform: (code) => `FROM alpine:3.20 AS unrelated\nRUN echo unrelated > /x\n\n${code}`, lineShift: 3 },
+  {
+    name: 'multiStage',
+    transform: (code) => `FROM alpine:3.20 AS unrelated\nRUN echo unrelated > /x\n\n${code}`,
+    lineShift: 3,
+  },
 ];
 
 export function stripMarkers(code: string): { text: string; ranges: Range[] } {
@@ -80,7 +84,8 @@ function contextAfter(context: BuildContextFacts, fix: Fix): BuildContextFacts {
 export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
   describe(rule.meta.name, () => {
     for (const variant of variants) {
-      const applies = (testCase: ValidCase) => variant.name === 'as written' || testCase.variants?.[variant.name] !== false;
+      const applies = (testCase: ValidCase) =>
+        variant.name === 'as written' || testCase.variants?.[variant.name] !== false;
       describe(variant.name, () => {
         for (const testCase of cases.valid.filter(applies)) {
           it(`valid: ${testCase.name}`, () => {
@@ -92,9 +97,16 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
           it(`invalid: ${testCase.name}`, () => {
             const { text, ranges } = stripMarkers(variant.transform(testCase.code));
             const findings = run(rule, text, testCase.target, testCase.context);
-            const messages = testCase.messages.map((message) => message.replace(/line (\d+)/g, (_match, line: string) => `line ${Number(line) + variant.lineShift}`));
+            const messages = testCase.messages.map((message) =>
+              message.replace(/line (\d+)/g, (_match, line: string) => `line ${Number(line) + variant.lineShift}`),
+            );
             assert.deepEqual(
-              findings.map((finding, index) => ({ rule: finding.rule, range: finding.range, message: messages[index] && finding.message.includes(messages[index]) ? messages[index] : finding.message })),
+              findings.map((finding, index) => ({
+                rule: finding.rule,
+                range: finding.range,
+                message:
+                  messages[index] && finding.message.includes(messages[index]) ? messages[index] : finding.message,
+              })),
               ranges.map((range, index) => ({ rule: rule.meta.name, range, message: messages[index] })),
             );
             if (testCase.output === undefined) return;
@@ -106,9 +118,16 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
             assert.ok(fix, 'expected a fix');
             const fixed = applyEdits(text, fix.edits);
             assert.equal(fixed, stripMarkers(variant.transform(testCase.output)).text);
-            if (testCase.createdFiles) assert.deepEqual(Object.fromEntries((fix.createFiles ?? []).map((file) => [file.path, file.content])), testCase.createdFiles);
+            if (testCase.createdFiles)
+              assert.deepEqual(
+                Object.fromEntries((fix.createFiles ?? []).map((file) => [file.path, file.content])),
+                testCase.createdFiles,
+              );
             // The fixed file parses and the rule no longer fires on it (with the created files in place).
-            assert.deepEqual(run(rule, fixed, testCase.target, contextAfter(testCase.context ?? {}, fix)).map(summarize), []);
+            assert.deepEqual(
+              run(rule, fixed, testCase.target, contextAfter(testCase.context ?? {}, fix)).map(summarize),
+              [],
+            );
           });
         }
       });

@@ -19,7 +19,11 @@ A Dockerfile it cannot convert safely is left alone: exit code 1 and the reason 
 export async function convertCommand(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { context: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { context: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (see layerlens convert --help)`);
   }

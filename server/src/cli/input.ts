@@ -12,8 +12,14 @@ export interface DockerfileInput {
 }
 
 /** Reads the one Dockerfile a subcommand works on and checks its build context; usage errors otherwise. */
-export function readDockerfileInput(io: Io, command: string, positionals: string[], context: string | undefined): DockerfileInput {
-  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one Dockerfile (see layerlens ${command} --help)`);
+export function readDockerfileInput(
+  io: Io,
+  command: string,
+  positionals: string[],
+  context: string | undefined,
+): DockerfileInput {
+  if (positionals.length !== 1)
+    throw new UsageError(`${command} takes exactly one Dockerfile (see layerlens ${command} --help)`);
   const file = resolve(io.cwd, positionals[0]);
   let text: string;
   try {

@@ -75,9 +75,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format "${format}": use text, json or sarif`);
+  if (!['text', 'json', 'sarif'].includes(format))
+    throw new UsageError(`unknown --format "${format}": use text, json or sarif`);
   const failOn = values['fail-on'] ?? 'error';
-  if (failOn !== 'none' && !(failOn in thresholds)) throw new UsageError(`unknown --fail-on "${failOn}": use error, warning, info or none`);
+  if (failOn !== 'none' && !(failOn in thresholds))
+    throw new UsageError(`unknown --fail-on "${failOn}": use error, warning, info or none`);
   const ruleSettings = parseRuleSettings(values.rule ?? []);
 
   if (values['list-rules']) {
@@ -101,7 +103,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     } catch (error) {
       throw new UsageError(ioMessage(error));
     }
-    results.push({ file, findings: analyzeDocument(text, { target: values.target, rules: ruleSettings }, readContextFacts(resolve(file))).findings });
+    results.push({
+      file,
+      findings: analyzeDocument(text, { target: values.target, rules: ruleSettings }, readContextFacts(resolve(file)))
+        .findings,
+    });
   }
 
   if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(results, rules, version, io.cwd), null, 2)}\n`);
@@ -118,7 +124,8 @@ function parseRuleSettings(entries: string[]): Record<string, RuleSetting> {
   for (const entry of entries) {
     const [name, setting] = entry.split('=');
     if (!findRule(name)) throw new UsageError(`unknown rule "${name}" in --rule (see --list-rules)`);
-    if (setting !== 'off' && !severities.includes(setting as Severity)) throw new UsageError(`--rule ${name}= needs off, error, warning, info or hint`);
+    if (setting !== 'off' && !severities.includes(setting as Severity))
+      throw new UsageError(`--rule ${name}= needs off, error, warning, info or hint`);
     settings[name] = setting as RuleSetting;
   }
   return settings;
@@ -155,7 +162,9 @@ function toText(results: FileFindings[], fileCount: number): string {
   for (const { file, findings } of results) {
     for (const finding of findings) {
       total++;
-      lines.push(`${file}:${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.severity} ${finding.rule} ${finding.message}`);
+      lines.push(
+        `${file}:${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.severity} ${finding.rule} ${finding.message}`,
+      );
     }
   }
   lines.push(`${total} finding${total === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`);
@@ -164,7 +173,16 @@ function toText(results: FileFindings[], fileCount: number): string {
 
 function listRules(format: string): string {
   if (format === 'json') {
-    return `${JSON.stringify(rules.map((rule) => ({ name: rule.meta.name, severity: rule.meta.severity, fixable: rule.meta.fixable, summary: rule.meta.docs.summary })), null, 2)}\n`;
+    return `${JSON.stringify(
+      rules.map((rule) => ({
+        name: rule.meta.name,
+        severity: rule.meta.severity,
+        fixable: rule.meta.fixable,
+        summary: rule.meta.docs.summary,
+      })),
+      null,
+      2,
+    )}\n`;
   }
   const width = Math.max(...rules.map((rule) => rule.meta.name.length));
   return `${rules.map((rule) => `${rule.meta.name.padEnd(width)}  ${rule.meta.severity.padEnd(7)}  ${rule.meta.fixable ? 'fix' : '   '}  ${rule.meta.docs.summary}`).join('\n')}\n`;

@@ -8,7 +8,12 @@ export interface FileFindings {
   findings: Finding[];
 }
 
-const levels: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const levels: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 
 /** SARIF 2.1.0 in the shape GitHub code scanning accepts: one run, rule descriptors, relative URIs. */
 export function toSarif(results: FileFindings[], rules: readonly Rule[], version: string, root: string): object {
@@ -18,7 +23,10 @@ export function toSarif(results: FileFindings[], rules: readonly Rule[], version
     shortDescription: { text: rule.meta.docs.summary },
     fullDescription: { text: rule.meta.docs.rationale },
     helpUri: docsUrlFor(rule.meta.name),
-    help: { text: `${rule.meta.docs.summary}\n\n${rule.meta.docs.rationale}`, markdown: `${rule.meta.docs.summary}\n\n${rule.meta.docs.rationale}\n\n[Documentation](${docsUrlFor(rule.meta.name)})` },
+    help: {
+      text: `${rule.meta.docs.summary}\n\n${rule.meta.docs.rationale}`,
+      markdown: `${rule.meta.docs.summary}\n\n${rule.meta.docs.rationale}\n\n[Documentation](${docsUrlFor(rule.meta.name)})`,
+    },
     defaultConfiguration: { level: levels[rule.meta.severity] },
     properties: { tags: ['dockerfile', 'container'], precision: 'high' },
   }));
@@ -49,7 +57,15 @@ export function toSarif(results: FileFindings[], rules: readonly Rule[], version
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'LayerLens', informationUri: 'https://github.com/layerlens/layerlens', version, semanticVersion: version, rules: descriptors } },
+        tool: {
+          driver: {
+            name: 'LayerLens',
+            informationUri: 'https://github.com/layerlens/layerlens',
+            version,
+            semanticVersion: version,
+            rules: descriptors,
+          },
+        },
         columnKind: 'utf16CodeUnits',
         results: sarifResults,
       },

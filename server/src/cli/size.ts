@@ -26,7 +26,17 @@ on disk and to pull, each figure saying how it was obtained (exact / data / esti
 export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { context: { type: 'string' }, json: { type: 'boolean' }, registry: { type: 'boolean' }, 'cache-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        context: { type: 'string' },
+        json: { type: 'boolean' },
+        registry: { type: 'boolean' },
+        'cache-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (see layerlens size --help)`);
   }
@@ -37,13 +47,23 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   const { file, text, contextDir } = readDockerfileInput(io, 'size', parsed.positionals, parsed.values.context);
   await initShellParser();
   const facts = readContextFacts(file, contextDir);
-  const contextIndex = await walkContext(contextDir, { dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null) });
+  const contextIndex = await walkContext(contextDir, {
+    dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null),
+  });
   const model = buildModel(text);
   // Opt-in: the only network use of the CLI. Lookups run while nothing else waits on them and each ends by its deadline.
-  const registry = parsed.values.registry ? new RegistrySizes({ cacheDir: parsed.values['cache-dir'] ?? defaultCacheDir() }) : undefined;
+  const registry = parsed.values.registry
+    ? new RegistrySizes({ cacheDir: parsed.values['cache-dir'] ?? defaultCacheDir() })
+    : undefined;
   if (registry) await registry.prefetch(model);
-  const estimate = estimateImageSize(model, { contextIndex, baseSizes: registry?.baseSizes, readContextFile: contextFileReader(contextDir) });
-  io.stdout(parsed.values.json ? `${JSON.stringify(toJson(estimate), null, 2)}\n` : toText(estimate, registry !== undefined));
+  const estimate = estimateImageSize(model, {
+    contextIndex,
+    baseSizes: registry?.baseSizes,
+    readContextFile: contextFileReader(contextDir),
+  });
+  io.stdout(
+    parsed.values.json ? `${JSON.stringify(toJson(estimate), null, 2)}\n` : toText(estimate, registry !== undefined),
+  );
   return 0;
 }
 
@@ -54,11 +74,24 @@ function toJson(estimate: ImageSizeEstimate) {
       name: stage.name,
       index: stage.index,
       shipped: stage.shipped,
-      base: { reference: stage.base.reference, diskBytes: stage.base.diskBytes, compressedBytes: stage.base.compressedBytes, confidence: stage.base.confidence, notes: stage.base.notes },
+      base: {
+        reference: stage.base.reference,
+        diskBytes: stage.base.diskBytes,
+        compressedBytes: stage.base.compressedBytes,
+        confidence: stage.base.confidence,
+        notes: stage.base.notes,
+      },
       diskBytes: stage.diskBytes,
       compressedBytes: stage.compressedBytes,
       unknownLayers: stage.unknownLayers,
-      layers: stage.layers.map((layer) => ({ line: layer.line, instruction: layer.instruction, diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes, confidence: layer.confidence, notes: layer.notes })),
+      layers: stage.layers.map((layer) => ({
+        line: layer.line,
+        instruction: layer.instruction,
+        diskBytes: layer.diskBytes,
+        compressedBytes: layer.compressedBytes,
+        confidence: layer.confidence,
+        notes: layer.notes,
+      })),
     })),
   };
 }
@@ -70,9 +103,13 @@ function toText(estimate: ImageSizeEstimate, registryNotes: boolean): string {
   for (const stage of estimate.stages) {
     lines.push(`${stageTitle(stage)}  ${stage.shipped ? 'shipped' : 'not shipped'}`);
     lines.push(`  ${stageSummary(stage)}`);
-    lines.push(`  base ${stage.base.reference}: ${size(stage.base.diskBytes)} on disk, ${size(stage.base.compressedBytes)} to pull (${stage.base.confidence})`);
+    lines.push(
+      `  base ${stage.base.reference}: ${size(stage.base.diskBytes)} on disk, ${size(stage.base.compressedBytes)} to pull (${stage.base.confidence})`,
+    );
     // With --registry the user asked where the base size came from: say it, or why the lookup failed.
-    if (registryNotes) for (const note of stage.base.notes.filter((text) => /registry|--platform/.test(text))) lines.push(`        ${note}`);
+    if (registryNotes)
+      for (const note of stage.base.notes.filter((text) => /registry|--platform/.test(text)))
+        lines.push(`        ${note}`);
     for (const layer of stage.layers) lines.push(`  ${layerLine(layer)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -66,7 +66,8 @@ export function copySize(index: ContextIndex | undefined, request: CopyRequest):
     if (!index) {
       tally.unknown('The build context is still being measured.');
     } else if (index.dockerignore === 'invalid') {
-      for (const source of local) tally.fail(source, `the .dockerignore is invalid (${index.dockerignoreError ?? 'Docker rejects it'})`);
+      for (const source of local)
+        tally.fail(source, `the .dockerignore is invalid (${index.dockerignoreError ?? 'Docker rejects it'})`);
     } else {
       measureContextSources(index, request, local, tally);
     }
@@ -93,7 +94,10 @@ function heredocBodies(model: DockerfileModel, instruction: Instruction): string
     const range = heredoc.getContentRange();
     if (!range) return '';
     const body = `${model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end))}\n`;
-    const operator = model.text.slice(model.lines.offsetAt(heredoc.getStartRange().start), model.lines.offsetAt(heredoc.getStartRange().end));
+    const operator = model.text.slice(
+      model.lines.offsetAt(heredoc.getStartRange().start),
+      model.lines.offsetAt(heredoc.getStartRange().end),
+    );
     // `<<-EOF` strips leading tabs from every line.
     return operator.startsWith('<<-') ? body.replace(/^\t+/gm, '') : body;
   });
@@ -117,7 +121,12 @@ interface CopyUnit {
   exclude?: DockerPatterns;
 }
 
-function measureContextSources(index: ContextIndex, request: CopyRequest, sources: readonly string[], tally: Tally): void {
+function measureContextSources(
+  index: ContextIndex,
+  request: CopyRequest,
+  sources: readonly string[],
+  tally: Tally,
+): void {
   let exclude: DockerPatterns | undefined;
   if (request.exclude && request.exclude.length > 0) {
     const compiled = DockerPatterns.fromList(request.exclude);
@@ -127,7 +136,8 @@ function measureContextSources(index: ContextIndex, request: CopyRequest, source
     }
     if (!compiled.isEmpty) exclude = compiled;
   }
-  if (index.dockerignore === 'unknown') tally.estimate('The .dockerignore could not be read: sizes assume it excludes nothing.');
+  if (index.dockerignore === 'unknown')
+    tally.estimate('The .dockerignore could not be read: sizes assume it excludes nothing.');
 
   const units: CopyUnit[] = [];
   for (const source of sources) {
@@ -135,7 +145,9 @@ function measureContextSources(index: ContextIndex, request: CopyRequest, source
       tally.fail(source, `${source} is outside the build context`);
       continue;
     }
-    const found = request.parents ? parentsUnits(index, source, exclude, tally) : sourceUnits(index, source, exclude, tally);
+    const found = request.parents
+      ? parentsUnits(index, source, exclude, tally)
+      : sourceUnits(index, source, exclude, tally);
     if (found.length > 0) tally.matched = true;
     units.push(...found);
   }
@@ -143,7 +155,9 @@ function measureContextSources(index: ContextIndex, request: CopyRequest, source
   for (const unit of dedupe(units)) {
     measureUnit(unit, tally);
     if (request.keyword === 'ADD' && !request.parents && unit.start.kind === 'file' && isArchiveName(unit.start.path)) {
-      tally.estimate(`ADD unpacks the local archive ${unit.start.path}: the layer holds its contents, usually larger than the archive.`);
+      tally.estimate(
+        `ADD unpacks the local archive ${unit.start.path}: the layer holds its contents, usually larger than the archive.`,
+      );
     }
   }
 }
@@ -160,7 +174,12 @@ function escapesContext(source: string): boolean {
 }
 
 /** A plain source: a path (its symlinks followed) or a wildcard pattern, each match copied whole. */
-function sourceUnits(index: ContextIndex, source: string, exclude: DockerPatterns | undefined, tally: Tally): CopyUnit[] {
+function sourceUnits(
+  index: ContextIndex,
+  source: string,
+  exclude: DockerPatterns | undefined,
+  tally: Tally,
+): CopyUnit[] {
   const resolved = resolveSource(index, source, tally);
   return resolved.map((start) => ({ start, base: start.path, exclude }));
 }
@@ -169,7 +188,12 @@ function sourceUnits(index: ContextIndex, source: string, exclude: DockerPattern
  * `--parents`: the part before a `/./` pivot (or the root) is where the copy starts; the rest is an
  * include pattern below it. Without wildcards the path must exist.
  */
-function parentsUnits(index: ContextIndex, source: string, exclude: DockerPatterns | undefined, tally: Tally): CopyUnit[] {
+function parentsUnits(
+  index: ContextIndex,
+  source: string,
+  exclude: DockerPatterns | undefined,
+  tally: Tally,
+): CopyUnit[] {
   const pivot = source.indexOf('/./');
   const basePart = pivot < 0 ? '/' : source.slice(0, pivot);
   const pattern = cleanPath(`/${pivot < 0 ? source : source.slice(pivot + 3)}`).slice(1);
@@ -197,7 +221,8 @@ function parentsUnits(index: ContextIndex, source: string, exclude: DockerPatter
     }
     const missing = missingReason(index, startPath);
     if (missing.uncertain) tally.unknown(unmeasured(source));
-    else if (required) tally.fail(source, `${source}: not found${missing.excluded ? ' (excluded by .dockerignore)' : ''}`);
+    else if (required)
+      tally.fail(source, `${source}: not found${missing.excluded ? ' (excluded by .dockerignore)' : ''}`);
     else tally.note(`${source} matches nothing.`);
   }
   return units;
@@ -208,7 +233,9 @@ function parentsUnits(index: ContextIndex, source: string, exclude: DockerPatter
  * pattern (filepath.Match per segment; `**` is just `*`). Problems go to the tally.
  */
 function resolveSource(index: ContextIndex, path: string, tally: Tally, source = path): ContextEntry[] {
-  const segments = cleanPath(`/${path}`).split('/').filter((segment) => segment !== '');
+  const segments = cleanPath(`/${path}`)
+    .split('/')
+    .filter((segment) => segment !== '');
   const firstWildcard = segments.findIndex(hasWildcard);
   const literal = firstWildcard < 0 ? segments : segments.slice(0, firstWildcard);
   const found = follow(index, literal);
@@ -238,11 +265,13 @@ function resolveSource(index: ContextIndex, path: string, tally: Tally, source =
         if (child) next.push(child);
         continue;
       }
-      for (const child of candidate.children ?? []) if (matcher(child.path.slice(child.path.lastIndexOf('/') + 1))) next.push(child);
+      for (const child of candidate.children ?? [])
+        if (matcher(child.path.slice(child.path.lastIndexOf('/') + 1))) next.push(child);
     }
     candidates = next;
   }
-  if (candidates.length === 0) tally.note(`${source} matches nothing (BuildKit copies nothing; the legacy builder fails when no source matches).`);
+  if (candidates.length === 0)
+    tally.note(`${source} matches nothing (BuildKit copies nothing; the legacy builder fails when no source matches).`);
   const matches: ContextEntry[] = [];
   for (const candidate of candidates) {
     if (candidate.kind !== 'symlink') {
@@ -301,7 +330,9 @@ function missingReason(index: ContextIndex, path: string): { uncertain: boolean;
 
 /** Drops units inside another unfiltered unit: `COPY src src/a.ts` stores `src/a.ts` once. */
 function dedupe(units: CopyUnit[]): CopyUnit[] {
-  const whole = new Set(units.filter((unit) => !unit.include && !unit.exclude && unit.start.kind === 'dir').map((unit) => unit.start.path));
+  const whole = new Set(
+    units.filter((unit) => !unit.include && !unit.exclude && unit.start.kind === 'dir').map((unit) => unit.start.path),
+  );
   const seen = new Set<string>();
   return units.filter((unit) => {
     const path = unit.start.path;
@@ -310,7 +341,8 @@ function dedupe(units: CopyUnit[]): CopyUnit[] {
       seen.add(path);
     }
     if (whole.has('') && path !== '') return false;
-    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) if (whole.has(path.slice(0, cut))) return false;
+    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1))
+      if (whole.has(path.slice(0, cut))) return false;
     return true;
   });
 }
@@ -346,7 +378,12 @@ function measureUnit(unit: CopyUnit, tally: Tally): void {
   const stack: Expansion[] = [];
   let bytes = 0;
   let files = 0;
-  const visit = (entry: ContextEntry, depth: number, parentIn: MatchFlags | undefined, parentOut: MatchFlags | undefined): void => {
+  const visit = (
+    entry: ContextEntry,
+    depth: number,
+    parentIn: MatchFlags | undefined,
+    parentOut: MatchFlags | undefined,
+  ): void => {
     const path = relative(entry);
     if (entry.kind !== 'dir') {
       if ((!include || include.matches(path, depth, parentIn)) && !exclude?.matches(path, depth, parentOut)) {
@@ -438,7 +475,20 @@ class Tally {
   }
 
   result(): CopySize {
-    const confidence: Confidence = !this.measured ? (this.unmeasured ? 'unknown' : 'exact') : this.unmeasured || this.approximate ? 'estimate' : 'exact';
-    return { bytes: this.bytes, files: this.files, matched: this.matched, confidence, errors: this.errors, notes: [...this.notes] };
+    const confidence: Confidence = !this.measured
+      ? this.unmeasured
+        ? 'unknown'
+        : 'exact'
+      : this.unmeasured || this.approximate
+        ? 'estimate'
+        : 'exact';
+    return {
+      bytes: this.bytes,
+      files: this.files,
+      matched: this.matched,
+      confidence,
+      errors: this.errors,
+      notes: [...this.notes],
+    };
   }
 }

@@ -165,7 +165,10 @@ export class DockerPatterns {
     let flags: MatchFlags | undefined;
     for (let index = 0; index < this.rules.length; index++) {
       const rule = this.rules[index];
-      if ((parent !== undefined && parent[index] === 1) || ((rule.depth === undefined || rule.depth === depth) && rule.test(path))) {
+      if (
+        (parent !== undefined && parent[index] === 1) ||
+        ((rule.depth === undefined || rule.depth === depth) && rule.test(path))
+      ) {
         flags ??= new Uint8Array(this.rules.length);
         flags[index] = 1;
       }
@@ -176,7 +179,8 @@ export class DockerPatterns {
   /** True when the last matching pattern is not a `!` one. */
   decide(flags: MatchFlags | undefined): boolean {
     if (!flags) return false;
-    for (let index = this.rules.length - 1; index >= 0; index--) if (flags[index] === 1) return !this.rules[index].exclusion;
+    for (let index = this.rules.length - 1; index >= 0; index--)
+      if (flags[index] === 1) return !this.rules[index].exclusion;
     return false;
   }
 
@@ -184,7 +188,11 @@ export class DockerPatterns {
   matches(path: string, depth: number, parent: MatchFlags | undefined): boolean {
     for (let index = this.rules.length - 1; index >= 0; index--) {
       const rule = this.rules[index];
-      if ((parent !== undefined && parent[index] === 1) || ((rule.depth === undefined || rule.depth === depth) && rule.test(path))) return !rule.exclusion;
+      if (
+        (parent !== undefined && parent[index] === 1) ||
+        ((rule.depth === undefined || rule.depth === depth) && rule.test(path))
+      )
+        return !rule.exclusion;
     }
     return false;
   }
@@ -193,7 +201,8 @@ export class DockerPatterns {
   matchesPath(path: string): boolean {
     const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
     let flags: MatchFlags | undefined;
-    for (let depth = 1; depth < segments.length; depth++) flags = this.flags(segments.slice(0, depth).join('/'), depth, flags);
+    for (let depth = 1; depth < segments.length; depth++)
+      flags = this.flags(segments.slice(0, depth).join('/'), depth, flags);
     return segments.length > 0 && this.matches(segments.join('/'), segments.length, flags);
   }
 
@@ -208,7 +217,8 @@ export class DockerPatterns {
       if (!rule.segments) return true;
       const shared = Math.min(rule.segments.length, folderSegments.length);
       let possible = true;
-      for (let index = 0; index < shared && possible; index++) possible = rule.segments[index]?.(folderSegments[index]) ?? true;
+      for (let index = 0; index < shared && possible; index++)
+        possible = rule.segments[index]?.(folderSegments[index]) ?? true;
       // A shorter pattern that matched a parent matches everything below it too.
       if (possible) return true;
     }
@@ -252,7 +262,10 @@ function compileRule(raw: string): PatternRule | string | undefined {
     exclusion,
     test,
     depth: fixedShape ? segmentSources.length : undefined,
-    segments: pattern.includes('**') || pattern.includes('\\') ? undefined : segmentSources.map((segment) => segmentMatcher(segment)),
+    segments:
+      pattern.includes('**') || pattern.includes('\\')
+        ? undefined
+        : segmentSources.map((segment) => segmentMatcher(segment)),
   };
 }
 
@@ -368,7 +381,8 @@ export async function walkContext(root: string, options: WalkOptions): Promise<C
   let dockerignore: ContextIndex['dockerignore'] = options.dockerignore === undefined ? 'unknown' : 'none';
   if (typeof options.dockerignore === 'string') {
     const compiled = DockerPatterns.fromDockerignore(options.dockerignore);
-    if ('error' in compiled) return emptyIndex(resolve(root), started, { dockerignore: 'invalid', dockerignoreError: compiled.error });
+    if ('error' in compiled)
+      return emptyIndex(resolve(root), started, { dockerignore: 'invalid', dockerignoreError: compiled.error });
     dockerignore = 'applied';
     if (!compiled.isEmpty) patterns = compiled;
   }
@@ -403,7 +417,15 @@ interface PendingFolder {
 
 class Walk {
   private readonly entries = new Map<string, BuildingEntry>();
-  private readonly rootEntry: BuildingEntry = { path: '', kind: 'dir', size: 0, files: 0, children: [], listed: true, complete: true };
+  private readonly rootEntry: BuildingEntry = {
+    path: '',
+    kind: 'dir',
+    size: 0,
+    files: 0,
+    children: [],
+    listed: true,
+    complete: true,
+  };
   /** Every folder in creation order: parents before their entries. */
   private readonly folders: PendingFolder[] = [];
   private readonly queue: PendingFolder[] = [];
@@ -583,7 +605,8 @@ class Walk {
       ignoresChange(path) {
         if (!patterns) return false;
         const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
-        for (let depth = 1; depth < segments.length; depth++) if (pruned.has(segments.slice(0, depth).join('/'))) return true;
+        for (let depth = 1; depth < segments.length; depth++)
+          if (pruned.has(segments.slice(0, depth).join('/'))) return true;
         const joined = segments.join('/');
         return segments.length > 0 && patterns.matchesPath(joined) && !patterns.mayMatchBelow(joined, true);
       },
@@ -591,8 +614,20 @@ class Walk {
   }
 }
 
-function emptyIndex(root: string, started: number, details: Pick<ContextIndex, 'dockerignore'> & Partial<Pick<ContextIndex, 'dockerignoreError' | 'unreadable'>>): ContextIndex {
-  const rootEntry: ContextEntry = { path: '', kind: 'dir', size: 0, files: 0, children: [], listed: false, complete: false };
+function emptyIndex(
+  root: string,
+  started: number,
+  details: Pick<ContextIndex, 'dockerignore'> & Partial<Pick<ContextIndex, 'dockerignoreError' | 'unreadable'>>,
+): ContextIndex {
+  const rootEntry: ContextEntry = {
+    path: '',
+    kind: 'dir',
+    size: 0,
+    files: 0,
+    children: [],
+    listed: false,
+    complete: false,
+  };
   return {
     root,
     rootEntry,
@@ -675,7 +710,11 @@ export class ContextIndexCache {
 
     const variant: Variant = { controller: new AbortController() };
     const owner = cached;
-    variant.pending = walkContext(key, { ...this.options.limits, dockerignore, signal: variant.controller.signal }).then((index) => {
+    variant.pending = walkContext(key, {
+      ...this.options.limits,
+      dockerignore,
+      signal: variant.controller.signal,
+    }).then((index) => {
       // An invalidation during the walk dropped this variant: hand the result to the callers, keep nothing.
       if (this.roots.get(key) === owner && owner.variants.get(variantId) === variant) {
         variant.index = index;
@@ -702,7 +741,9 @@ export class ContextIndexCache {
     const cached = this.roots.get(key);
     if (!cached) return false;
     if (changedPath !== undefined) {
-      const relativePath = [key, cached.realRoot].map((base) => (base === undefined ? undefined : insidePath(base, resolve(changedPath)))).find((path) => path !== undefined);
+      const relativePath = [key, cached.realRoot]
+        .map((base) => (base === undefined ? undefined : insidePath(base, resolve(changedPath))))
+        .find((path) => path !== undefined);
       if (relativePath === undefined) return false;
       const variants = [...cached.variants.values()];
       if (variants.length > 0 && variants.every((variant) => variant.index?.ignoresChange(relativePath))) return false;

@@ -20,7 +20,12 @@ export function docsUrlFor(rule: string): string {
 }
 
 /** Runs every enabled rule over a parsed Dockerfile. Pure: no I/O, never throws for a rule's bug. */
-export function analyze(model: DockerfileModel, settings: AnalysisSettings = {}, rules: readonly Rule[] = allRules, context: BuildContextFacts = {}): Finding[] {
+export function analyze(
+  model: DockerfileModel,
+  settings: AnalysisSettings = {},
+  rules: readonly Rule[] = allRules,
+  context: BuildContextFacts = {},
+): Finding[] {
   const suppressions = collectSuppressions(model);
   const findings: Finding[] = [];
   for (const rule of rules) {
@@ -60,7 +65,9 @@ export function analyze(model: DockerfileModel, settings: AnalysisSettings = {},
       });
     }
   }
-  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  findings.sort(
+    (a, b) => comparePositions(a.range.start, b.range.start) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
   return findings;
 }
 
@@ -91,5 +98,7 @@ function instructionAt(model: DockerfileModel, range: Range): Instruction | unde
 }
 
 export function renderMessage(template: string, data: Record<string, string | number> | undefined): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) => (data && key in data ? String(data[key]) : match));
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) =>
+    data && key in data ? String(data[key]) : match,
+  );
 }

@@ -22,19 +22,34 @@ export interface DocumentSettings extends AnalysisSettings {
  * Parses and analyses one document version. Input that is not a Dockerfile (binary data, a huge
  * file, no FROM) yields one clear `input` finding instead of rule findings; nothing here throws.
  */
-export function analyzeDocument(text: string, settings: DocumentSettings = {}, context: BuildContextFacts = {}): DocumentAnalysis {
+export function analyzeDocument(
+  text: string,
+  settings: DocumentSettings = {},
+  context: BuildContextFacts = {},
+): DocumentAnalysis {
   const problem = inputProblem(text);
   if (problem) return { model: undefined, findings: [problem] };
   const model = buildModel(text, { target: settings.target });
   if (model.stages.length === 0 && model.instructions.length > 0) {
-    return { model, findings: [inputFinding('This file has instructions but no FROM: it is not a buildable Dockerfile, so LayerLens cannot tell what ships.', 'warning')] };
+    return {
+      model,
+      findings: [
+        inputFinding(
+          'This file has instructions but no FROM: it is not a buildable Dockerfile, so LayerLens cannot tell what ships.',
+          'warning',
+        ),
+      ],
+    };
   }
   return { model, findings: analyze(model, settings, undefined, context) };
 }
 
 function inputProblem(text: string): Finding | undefined {
   if (text.length > maxAnalysedBytes) {
-    return inputFinding(`This file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than LayerLens analyses (${maxAnalysedBytes / 1024 / 1024} MB): it is not checked.`, 'info');
+    return inputFinding(
+      `This file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than LayerLens analyses (${maxAnalysedBytes / 1024 / 1024} MB): it is not checked.`,
+      'info',
+    );
   }
   if (text.slice(0, 8192).includes('\u0000') || /[\u0000-\u0008\u000e-\u001a]{4}/.test(text.slice(0, 8192))) {
     return inputFinding('This file looks binary, not like a Dockerfile: it is not checked.', 'error');

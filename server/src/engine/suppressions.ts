@@ -26,7 +26,11 @@ export function collectSuppressions(model: DockerfileModel): Suppressions {
     const match = ignoreComment.exec(comment.content);
     if (!match) continue;
     // hadolint allows a reason after the ids (`ignore=DL3008 # pinned elsewhere`): ids end at a blank or `#`.
-    const names = match[2].split('#')[0].split(',').map((name) => name.trim().split(/\s+/)[0]).filter((name) => name !== '');
+    const names = match[2]
+      .split('#')[0]
+      .split(',')
+      .map((name) => name.trim().split(/\s+/)[0])
+      .filter((name) => name !== '');
     if (match[1]) {
       for (const name of names) suppressions.global.add(name);
       continue;

@@ -22,38 +22,71 @@ export const splitRules = new Set(['single-stage-build', 'build-tools-in-final-s
 export type SplitEdit = () => { title: string; edit: WorkspaceEdit } | undefined;
 
 /** Quick fixes for the LayerLens diagnostics the editor asks about; reads the recorded analysis only. */
-export function codeActionsFor(document: Pick<TextDocument, 'uri' | 'version'>, analysis: DocumentAnalysis, diagnostics: Diagnostic[], abilities: ClientAbilities, split?: SplitEdit): CodeAction[] {
+export function codeActionsFor(
+  document: Pick<TextDocument, 'uri' | 'version'>,
+  analysis: DocumentAnalysis,
+  diagnostics: Diagnostic[],
+  abilities: ClientAbilities,
+  split?: SplitEdit,
+): CodeAction[] {
   const uri = document.uri;
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== diagnosticSource) continue;
-    const finding = analysis.findings.find((candidate) => candidate.rule === diagnostic.code && sameRange(candidate.range, diagnostic.range));
+    const finding = analysis.findings.find(
+      (candidate) => candidate.rule === diagnostic.code && sameRange(candidate.range, diagnostic.range),
+    );
     if (!finding) continue;
     finding.fixes.forEach((fix, index) => {
       const edit = workspaceEditFor(document, fix, abilities);
       if (!edit) return;
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0 && fix.preferred !== false, edit });
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: index === 0 && fix.preferred !== false,
+        edit,
+      });
     });
     const splitting = splitRules.has(finding.rule) ? split?.() : undefined;
-    if (splitting) actions.push({ title: splitting.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: splitting.edit });
+    if (splitting)
+      actions.push({
+        title: splitting.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: splitting.edit,
+      });
     if (analysis.model && finding.rule !== 'input') {
       const ignore = ignoreEdit(analysis.model, finding);
       if (ignore) {
-        actions.push({ title: `Ignore ${finding.rule} for this instruction`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [ignore] } } });
+        actions.push({
+          title: `Ignore ${finding.rule} for this instruction`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: { changes: { [uri]: [ignore] } },
+        });
       }
     }
     actions.push({
       title: `Show documentation for ${finding.rule}`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
-      command: { title: `Show documentation for ${finding.rule}`, command: openDocsCommand, arguments: [finding.docsUrl] },
+      command: {
+        title: `Show documentation for ${finding.rule}`,
+        command: openDocsCommand,
+        arguments: [finding.docsUrl],
+      },
     });
   }
   return actions;
 }
 
 /** Plain text edits as `changes`; fixes that create files need `documentChanges` with CreateFile. */
-function workspaceEditFor(document: Pick<TextDocument, 'uri' | 'version'>, fix: Fix, abilities: ClientAbilities): WorkspaceEdit | undefined {
+function workspaceEditFor(
+  document: Pick<TextDocument, 'uri' | 'version'>,
+  fix: Fix,
+  abilities: ClientAbilities,
+): WorkspaceEdit | undefined {
   if (!fix.createFiles?.length) return { changes: { [document.uri]: fix.edits } };
   if (!abilities.canCreateFiles || !document.uri.startsWith('file:')) return undefined;
   const folder = document.uri.slice(0, document.uri.lastIndexOf('/') + 1);
@@ -61,14 +94,23 @@ function workspaceEditFor(document: Pick<TextDocument, 'uri' | 'version'>, fix: 
   for (const file of fix.createFiles) {
     const uri = folder + file.path.split('/').map(encodeURIComponent).join('/');
     documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
-    documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content }] });
+    documentChanges.push({
+      textDocument: { uri, version: null },
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content }],
+    });
   }
-  if (fix.edits.length > 0) documentChanges.push({ textDocument: { uri: document.uri, version: document.version }, edits: fix.edits });
+  if (fix.edits.length > 0)
+    documentChanges.push({ textDocument: { uri: document.uri, version: document.version }, edits: fix.edits });
   return { documentChanges };
 }
 
 function sameRange(a: Finding['range'], b: Diagnostic['range']): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /**
@@ -76,7 +118,10 @@ function sameRange(a: Finding['range'], b: Diagnostic['range']): boolean {
  * comment that is already there.
  */
 function ignoreEdit(model: DockerfileModel, finding: Finding): LspTextEdit | undefined {
-  const instruction = model.instructions.find((candidate) => candidate.range.start.line <= finding.range.start.line && finding.range.start.line <= candidate.range.end.line);
+  const instruction = model.instructions.find(
+    (candidate) =>
+      candidate.range.start.line <= finding.range.start.line && finding.range.start.line <= candidate.range.end.line,
+  );
   if (!instruction) return undefined;
   const line = instruction.range.start.line;
   const previous = line > 0 ? model.lines.lineText(line - 1) : '';
@@ -86,5 +131,8 @@ function ignoreEdit(model: DockerfileModel, finding: Finding): LspTextEdit | und
     return { range: { start: end, end }, newText: `,${finding.rule}` };
   }
   const indent = /^\s*/.exec(model.lines.lineText(line))?.[0] ?? '';
-  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${ignoreCommentFor(finding.rule)}${model.lines.eol}` };
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    newText: `${indent}${ignoreCommentFor(finding.rule)}${model.lines.eol}`,
+  };
 }

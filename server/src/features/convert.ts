@@ -18,8 +18,7 @@ export interface ConvertParams {
 }
 
 export type ConvertResponse =
-  | { ok: true; edit: WorkspaceEdit; messages: string[]; sizeChange: string | null }
-  | { ok: false; reason: string };
+  { ok: true; edit: WorkspaceEdit; messages: string[]; sizeChange: string | null } | { ok: false; reason: string };
 
 /** A conversion of one document version, with the size change it makes when both sizes are known. */
 export interface Conversion {
@@ -33,7 +32,12 @@ export interface EditAbilities {
 }
 
 /** Converts a parsed document and estimates the converted one, to quote the shipped stage before and after. */
-export function conversionOf(before: DockerfileModel, estimated: ImageSizeEstimate, convert: (model: DockerfileModel) => ConvertResult, estimate: (model: DockerfileModel) => ImageSizeEstimate): Conversion {
+export function conversionOf(
+  before: DockerfileModel,
+  estimated: ImageSizeEstimate,
+  convert: (model: DockerfileModel) => ConvertResult,
+  estimate: (model: DockerfileModel) => ImageSizeEstimate,
+): Conversion {
   const result = convert(before);
   if (!result.ok) return { result, sizeChange: null };
   return { result, sizeChange: sizeChangeOf(estimated, estimate(buildModel(result.text))) };
@@ -43,7 +47,8 @@ export function conversionOf(before: DockerfileModel, estimated: ImageSizeEstima
 export function sizeChangeOf(before: ImageSizeEstimate, after: ImageSizeEstimate): string | null {
   const shippedBefore = before.stages.find((stage) => stage.shipped);
   const shippedAfter = after.stages.find((stage) => stage.shipped);
-  if (!shippedBefore || !shippedAfter || shippedBefore.diskBytes === null || shippedAfter.diskBytes === null) return null;
+  if (!shippedBefore || !shippedAfter || shippedBefore.diskBytes === null || shippedAfter.diskBytes === null)
+    return null;
   const atLeast = (unknown: number) => (unknown > 0 ? '≥ ' : '≈ ');
   return `${atLeast(shippedBefore.unknownLayers)}${formatBytes(shippedBefore.diskBytes)} → ${atLeast(shippedAfter.unknownLayers)}${formatBytes(shippedAfter.diskBytes)} on disk`;
 }
@@ -55,10 +60,18 @@ export function sizeChangeOf(before: ImageSizeEstimate, after: ImageSizeEstimate
  * edits unchecked, so the replacement itself is not the one annotated — an empty edit is, and the
  * preview opens with the conversion checked and visible, one click on Apply away.
  */
-export function convertEditFor(document: Pick<TextDocument, 'uri' | 'version' | 'getText' | 'positionAt'>, converted: string, label: string, abilities: EditAbilities): WorkspaceEdit {
+export function convertEditFor(
+  document: Pick<TextDocument, 'uri' | 'version' | 'getText' | 'positionAt'>,
+  converted: string,
+  label: string,
+  abilities: EditAbilities,
+): WorkspaceEdit {
   const text = document.getText();
   const change = changedSpan(text, converted);
-  const edit: TextEdit = { range: { start: document.positionAt(change.start), end: document.positionAt(change.end) }, newText: change.newText };
+  const edit: TextEdit = {
+    range: { start: document.positionAt(change.start), end: document.positionAt(change.end) },
+    newText: change.newText,
+  };
   if (!abilities.changeAnnotations) return { changes: { [document.uri]: [edit] } };
   const annotated: AnnotatedTextEdit = { ...edit, annotationId: convertAnnotation };
   const end = document.positionAt(document.getText().length);
@@ -80,7 +93,11 @@ export function changedSpan(before: string, after: string): { start: number; end
   // Back to a line start, so the replacement is whole lines (a readable diff, no split CRLF).
   prefix = before.lastIndexOf('\n', prefix - 1) + 1;
   let suffix = 0;
-  while (suffix < limit - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  while (
+    suffix < limit - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  )
+    suffix++;
   // Forward to just after a line end.
   while (suffix > 0 && before.charCodeAt(before.length - suffix - 1) !== 10) suffix--;
   return { start: prefix, end: before.length - suffix, newText: after.slice(prefix, after.length - suffix) };

@@ -27,8 +27,11 @@ export function sizeHover(estimate: ImageSizeEstimate, model: DockerfileModel, p
 }
 
 function contains(range: Range, position: Position): boolean {
-  const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
-  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  const afterStart =
+    position.line > range.start.line ||
+    (position.line === range.start.line && position.character >= range.start.character);
+  const beforeEnd =
+    position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
   return afterStart && beforeEnd;
 }
 
@@ -55,17 +58,29 @@ function stageHover(stage: StageEstimate): string {
   const bySize = [...stage.layers].sort((a, b) => (b.diskBytes ?? -1) - (a.diskBytes ?? -1));
   for (const layer of bySize) {
     const size = layer.diskBytes === null ? 'unknown' : `+${formatBytes(layer.diskBytes)}`;
-    lines.push(`- line ${layer.line} \`${layer.keyword}\`: ${size} (${confidenceWords[layer.confidence]}) — ${layer.notes[0] ?? ''}`);
+    lines.push(
+      `- line ${layer.line} \`${layer.keyword}\`: ${size} (${confidenceWords[layer.confidence]}) — ${layer.notes[0] ?? ''}`,
+    );
   }
-  if (stage.unknownLayers > 0) lines.push('', `${stage.unknownLayers} layer${stage.unknownLayers === 1 ? ' is' : 's are'} unknown: the total is a lower bound.`);
+  if (stage.unknownLayers > 0)
+    lines.push(
+      '',
+      `${stage.unknownLayers} layer${stage.unknownLayers === 1 ? ' is' : 's are'} unknown: the total is a lower bound.`,
+    );
   return lines.join('\n');
 }
 
 function layerHover(layer: LayerEstimate, stage: StageEstimate): string {
-  const lines = [`**LayerLens: this layer adds ${layer.diskBytes === null ? 'an unknown size' : sizes(layer.diskBytes, layer.compressedBytes)}** (${confidenceWords[layer.confidence]})`, ''];
+  const lines = [
+    `**LayerLens: this layer adds ${layer.diskBytes === null ? 'an unknown size' : sizes(layer.diskBytes, layer.compressedBytes)}** (${confidenceWords[layer.confidence]})`,
+    '',
+  ];
   for (const note of layer.notes) lines.push(`- ${note}`);
   if (layer.diskBytes !== null && stage.diskBytes !== null && stage.diskBytes > 0) {
-    lines.push('', `${Math.round((100 * layer.diskBytes) / stage.diskBytes)} % of ${stageTitle(stage)} (${stageSummary(stage)})`);
+    lines.push(
+      '',
+      `${Math.round((100 * layer.diskBytes) / stage.diskBytes)} % of ${stageTitle(stage)} (${stageSummary(stage)})`,
+    );
   }
   return lines.join('\n');
 }

@@ -21,7 +21,14 @@ export interface ImageSizeParams {
  * Estimates the image of a document with whatever build-context index is ready; when none is, starts
  * the walk and calls `onContextReady` once it ends (the server then refreshes its lenses). Never waits.
  */
-export function estimateWithContext(uri: string, model: DockerfileModel, facts: BuildContextFacts, indexes: ContextIndexCache, onContextReady: () => void, inputs: Omit<EstimateInputs, 'contextIndex'> = {}): ImageSizeEstimate {
+export function estimateWithContext(
+  uri: string,
+  model: DockerfileModel,
+  facts: BuildContextFacts,
+  indexes: ContextIndexCache,
+  onContextReady: () => void,
+  inputs: Omit<EstimateInputs, 'contextIndex'> = {},
+): ImageSizeEstimate {
   if (!uri.startsWith('file:')) return estimateImageSize(model, inputs);
   const root = dirname(fileURLToPath(uri));
   const dockerignore = facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null);

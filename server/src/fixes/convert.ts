@@ -46,10 +46,17 @@ export function convertModel(model: DockerfileModel, context: ConvertContext = {
   const stage = model.stages[0];
   if (!stage) return { ok: false, reason: 'The Dockerfile has no FROM.' };
   try {
-    if (stage.image.unresolved) return { ok: false, reason: `The base image ${stage.image.raw} uses a variable without a default: cannot tell the ecosystem.` };
+    if (stage.image.unresolved)
+      return {
+        ok: false,
+        reason: `The base image ${stage.image.raw} uses a variable without a default: cannot tell the ecosystem.`,
+      };
     const converter = converters.find((candidate) => candidate.accepts(stage, model));
     if (!converter) {
-      return { ok: false, reason: `No conversion for the base image ${stage.image.repository} (converted: ${converters.map((entry) => entry.ecosystem).join(', ')}).` };
+      return {
+        ok: false,
+        reason: `No conversion for the base image ${stage.image.repository} (converted: ${converters.map((entry) => entry.ecosystem).join(', ')}).`,
+      };
     }
     return { ok: true, ...converter.convert(model, stage, context) };
   } catch (error) {

@@ -16,7 +16,20 @@ export interface Artifact {
 }
 
 /** Commands that leave a layer unchanged or only adjust what is there: fine after a COPY --from. */
-const harmless = new Set(['chmod', 'chown', 'useradd', 'adduser', 'addgroup', 'groupadd', 'mkdir', 'ln', 'echo', 'true', 'id', 'ls']);
+const harmless = new Set([
+  'chmod',
+  'chown',
+  'useradd',
+  'adduser',
+  'addgroup',
+  'groupadd',
+  'mkdir',
+  'ln',
+  'echo',
+  'true',
+  'id',
+  'ls',
+]);
 /** Extensions of files an interpreter runs: a CMD naming one runs sources from the context. */
 const sourceFile = /\.(py|js|mjs|cjs|ts|rb|php|pl|sh|jar|war|dll|lua|R)$/;
 
@@ -36,7 +49,10 @@ export function stageArtifacts(stage: Stage): Artifact[] {
       if (command.program === 'cd' || command.program === 'pushd') changedDir = true;
       const found = artifactOf(command);
       if (!found || found.path.includes('$') || (!found.path.startsWith('/') && changedDir)) continue;
-      const path = absolute(found.dir && !found.path.endsWith('/') ? `${found.path}/` : found.path, dirs.get(instruction) ?? '/');
+      const path = absolute(
+        found.dir && !found.path.endsWith('/') ? `${found.path}/` : found.path,
+        dirs.get(instruction) ?? '/',
+      );
       artifacts.push({ stage, instruction, path, build: found.build });
     }
   }
@@ -50,7 +66,8 @@ function artifactOf(command: EffectiveCommand): { path: string; dir: boolean; bu
   if (program === 'dotnet' && args[0] === 'publish') return option(args, ['-o', '--output'], true, 'dotnet publish');
   if (['cc', 'gcc', 'g++', 'clang', 'clang++'].includes(program)) return option(args, ['-o'], false, `${program} -o`);
   if (program === 'tsc') return option(args, ['--outDir'], true, 'tsc');
-  if (program === 'virtualenv') return args.filter((arg) => !arg.startsWith('-')).map((path) => ({ path, dir: true, build: 'virtualenv' }))[0];
+  if (program === 'virtualenv')
+    return args.filter((arg) => !arg.startsWith('-')).map((path) => ({ path, dir: true, build: 'virtualenv' }))[0];
   if (/^python[\d.]*$/.test(program) && args[0] === '-m' && args[1] === 'venv') {
     const path = args.slice(2).filter((arg) => !arg.startsWith('-'))[0];
     return path ? { path, dir: true, build: 'venv' } : undefined;
@@ -59,7 +76,12 @@ function artifactOf(command: EffectiveCommand): { path: string; dir: boolean; bu
   return undefined;
 }
 
-function option(args: string[], names: string[], dir: boolean, build: string): { path: string; dir: boolean; build: string } | undefined {
+function option(
+  args: string[],
+  names: string[],
+  dir: boolean,
+  build: string,
+): { path: string; dir: boolean; build: string } | undefined {
   for (let index = 0; index < args.length; index++) {
     for (const name of names) {
       if (args[index] === name && args[index + 1] !== undefined) return { path: args[index + 1], dir, build };
@@ -77,9 +99,17 @@ function option(args: string[], names: string[], dir: boolean, build: string): {
  */
 export function copyFromFix(model: DockerfileModel, copy: Instruction): Fix | undefined {
   const shipped = copy.stage;
-  if (!shipped || !shipped.shipped || copy.run || copy.flags.some((flag) => !['chown', 'chmod', 'link'].includes(flag.name))) return undefined;
+  if (
+    !shipped ||
+    !shipped.shipped ||
+    copy.run ||
+    copy.flags.some((flag) => !['chown', 'chmod', 'link'].includes(flag.name))
+  )
+    return undefined;
   const chain = new Set(inheritanceChain(shipped));
-  const artifacts = model.stages.filter((stage) => stage.index < shipped.index && !chain.has(stage)).flatMap(stageArtifacts);
+  const artifacts = model.stages
+    .filter((stage) => stage.index < shipped.index && !chain.has(stage))
+    .flatMap(stageArtifacts);
   if (artifacts.length === 0) return undefined;
 
   const rebuilds: Instruction[] = [];
@@ -88,7 +118,12 @@ export function copyFromFix(model: DockerfileModel, copy: Instruction): Fix | un
     if (instruction.run.form === 'exec' || instruction.run.parseError) return undefined;
     const commands = effectiveCommandsOf(instruction.run);
     const rebuilt = stageArtifacts({ ...shipped, instructions: [instruction] });
-    if (rebuilt.length > 0 && rebuilt.every((made) => artifacts.some((artifact) => artifact.path === made.path && artifact.build === made.build))) {
+    if (
+      rebuilt.length > 0 &&
+      rebuilt.every((made) =>
+        artifacts.some((artifact) => artifact.path === made.path && artifact.build === made.build),
+      )
+    ) {
       // Only a RUN that does nothing but rebuild (and fetch modules for it) is dropped.
       if (!commands.every((command) => artifactOf(command) || isFetchFor(command))) return undefined;
       rebuilds.push(instruction);
@@ -101,21 +136,33 @@ export function copyFromFix(model: DockerfileModel, copy: Instruction): Fix | un
   if (!used) return undefined;
   const flags = copy.flags.map((flag) => ` --${flag.name}${flag.value === null ? '' : `=${flag.value}`}`).join('');
   const eol = model.lines.eol;
-  const lines = used.map((artifact) => `COPY --from=${artifact.stage.name ?? artifact.stage.index}${flags} ${artifact.path} ${artifact.path}`);
+  const lines = used.map(
+    (artifact) =>
+      `COPY --from=${artifact.stage.name ?? artifact.stage.index}${flags} ${artifact.path} ${artifact.path}`,
+  );
   const edits = [{ range: copy.range, newText: lines.join(eol) }];
   for (const rebuild of rebuilds) {
     const start = { line: rebuild.range.start.line, character: 0 };
-    const end = rebuild.range.end.line + 1 < model.lines.lineCount ? { line: rebuild.range.end.line + 1, character: 0 } : rebuild.range.end;
+    const end =
+      rebuild.range.end.line + 1 < model.lines.lineCount
+        ? { line: rebuild.range.end.line + 1, character: 0 }
+        : rebuild.range.end;
     edits.push({ range: { start, end }, newText: '' });
   }
-  const dropped = rebuilds.length > 0 ? ` and drop the rebuild on line ${rebuilds.map((rebuild) => rebuild.range.start.line + 1).join(', ')}` : '';
+  const dropped =
+    rebuilds.length > 0
+      ? ` and drop the rebuild on line ${rebuilds.map((rebuild) => rebuild.range.start.line + 1).join(', ')}`
+      : '';
   return { title: `Add ${lines.join('; ')} in place of the context copy${dropped}`, edits };
 }
 
 /** `go mod download`, `dotnet restore`, `pip install -r …`: fetching what the rebuild needs. */
 function isFetchFor(command: EffectiveCommand): boolean {
   const [first, second] = command.args.map((arg) => arg.value);
-  return (command.program === 'go' && first === 'mod' && second === 'download') || (command.program === 'dotnet' && first === 'restore');
+  return (
+    (command.program === 'go' && first === 'mod' && second === 'download') ||
+    (command.program === 'dotnet' && first === 'restore')
+  );
 }
 
 /** The artifacts the shipped stage's ENTRYPOINT/CMD run, or undefined when it also runs sources or cannot tell. */
@@ -134,7 +181,9 @@ function artifactsRun(model: DockerfileModel, shipped: Stage, artifacts: Artifac
     const looksLikePath = value.includes('/') || sourceFile.test(value);
     if (!looksLikePath) continue;
     const path = absolute(value, dir);
-    const artifact = artifacts.find((candidate) => (candidate.path.endsWith('/') ? `${path}/`.startsWith(candidate.path) : path === candidate.path));
+    const artifact = artifacts.find((candidate) =>
+      candidate.path.endsWith('/') ? `${path}/`.startsWith(candidate.path) : path === candidate.path,
+    );
     if (artifact) used.add(artifact);
     // A program of the base image (`/usr/bin/env`) is fine; a file under the workdir that no stage built is a source.
     else if (!value.startsWith('/') || !isSystemPath(path)) return undefined;

@@ -16,7 +16,11 @@ interface Family {
 const familyByManager = new Map<string, Family>();
 for (const family of data.families) {
   const compiled: Family = {
-    entries: family.entries.map((entry) => ({ kind: entry.kind, names: new Set(entry.names), patterns: 'patterns' in entry ? (entry.patterns as string[]) : [] })),
+    entries: family.entries.map((entry) => ({
+      kind: entry.kind,
+      names: new Set(entry.names),
+      patterns: 'patterns' in entry ? (entry.patterns as string[]) : [],
+    })),
     except: family.except,
   };
   for (const manager of family.managers) familyByManager.set(manager, compiled);

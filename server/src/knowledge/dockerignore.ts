@@ -88,9 +88,12 @@ export function copyPaths(instruction: Instruction): string[] {
   const copy = instruction.copy;
   if (!copy) return [];
   let operatorLine = -1;
-  for (const arg of instruction.args) if (arg.value.startsWith('<<')) operatorLine = Math.max(operatorLine, arg.range.start.line);
+  for (const arg of instruction.args)
+    if (arg.value.startsWith('<<')) operatorLine = Math.max(operatorLine, arg.range.start.line);
   if (operatorLine < 0) return copy.destination === undefined ? [...copy.sources] : [...copy.sources, copy.destination];
-  return instruction.args.filter((arg) => arg.range.start.line <= operatorLine && !arg.value.startsWith('<<')).map((arg) => arg.value);
+  return instruction.args
+    .filter((arg) => arg.range.start.line <= operatorLine && !arg.value.startsWith('<<'))
+    .map((arg) => arg.value);
 }
 
 /** The `--mount` flag of a RUN that bind-mounts the whole context, if any. */
@@ -160,10 +163,15 @@ export interface ExposedEntry {
  * context (all probed names when `rootEntries` is unknown and the check assumes them) that neither the
  * .dockerignore (null = none) nor the extra patterns exclude. Undefined when the .dockerignore cannot be evaluated.
  */
-export function exposedEntries(dockerignoreText: string | null, rootEntries: readonly string[] | undefined, extraPatterns: readonly string[] = []): readonly ExposedEntry[] | undefined {
+export function exposedEntries(
+  dockerignoreText: string | null,
+  rootEntries: readonly string[] | undefined,
+  extraPatterns: readonly string[] = [],
+): readonly ExposedEntry[] | undefined {
   const text = [dockerignoreText ?? '', ...extraPatterns].join('\n');
   // The context's entries are one array per Dockerfile until a watched file changes: answer each text once.
-  const byText = exposedCache.get(rootEntries ?? unknownEntries) ?? new Map<string, readonly ExposedEntry[] | undefined>();
+  const byText =
+    exposedCache.get(rootEntries ?? unknownEntries) ?? new Map<string, readonly ExposedEntry[] | undefined>();
   exposedCache.set(rootEntries ?? unknownEntries, byText);
   if (!byText.has(text)) {
     if (byText.size >= maxCachedMatchers) byText.clear();
@@ -175,10 +183,17 @@ export function exposedEntries(dockerignoreText: string | null, rootEntries: rea
 const exposedCache = new WeakMap<readonly string[], Map<string, readonly ExposedEntry[] | undefined>>();
 const unknownEntries: readonly string[] = [];
 
-function computeExposed(matcher: DockerignoreMatcher, rootEntries: readonly string[] | undefined): ExposedEntry[] | undefined {
+function computeExposed(
+  matcher: DockerignoreMatcher,
+  rootEntries: readonly string[] | undefined,
+): ExposedEntry[] | undefined {
   const exposed: ExposedEntry[] = [];
   for (const check of checks) {
-    const names = rootEntries ? rootEntries.filter((entry) => check.names.some((pattern) => wildcardMatch(pattern, entry))) : check.assumeWhenUnknown ? check.names.filter((name) => !name.includes('*')) : [];
+    const names = rootEntries
+      ? rootEntries.filter((entry) => check.names.some((pattern) => wildcardMatch(pattern, entry)))
+      : check.assumeWhenUnknown
+        ? check.names.filter((name) => !name.includes('*'))
+        : [];
     for (const name of names) {
       const ignored = matcher.ignores(check.inside ? `${name}/${check.inside}` : name);
       if (ignored === undefined) return undefined;
@@ -188,7 +203,12 @@ function computeExposed(matcher: DockerignoreMatcher, rootEntries: readonly stri
   return exposed;
 }
 
-const testImages = data.testImages as { stageNames: string[]; programs: string[]; subcommands: string[][]; scripts: string[] };
+const testImages = data.testImages as {
+  stageNames: string[];
+  programs: string[];
+  subcommands: string[][];
+  scripts: string[];
+};
 const testStageNames = new Set(testImages.stageNames);
 const testPrograms = new Set(testImages.programs);
 
@@ -198,7 +218,10 @@ const testPrograms = new Set(testImages.programs);
  */
 export function isTestImage(stageName: string | undefined, command: string): boolean {
   if (stageName && testStageNames.has(stageName)) return true;
-  const words = command.split(/[\s[\],"'&|;]+/).filter((word) => word !== '').map((word) => word.slice(word.lastIndexOf('/') + 1));
+  const words = command
+    .split(/[\s[\],"'&|;]+/)
+    .filter((word) => word !== '')
+    .map((word) => word.slice(word.lastIndexOf('/') + 1));
   return words.some(
     (word, index) =>
       testPrograms.has(word) ||
@@ -236,27 +259,44 @@ export interface DockerignoreProposal {
  * line that would exclude a path the Dockerfile copies or mounts by name (the build would fail, see
  * BuildKit's CopyIgnoredFile) and output the Dockerfile does not rebuild itself.
  */
-export function proposeDockerignore(model: DockerfileModel, rootEntries: readonly string[] | undefined): DockerignoreProposal {
+export function proposeDockerignore(
+  model: DockerfileModel,
+  rootEntries: readonly string[] | undefined,
+): DockerignoreProposal {
   const named: string[] = [];
   for (const instruction of model.instructions) {
-    for (const source of contextSources(instruction)) if (!source.wide) named.push(source.path.replace(/^(\.\/|\/)+/, ''));
+    for (const source of contextSources(instruction))
+      if (!source.wide) named.push(source.path.replace(/^(\.\/|\/)+/, ''));
   }
   const run = runInvocations(model);
   const fromEntries = rootEntries ? ecosystemsAmong(rootEntries) : new Set<Ecosystem>();
   const fromSources = ecosystemsAmong(named.map((path) => path.slice(path.lastIndexOf('/') + 1)));
-  const ecosystems = template.ecosystems.filter((ecosystem) => fromEntries.has(ecosystem) || fromSources.has(ecosystem));
+  const ecosystems = template.ecosystems.filter(
+    (ecosystem) => fromEntries.has(ecosystem) || fromSources.has(ecosystem),
+  );
 
   const keep = (entry: TemplateEntry) => {
     if (entry.unlessRun?.some((program) => run.has(program))) return false;
     const needed = entry.onlyWhenRun;
-    if (needed && !needed.programs.some((program) => (needed.firstOperands ?? [undefined]).some((operand) => run.has(operand === undefined ? program : `${program} ${operand}`)))) return false;
+    if (
+      needed &&
+      !needed.programs.some((program) =>
+        (needed.firstOperands ?? [undefined]).some((operand) =>
+          run.has(operand === undefined ? program : `${program} ${operand}`),
+        ),
+      )
+    )
+      return false;
     const matcher = patternMatcher(entry.pattern);
     return !named.some((path) => matcher.ignores(path) !== false);
   };
   const lines = [...template.header, ...template.common.filter(keep).map((entry) => entry.pattern)];
   const contributing: string[] = [];
   for (const ecosystem of ecosystems) {
-    const kept = ecosystem.entries.filter(keep).map((entry) => entry.pattern).filter((pattern) => !lines.includes(pattern));
+    const kept = ecosystem.entries
+      .filter(keep)
+      .map((entry) => entry.pattern)
+      .filter((pattern) => !lines.includes(pattern));
     if (kept.length === 0) continue;
     lines.push('', `# ${ecosystem.name}`, ...kept);
     contributing.push(ecosystem.name);
@@ -277,7 +317,8 @@ function ecosystemsAmong(names: readonly string[]): Set<Ecosystem> {
   const present = new Set(names);
   const globs = names.filter((name) => name.includes('*') && /[^*]/.test(name));
   const isMarker = (marker: string) =>
-    (marker.includes('*') ? names.some((name) => wildcardMatch(marker, name)) : present.has(marker)) || globs.some((glob) => wildcardMatch(glob, marker));
+    (marker.includes('*') ? names.some((name) => wildcardMatch(marker, name)) : present.has(marker)) ||
+    globs.some((glob) => wildcardMatch(glob, marker));
   const found = new Set(template.ecosystems.filter((ecosystem) => ecosystem.markers.some(isMarker)));
   ecosystemsByEntries.set(names, found);
   return found;

@@ -21,6 +21,10 @@ const entries = data.images as ImageUserEntry[];
 export function knownImageUser(image: ImageRef): ImageUser | undefined {
   const name = imageName(image);
   const tag = image.tag ?? 'latest';
-  const entry = entries.find((candidate) => wildcardMatch(candidate.match, name) && (!candidate.tags || candidate.tags.some((pattern) => wildcardMatch(pattern, tag))));
+  const entry = entries.find(
+    (candidate) =>
+      wildcardMatch(candidate.match, name) &&
+      (!candidate.tags || candidate.tags.some((pattern) => wildcardMatch(pattern, tag))),
+  );
   return entry ? { user: entry.user, default: entry.default, source: entry.source } : undefined;
 }

@@ -46,13 +46,18 @@ const ubuntuCodenames = new Set(data.ubuntuCodenames);
 const suites = new Set([...Object.keys(debianReleases), ...ubuntuCodenames]);
 const defaultSuite = data.defaultSuite;
 
-const sizeByReference = new Map<string, number>(sizes.images.map((fact) => [`${fact.image}:${fact.tag}`, fact.compressedBytes]));
+const sizeByReference = new Map<string, number>(
+  sizes.images.map((fact) => [`${fact.image}:${fact.tag}`, fact.compressedBytes]),
+);
 for (const [alias, target] of Object.entries(sizes.aliases as Record<string, string>)) {
   const size = sizeByReference.get(target);
   if (size !== undefined) sizeByReference.set(alias, size);
 }
 
-function entryFor<T extends { match: string; tags?: string[]; exceptTags?: string[] }>(entries: T[], image: ImageRef): T | undefined {
+function entryFor<T extends { match: string; tags?: string[]; exceptTags?: string[] }>(
+  entries: T[],
+  image: ImageRef,
+): T | undefined {
   const name = imageName(image);
   const tag = image.tag ?? 'latest';
   return entries.find(
@@ -71,7 +76,9 @@ export function sdkImageOf(image: ImageRef): SdkImage | undefined {
   const tag = image.tag ?? 'latest';
   const alpine = /alpine/.test(tag);
   const templates = alpine && entry.alpineRuntime ? entry.alpineRuntime : entry.runtime;
-  const runtimes = templates.map((template) => fillTemplate(template, tag)).filter((runtime): runtime is string => runtime !== undefined);
+  const runtimes = templates
+    .map((template) => fillTemplate(template, tag))
+    .filter((runtime): runtime is string => runtime !== undefined);
   if (runtimes.length === 0) return undefined;
   return {
     toolchain: entry.toolchain,
@@ -146,7 +153,9 @@ function dotnetTag(tag: string): string | undefined {
 }
 
 /** The slim variant of a full image's tag (`python:3.12` → `3.12-slim`), or undefined when there is none. */
-export function slimVariantOf(image: ImageRef): { tag: string; dropped: string; unless: string; source: string } | undefined {
+export function slimVariantOf(
+  image: ImageRef,
+): { tag: string; dropped: string; unless: string; source: string } | undefined {
   if (image.isScratch || image.unresolved) return undefined;
   const entry = entryFor(slimEntries, image);
   if (!entry) return undefined;

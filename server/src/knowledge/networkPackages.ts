@@ -1,7 +1,10 @@
 import data from '../data/network-packages.json';
 
 const packageTools = new Map<string, Map<string, string>>(
-  Object.entries(data.managers as Record<string, Record<string, string>>).map(([manager, packages]) => [manager, new Map(Object.entries(packages))]),
+  Object.entries(data.managers as Record<string, Record<string, string>>).map(([manager, packages]) => [
+    manager,
+    new Map(Object.entries(packages)),
+  ]),
 );
 
 const toolPrograms = new Map<string, readonly string[]>(Object.entries(data.tools as Record<string, string[]>));

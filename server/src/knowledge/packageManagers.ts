@@ -55,7 +55,6 @@ interface ManagerCommand {
 const versionedPip = /^pip\d+(\.\d+)*$/;
 const python = /^python\d*(\.\d+)*$/;
 
-
 /**
  * True when the program may be a package manager or build tool this module knows (`python` may run `-m pip`):
  * a cheap test that lets rules skip the other commands of a RUN.
@@ -74,7 +73,11 @@ function managerCommand(command: EffectiveCommand): ManagerCommand | undefined {
 
 function resolveManagerCommand(command: EffectiveCommand): ManagerCommand | undefined {
   let effective = command;
-  if (python.test(command.program) && command.args[0]?.value === '-m' && /^pip\d*$/.test(command.args[1]?.value ?? '')) {
+  if (
+    python.test(command.program) &&
+    command.args[0]?.value === '-m' &&
+    /^pip\d*$/.test(command.args[1]?.value ?? '')
+  ) {
     effective = { program: 'pip', nameWord: command.args[1], args: command.args.slice(2), command: command.command };
   }
   const program = versionedPip.test(effective.program) ? 'pip' : effective.program;
@@ -99,7 +102,12 @@ function managerOperands(args: readonly DocumentWord[], withValue: ReadonlySet<s
 /** True when an option is given: `--name`, `--name=value`, or a short `-x` inside a bundle like `-afy`. */
 export function hasFlag(args: readonly DocumentWord[], ...names: string[]): boolean {
   return args.some(({ value }) =>
-    names.some((name) => value === name || value.startsWith(`${name}=`) || (/^-[a-zA-Z]$/.test(name) && /^-[a-zA-Z]{2,}$/.test(value) && value.includes(name[1]))),
+    names.some(
+      (name) =>
+        value === name ||
+        value.startsWith(`${name}=`) ||
+        (/^-[a-zA-Z]$/.test(name) && /^-[a-zA-Z]{2,}$/.test(value) && value.includes(name[1])),
+    ),
   );
 }
 
@@ -117,7 +125,9 @@ function ruleMatches(rule: PathRule, command: ManagerCommand): boolean {
 export function pathsCreatedBy(command: EffectiveCommand): string[] {
   return memoOn(command, createdKey, () => {
     const resolved = managerCommand(command);
-    return resolved ? resolved.manager.creates.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+    return resolved
+      ? resolved.manager.creates.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths)
+      : [];
   });
 }
 
@@ -125,7 +135,9 @@ export function pathsCreatedBy(command: EffectiveCommand): string[] {
 export function pathsRemovedBy(command: EffectiveCommand): string[] {
   return memoOn(command, removedPathsKey, () => {
     const resolved = managerCommand(command);
-    return resolved ? resolved.manager.removes.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths) : [];
+    return resolved
+      ? resolved.manager.removes.filter((rule) => ruleMatches(rule, resolved)).flatMap((rule) => rule.paths)
+      : [];
   });
 }
 
@@ -195,7 +207,10 @@ export function packagesRemovedBy(command: EffectiveCommand): PackageChange | un
   return memoised(removedCache, command, () => packageChange(command, (manager) => manager.uninstall));
 }
 
-function packageChange(command: EffectiveCommand, verbs: (manager: ManagerEntry) => string[]): PackageChange | undefined {
+function packageChange(
+  command: EffectiveCommand,
+  verbs: (manager: ManagerEntry) => string[],
+): PackageChange | undefined {
   const resolved = managerCommand(command);
   if (!resolved) return undefined;
   const [verb, ...named] = resolved.operands;
@@ -204,7 +219,8 @@ function packageChange(command: EffectiveCommand, verbs: (manager: ManagerEntry)
   // apk add --virtual NAME installs a named group that `apk del NAME` removes.
   const args = resolved.command.args;
   const virtualIndex = args.findIndex((arg) => arg.value === '--virtual' || arg.value === '-t');
-  if (resolved.manager.manager === 'apk' && virtualIndex >= 0 && args[virtualIndex + 1]) packages.push(args[virtualIndex + 1].value);
+  if (resolved.manager.manager === 'apk' && virtualIndex >= 0 && args[virtualIndex + 1])
+    packages.push(args[virtualIndex + 1].value);
   return { manager: resolved.manager.manager, packages };
 }
 

@@ -13,27 +13,121 @@
 
 /** Words that name a secret wherever they stand in the name. */
 const secretWords = new Set([
-  'password', 'passwd', 'pword', 'passphrase', 'secret', 'secrets', 'token', 'credential', 'credentials',
-  'apikey', 'secretkey', 'accesskey', 'privatekey', 'authtoken', 'apitoken', 'accesstoken',
+  'password',
+  'passwd',
+  'pword',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'credential',
+  'credentials',
+  'apikey',
+  'secretkey',
+  'accesskey',
+  'privatekey',
+  'authtoken',
+  'apitoken',
+  'accesstoken',
 ]);
 
 /** `KEY` is a secret after these words: API_KEY, PRIVATE_KEY, AWS_SECRET_ACCESS_KEY, APP_KEY (Laravel). */
-const keyQualifiers = new Set(['api', 'private', 'secret', 'access', 'encryption', 'signing', 'master', 'auth', 'ssh', 'license', 'session', 'jwt', 'hmac', 'deploy', 'app']);
+const keyQualifiers = new Set([
+  'api',
+  'private',
+  'secret',
+  'access',
+  'encryption',
+  'signing',
+  'master',
+  'auth',
+  'ssh',
+  'license',
+  'session',
+  'jwt',
+  'hmac',
+  'deploy',
+  'app',
+]);
 
 /** Words that name a secret only as the last word: `DB_PWD` (but `PWD` is the working directory), `GITHUB_PAT`, `NPM_CONFIG__AUTH`. */
 const lastWordSecrets = new Set(['pwd', 'pat', 'auth']);
 
 /** A word after the secret word that makes the name point at, or describe, the secret instead of holding it. */
 const describingSuffixes = new Set([
-  'file', 'files', 'path', 'dir', 'directory', 'url', 'uri', 'endpoint', 'host', 'server', 'port', 'id', 'name',
-  'user', 'username', 'type', 'length', 'len', 'size', 'version', 'enabled', 'enable', 'disabled', 'required',
-  'mode', 'method', 'header', 'prefix', 'regex', 'pattern', 'policy', 'expiry', 'expires', 'expiration', 'ttl',
-  'timeout', 'lifetime', 'format', 'algorithm', 'algo', 'provider', 'location', 'env', 'var', 'ref', 'arn',
-  'command', 'cmd', 'script', 'dummy', 'hint', 'field', 'store', 'manager', 'helper', 'backend',
+  'file',
+  'files',
+  'path',
+  'dir',
+  'directory',
+  'url',
+  'uri',
+  'endpoint',
+  'host',
+  'server',
+  'port',
+  'id',
+  'name',
+  'user',
+  'username',
+  'type',
+  'length',
+  'len',
+  'size',
+  'version',
+  'enabled',
+  'enable',
+  'disabled',
+  'required',
+  'mode',
+  'method',
+  'header',
+  'prefix',
+  'regex',
+  'pattern',
+  'policy',
+  'expiry',
+  'expires',
+  'expiration',
+  'ttl',
+  'timeout',
+  'lifetime',
+  'format',
+  'algorithm',
+  'algo',
+  'provider',
+  'location',
+  'env',
+  'var',
+  'ref',
+  'arn',
+  'command',
+  'cmd',
+  'script',
+  'dummy',
+  'hint',
+  'field',
+  'store',
+  'manager',
+  'helper',
+  'backend',
 ]);
 
 /** A word before the secret word that makes the name a switch or a public value: `MYSQL_ALLOW_EMPTY_PASSWORD`, `PUBLIC_KEY`. */
-const describingPrefixes = new Set(['allow', 'empty', 'random', 'require', 'skip', 'disable', 'enable', 'generate', 'no', 'public', 'min', 'max']);
+const describingPrefixes = new Set([
+  'allow',
+  'empty',
+  'random',
+  'require',
+  'skip',
+  'disable',
+  'enable',
+  'generate',
+  'no',
+  'public',
+  'min',
+  'max',
+]);
 
 /** `DATABASE_PASSWORD` → database, password; `dbPassword` → db, password; `api-key` → api, key. */
 export function nameWords(name: string): string[] {
@@ -77,16 +171,67 @@ interface SecretFormat {
 
 /** Formats of credentials that identify themselves; the same list secret scanners use. */
 const secretFormats: SecretFormat[] = [
-  { kind: 'an AWS access key ID', shown: 'AKIA…', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids' },
-  { kind: 'a GitHub token', shown: 'ghp_…', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, source: 'https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/' },
-  { kind: 'a GitHub token', shown: 'github_pat_…', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/, source: 'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens' },
-  { kind: 'a GitLab token', shown: 'glpat-…', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/, source: 'https://docs.gitlab.com/ee/security/tokens/#token-prefixes' },
-  { kind: 'a private key', shown: '-----BEGIN … PRIVATE KEY-----', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, source: 'https://www.rfc-editor.org/rfc/rfc7468#section-10' },
-  { kind: 'a Stripe live key', shown: 'sk_live_…', pattern: /\b[rs]k_live_[0-9A-Za-z]{20,}/, source: 'https://docs.stripe.com/keys' },
-  { kind: 'a Slack token', shown: 'xox…', pattern: /\bxox[abposr]-[0-9A-Za-z-]{10,}/, source: 'https://api.slack.com/concepts/token-types' },
-  { kind: 'an npm token', shown: 'npm_…', pattern: /\bnpm_[A-Za-z0-9]{36}\b/, source: 'https://github.blog/2021-09-23-announcing-npms-new-access-token-format/' },
-  { kind: 'a Google API key', shown: 'AIza…', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, source: 'https://cloud.google.com/docs/authentication/api-keys' },
-  { kind: 'a JSON Web Token', shown: 'eyJ…', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, source: 'https://www.rfc-editor.org/rfc/rfc7519' },
+  {
+    kind: 'an AWS access key ID',
+    shown: 'AKIA…',
+    pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/,
+    source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids',
+  },
+  {
+    kind: 'a GitHub token',
+    shown: 'ghp_…',
+    pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/,
+    source: 'https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/',
+  },
+  {
+    kind: 'a GitHub token',
+    shown: 'github_pat_…',
+    pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/,
+    source:
+      'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens',
+  },
+  {
+    kind: 'a GitLab token',
+    shown: 'glpat-…',
+    pattern: /\bglpat-[A-Za-z0-9_-]{20,}/,
+    source: 'https://docs.gitlab.com/ee/security/tokens/#token-prefixes',
+  },
+  {
+    kind: 'a private key',
+    shown: '-----BEGIN … PRIVATE KEY-----',
+    pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    source: 'https://www.rfc-editor.org/rfc/rfc7468#section-10',
+  },
+  {
+    kind: 'a Stripe live key',
+    shown: 'sk_live_…',
+    pattern: /\b[rs]k_live_[0-9A-Za-z]{20,}/,
+    source: 'https://docs.stripe.com/keys',
+  },
+  {
+    kind: 'a Slack token',
+    shown: 'xox…',
+    pattern: /\bxox[abposr]-[0-9A-Za-z-]{10,}/,
+    source: 'https://api.slack.com/concepts/token-types',
+  },
+  {
+    kind: 'an npm token',
+    shown: 'npm_…',
+    pattern: /\bnpm_[A-Za-z0-9]{36}\b/,
+    source: 'https://github.blog/2021-09-23-announcing-npms-new-access-token-format/',
+  },
+  {
+    kind: 'a Google API key',
+    shown: 'AIza…',
+    pattern: /\bAIza[0-9A-Za-z_-]{35}\b/,
+    source: 'https://cloud.google.com/docs/authentication/api-keys',
+  },
+  {
+    kind: 'a JSON Web Token',
+    shown: 'eyJ…',
+    pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
+    source: 'https://www.rfc-editor.org/rfc/rfc7519',
+  },
 ];
 
 /** The kind of credential a value carries, when its format gives it away. */

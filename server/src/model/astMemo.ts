@@ -28,17 +28,48 @@ if (!prototype.__layerlensMemo) {
  * split and scan the arguments; getters only fill caches with the same values), so the second call
  * returns the first instance when the offsets match.
  */
-type CreateInstruction = (this: ParserState, dockerfile: unknown, keyword: string, start: number, instructionEnd: number, end: number) => Instruction;
+type CreateInstruction = (
+  this: ParserState,
+  dockerfile: unknown,
+  keyword: string,
+  start: number,
+  instructionEnd: number,
+  end: number,
+) => Instruction;
 interface ParserState {
-  __layerlensLast?: { dockerfile: unknown; keyword: string; start: number; instructionEnd: number; end: number; instruction: Instruction };
+  __layerlensLast?: {
+    dockerfile: unknown;
+    keyword: string;
+    start: number;
+    instructionEnd: number;
+    end: number;
+    instruction: Instruction;
+  };
 }
-const parserPrototype = Parser.prototype as unknown as { createInstruction: CreateInstruction; __layerlensReuse?: true };
+const parserPrototype = Parser.prototype as unknown as {
+  createInstruction: CreateInstruction;
+  __layerlensReuse?: true;
+};
 if (!parserPrototype.__layerlensReuse) {
   const original = parserPrototype.createInstruction;
-  parserPrototype.createInstruction = function createInstruction(this: ParserState, dockerfile, keyword, start, instructionEnd, end) {
+  parserPrototype.createInstruction = function createInstruction(
+    this: ParserState,
+    dockerfile,
+    keyword,
+    start,
+    instructionEnd,
+    end,
+  ) {
     const last = this.__layerlensLast;
     this.__layerlensLast = undefined;
-    if (last && last.dockerfile === dockerfile && last.keyword === keyword && last.start === start && last.instructionEnd === instructionEnd && last.end === end) {
+    if (
+      last &&
+      last.dockerfile === dockerfile &&
+      last.keyword === keyword &&
+      last.start === start &&
+      last.instructionEnd === instructionEnd &&
+      last.end === end
+    ) {
       return last.instruction;
     }
     const instruction = original.call(this, dockerfile, keyword, start, instructionEnd, end);

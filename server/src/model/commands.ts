@@ -2,7 +2,20 @@ import { memoOn } from './memo';
 import type { DocumentWord, RunCommand, RunInfo } from './model';
 
 /** Wrappers that run another command: `sudo apt-get …`, `env X=1 make`, `nice -n 5 make`. */
-const wrappers = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'doas', 'su-exec', 'gosu', 'chroot', 'eatmydata']);
+const wrappers = new Set([
+  'sudo',
+  'env',
+  'nice',
+  'nohup',
+  'time',
+  'exec',
+  'command',
+  'doas',
+  'su-exec',
+  'gosu',
+  'chroot',
+  'eatmydata',
+]);
 /** Wrappers whose first operand is not the command (user for gosu/su-exec, root dir for chroot). */
 const wrappersWithOperand = new Set(['gosu', 'su-exec', 'chroot']);
 
@@ -32,7 +45,10 @@ function unwrap(command: RunCommand): EffectiveCommand {
     const wrapper = programName(words[0].value);
     let index = 1;
     // Skip the wrapper's options and, for env, variable assignments.
-    while (index < words.length && (words[index].value.startsWith('-') || (wrapper === 'env' && words[index].value.includes('=')))) {
+    while (
+      index < words.length &&
+      (words[index].value.startsWith('-') || (wrapper === 'env' && words[index].value.includes('=')))
+    ) {
       const option = words[index].value;
       index++;
       if (wrapper === 'nice' && option === '-n') index++;

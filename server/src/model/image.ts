@@ -42,12 +42,24 @@ export function parseImageRef(raw: string, resolved: string, unresolved: boolean
   let repository = rest.toLowerCase();
   if (registry && dockerHubHosts.has(registry.toLowerCase())) registry = undefined;
   if (!registry && repository.startsWith('library/')) repository = repository.slice('library/'.length);
-  return { raw, resolved, unresolved, registry, repository, tag, digest, isScratch: !registry && repository === 'scratch' };
+  return {
+    raw,
+    resolved,
+    unresolved,
+    registry,
+    repository,
+    tag,
+    digest,
+    isScratch: !registry && repository === 'scratch',
+  };
 }
 
 /** Windows base images: no root user and no POSIX shell (cmd or PowerShell run RUN). */
 export function isWindowsImage(image: ImageRef): boolean {
-  return /(^|\/)(windows|nanoserver|servercore|windowsservercore)(\/|$)/.test(image.repository) || /(^|-)(windowsservercore|nanoserver|ltsc20\d\d)/.test(image.tag ?? '');
+  return (
+    /(^|\/)(windows|nanoserver|servercore|windowsservercore)(\/|$)/.test(image.repository) ||
+    /(^|-)(windowsservercore|nanoserver|ltsc20\d\d)/.test(image.tag ?? '')
+  );
 }
 
 /** The reference as one comparable string: `registry/repository`, Docker Hub images without a registry. */
@@ -59,23 +71,29 @@ export function imageName(image: ImageRef): string {
  * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` the way Docker expands FROM
  * arguments, using the given values; reports whether any variable stayed unknown.
  */
-export function substituteVariables(text: string, values: ReadonlyMap<string, string | undefined>): { value: string; unresolved: boolean } {
+export function substituteVariables(
+  text: string,
+  values: ReadonlyMap<string, string | undefined>,
+): { value: string; unresolved: boolean } {
   let unresolved = false;
-  const value = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (match, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? '';
-    const known = values.has(name);
-    const current = values.get(name);
-    const isSet = known && current !== undefined;
-    const isNonEmpty = isSet && current !== '';
-    if (op === ':-') return isNonEmpty ? current : (word ?? '');
-    if (op === '-') return isSet ? current : (word ?? '');
-    if (op === ':+') return isNonEmpty ? (word ?? '') : '';
-    if (op === '+') return isSet ? (word ?? '') : '';
-    if (!isSet) {
-      unresolved = true;
-      return match;
-    }
-    return current;
-  });
+  const value = text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (match, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare ?? '';
+      const known = values.has(name);
+      const current = values.get(name);
+      const isSet = known && current !== undefined;
+      const isNonEmpty = isSet && current !== '';
+      if (op === ':-') return isNonEmpty ? current : (word ?? '');
+      if (op === '-') return isSet ? current : (word ?? '');
+      if (op === ':+') return isNonEmpty ? (word ?? '') : '';
+      if (op === '+') return isSet ? (word ?? '') : '';
+      if (!isSet) {
+        unresolved = true;
+        return match;
+      }
+      return current;
+    },
+  );
   return { value, unresolved };
 }

@@ -143,7 +143,10 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
       current = startStage(instruction, stages, stageByName, globalArgs);
-      shellByStage.set(current, current.baseStage ? (shellByStage.get(current.baseStage) ?? defaultShell(current)) : defaultShell(current));
+      shellByStage.set(
+        current,
+        current.baseStage ? (shellByStage.get(current.baseStage) ?? defaultShell(current)) : defaultShell(current),
+      );
       continue;
     }
     if (!current) {
@@ -163,7 +166,8 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   }
 
   for (const instruction of instructions) {
-    if (instruction.copy?.from !== undefined) instruction.copy.fromStage = stageFromReference(instruction.copy.from, stageByName, stages);
+    if (instruction.copy?.from !== undefined)
+      instruction.copy.fromStage = stageFromReference(instruction.copy.from, stageByName, stages);
   }
   for (const stage of stages) stage.dependencies = dependenciesOf(stage, stageByName);
   const shipped = pickShipped(stages, options.target);
@@ -192,7 +196,11 @@ function collectComments(lines: LineIndex, instructions: Instruction[]): Comment
     const owner = instructions[next];
     if (owner && owner.range.start.line <= line) continue;
     const hash = match[0].indexOf('#');
-    comments.push({ line, content: match[0].slice(hash + 1).trim(), range: { start: { line, character: hash }, end: { line, character: match[0].length } } });
+    comments.push({
+      line,
+      content: match[0].slice(hash + 1).trim(),
+      range: { start: { line, character: hash }, end: { line, character: match[0].length } },
+    });
   }
   return comments;
 }
@@ -220,15 +228,27 @@ class LazyInstruction implements Instruction {
     this.cachedArgs ??= this.ast.getArguments().map((argument) => {
       const argRange = argument.getRange();
       const value = argument.getValue();
-      return { value, literal: !value.includes('$'), range: argRange, start: this.lines.offsetAt(argRange.start), end: this.lines.offsetAt(argRange.end) };
+      return {
+        value,
+        literal: !value.includes('$'),
+        range: argRange,
+        start: this.lines.offsetAt(argRange.start),
+        end: this.lines.offsetAt(argRange.end),
+      };
     });
     return this.cachedArgs;
   }
 
   get flags(): Flag[] {
     if (!this.cachedFlags) {
-      const flagged = this.ast as AstInstruction & { getFlags?: () => Array<{ getName(): string; getValue(): string | null; getRange(): Range }> };
-      this.cachedFlags = (flagged.getFlags?.() ?? []).map((flag) => ({ name: flag.getName().toLowerCase(), value: flag.getValue(), range: flag.getRange() }));
+      const flagged = this.ast as AstInstruction & {
+        getFlags?: () => Array<{ getName(): string; getValue(): string | null; getRange(): Range }>;
+      };
+      this.cachedFlags = (flagged.getFlags?.() ?? []).map((flag) => ({
+        name: flag.getName().toLowerCase(),
+        value: flag.getValue(),
+        range: flag.getRange(),
+      }));
     }
     return this.cachedFlags;
   }
@@ -240,14 +260,28 @@ class LazyInstruction implements Instruction {
 
 function toInstruction(node: AstInstruction, index: number, lines: LineIndex): LazyInstruction {
   const range = node.getRange();
-  return new LazyInstruction(index, node.getKeyword().toUpperCase(), range, node.getInstructionRange(), lines.offsetAt(range.start), lines.offsetAt(range.end), node, lines);
+  return new LazyInstruction(
+    index,
+    node.getKeyword().toUpperCase(),
+    range,
+    node.getInstructionRange(),
+    lines.offsetAt(range.start),
+    lines.offsetAt(range.end),
+    node,
+    lines,
+  );
 }
 
 /**
  * Reads `--name=value` flags at the start of a RUN's arguments, skipping blanks and line continuations,
  * and returns them with the offset where the command itself starts.
  */
-function scanRunFlags(lines: LineIndex, from: number, to: number, escapeChar: string): { flags: Flag[]; scriptStart: number } {
+function scanRunFlags(
+  lines: LineIndex,
+  from: number,
+  to: number,
+  escapeChar: string,
+): { flags: Flag[]; scriptStart: number } {
   const text = lines.text;
   const flags: Flag[] = [];
   let offset = from;
@@ -269,18 +303,28 @@ function scanRunFlags(lines: LineIndex, from: number, to: number, escapeChar: st
     while (offset < to && !/\s/.test(text[offset])) offset++;
     const token = text.slice(start + 2, offset);
     const eq = token.indexOf('=');
-    flags.push({ name: (eq < 0 ? token : token.slice(0, eq)).toLowerCase(), value: eq < 0 ? null : token.slice(eq + 1), range: lines.range(start, offset) });
+    flags.push({
+      name: (eq < 0 ? token : token.slice(0, eq)).toLowerCase(),
+      value: eq < 0 ? null : token.slice(eq + 1),
+      range: lines.range(start, offset),
+    });
   }
 }
 
-function startStage(from: Instruction, stages: Stage[], stageByName: Map<string, Stage>, globalArgs: Map<string, string | undefined>): Stage {
+function startStage(
+  from: Instruction,
+  stages: Stage[],
+  stageByName: Map<string, Stage>,
+  globalArgs: Map<string, string | undefined>,
+): Stage {
   // Flags (--platform) are not arguments in dockerfile-ast; the image is the first argument.
   const raw = from.args[0]?.value ?? '';
   const asIndex = from.args.findIndex((arg) => arg.value.toLowerCase() === 'as');
   const name = asIndex >= 0 ? from.args[asIndex + 1]?.value.toLowerCase() : undefined;
   const substituted = substituteVariables(raw, globalArgs);
   const image = parseImageRef(raw, substituted.value, substituted.unresolved);
-  const baseStage = !image.registry && !image.tag && !image.digest ? stageByName.get(substituted.value.toLowerCase()) : undefined;
+  const baseStage =
+    !image.registry && !image.tag && !image.digest ? stageByName.get(substituted.value.toLowerCase()) : undefined;
   const stage: Stage = {
     index: stages.length,
     name,
@@ -308,7 +352,8 @@ function recordArgs(instruction: Instruction, globalArgs: Map<string, string | u
 
 /** `"x"` or `'x'` → `x`; anything else as it is. */
 export function stripQuotes(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) return value.slice(1, -1);
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0])
+    return value.slice(1, -1);
   return value;
 }
 
@@ -336,7 +381,12 @@ function heredocsOf(node: AstInstruction): Heredoc[] {
 }
 
 function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: string, shell: string[]): RunInfo {
-  const shellName = (shell[0] ?? '').split(/[\\/]/).pop()?.toLowerCase().replace(/\.exe$/, '') ?? '';
+  const shellName =
+    (shell[0] ?? '')
+      .split(/[\\/]/)
+      .pop()
+      ?.toLowerCase()
+      .replace(/\.exe$/, '') ?? '';
   const posixShell = posixShells.has(shellName);
   const exec = jsonStrings(instruction.ast, lines);
   if (exec.length > 0) {
@@ -344,7 +394,12 @@ function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: 
   }
 
   // Skip the RUN flags (--mount=…, --network=…): the script starts after them.
-  const { flags, scriptStart } = scanRunFlags(lines, lines.offsetAt(instruction.keywordRange.end), instruction.end, escapeChar);
+  const { flags, scriptStart } = scanRunFlags(
+    lines,
+    lines.offsetAt(instruction.keywordRange.end),
+    instruction.end,
+    escapeChar,
+  );
   instruction.flags = flags;
   const heredocs = lines.text.slice(scriptStart, instruction.end).includes('<<') ? heredocsOf(instruction.ast) : [];
   let mapped: MappedScript;
@@ -369,7 +424,13 @@ function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: 
     return new ShellDocumentWord(word.value, word.literal, start, end, lines);
   };
   const commands = parsed.commands.map((command): RunCommand => {
-    const nameWord = toWord({ value: command.name, raw: command.name, start: command.start, end: command.start + commandNameLength(mapped.text, command.start, command.args[0]?.start) , literal: true });
+    const nameWord = toWord({
+      value: command.name,
+      raw: command.name,
+      start: command.start,
+      end: command.start + commandNameLength(mapped.text, command.start, command.args[0]?.start),
+      literal: true,
+    });
     const args = command.args.map(toWord);
     const start = nameWord.start;
     const end = args.length > 0 ? args[args.length - 1].end : nameWord.end;
@@ -449,7 +510,9 @@ function execCommand(instruction: Instruction, exec: string[]): RunCommand[] {
 function analyseCopy(instruction: Instruction, lines: LineIndex): CopyInfo {
   const json = jsonStrings(instruction.ast, lines);
   // `COPY <<EOF /dest`: the heredoc body is file content, not paths; only words before its first line count.
-  const bodyStart = lines.text.slice(instruction.start, instruction.end).includes('<<') ? heredocsOf(instruction.ast)[0]?.getContentRange()?.start.line : undefined;
+  const bodyStart = lines.text.slice(instruction.start, instruction.end).includes('<<')
+    ? heredocsOf(instruction.ast)[0]?.getContentRange()?.start.line
+    : undefined;
   const words = instruction.args.filter((arg) => bodyStart === undefined || arg.range.start.line < bodyStart);
   const heredocSources = words.filter((arg) => arg.value.startsWith('<<')).length;
   const paths = json.length > 0 ? json : words.map((arg) => arg.value).filter((value) => !value.startsWith('<<'));
@@ -512,7 +575,8 @@ export function platformFlagOf(stage: Stage): string | undefined {
 /** The stage and the stages whose layers it inherits through `FROM <stage>`, nearest first. */
 export function inheritanceChain(stage: Stage): Stage[] {
   const chain: Stage[] = [];
-  for (let current: Stage | undefined = stage; current && !chain.includes(current); current = current.baseStage) chain.push(current);
+  for (let current: Stage | undefined = stage; current && !chain.includes(current); current = current.baseStage)
+    chain.push(current);
   return chain;
 }
 
@@ -526,5 +590,9 @@ const layersKey = Symbol('layers');
 
 /** Every instruction whose layer ends up in the stage's image, oldest first (inherited stages included). Callers must not mutate it. */
 export function layersOf(stage: Stage): Instruction[] {
-  return memoOn(stage, layersKey, () => inheritanceChain(stage).reverse().flatMap((member) => member.instructions));
+  return memoOn(stage, layersKey, () =>
+    inheritanceChain(stage)
+      .reverse()
+      .flatMap((member) => member.instructions),
+  );
 }

@@ -29,7 +29,10 @@ export function removalTouches(removed: string, created: string): boolean {
 }
 
 function globMatch(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   try {
     return new RegExp(`^${source}$`).test(value);
   } catch {

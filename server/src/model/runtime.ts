@@ -50,10 +50,13 @@ export function isEnvironmentImage(layers: Instruction[]): boolean {
 function runsAProgram(layers: Instruction[]): boolean {
   const start = layers.filter((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
   const wordsOf = (instruction: Instruction | undefined) =>
-    (instruction?.args ?? []).map((arg) => arg.value.replace(/[[\]"]/g, '').replace(/,$/, '')).filter((word) => word !== '' && word !== '-l' && word !== '-i');
+    (instruction?.args ?? [])
+      .map((arg) => arg.value.replace(/[[\]"]/g, '').replace(/,$/, ''))
+      .filter((word) => word !== '' && word !== '-l' && word !== '-i');
   // `ENTRYPOINT []` clears the entrypoint: CMD decides then.
   const entrypoint = wordsOf(start.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop());
-  const words = entrypoint.length > 0 ? entrypoint : wordsOf(start.filter((instruction) => instruction.keyword === 'CMD').pop());
+  const words =
+    entrypoint.length > 0 ? entrypoint : wordsOf(start.filter((instruction) => instruction.keyword === 'CMD').pop());
   if (words.length === 0) return false;
   const program = words[0]?.split('/').pop() ?? '';
   if (words.length === 1 && shells.has(program)) return false;

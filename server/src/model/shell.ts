@@ -215,13 +215,15 @@ function describeError(root: SyntaxNode): string {
   const error = findError(root);
   if (!error) return 'syntax error';
   const { row, column } = error.startPosition;
-  return error.isMissing ? `missing ${error.type} at line ${row + 1}, column ${column + 1}` : `syntax error at line ${row + 1}, column ${column + 1}`;
+  return error.isMissing
+    ? `missing ${error.type} at line ${row + 1}, column ${column + 1}`
+    : `syntax error at line ${row + 1}, column ${column + 1}`;
 }
 
 function findError(node: SyntaxNode): SyntaxNode | undefined {
   if (node.isError || node.isMissing) return node;
   for (const child of node.children) {
-    if (!child || !child.hasError && !child.isMissing) continue;
+    if (!child || (!child.hasError && !child.isMissing)) continue;
     const found = findError(child);
     if (found) return found;
   }
@@ -242,7 +244,13 @@ export function fallbackSplit(script: string): ShellCommand[] {
 
   const endWord = (end: number) => {
     if (!current) return;
-    words.push({ value: current.value, raw: script.slice(current.start, end), start: current.start, end, literal: !current.value.includes('$') });
+    words.push({
+      value: current.value,
+      raw: script.slice(current.start, end),
+      start: current.start,
+      end,
+      literal: !current.value.includes('$'),
+    });
     current = undefined;
   };
   const endCommand = () => {

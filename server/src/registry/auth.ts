@@ -67,11 +67,20 @@ export class TokenCache {
     } catch {
       throw new RegistryError(`the registry's token realm is not a URL: ${challenge.realm}`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RegistryError(`the registry's token realm is not HTTP: ${url.protocol}`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new RegistryError(`the registry's token realm is not HTTP: ${url.protocol}`);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.set('scope', scope);
-    const response = await getCapped(url.toString(), { signal: options.signal, maxBytes: options.maxBytes, fetch: options.fetch });
-    if (response.status !== 200) throw new RegistryError(`the token service ${url.host} refused an anonymous pull token (HTTP ${response.status})`, response.status);
+    const response = await getCapped(url.toString(), {
+      signal: options.signal,
+      maxBytes: options.maxBytes,
+      fetch: options.fetch,
+    });
+    if (response.status !== 200)
+      throw new RegistryError(
+        `the token service ${url.host} refused an anonymous pull token (HTTP ${response.status})`,
+        response.status,
+      );
     let parsed: unknown;
     try {
       parsed = JSON.parse(response.body.toString('utf8'));
@@ -80,7 +89,12 @@ export class TokenCache {
     }
     const body = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
     // Docker Hub sends both; the distribution spec names `token`, OAuth2 clients read `access_token`.
-    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+    const token =
+      typeof body.token === 'string'
+        ? body.token
+        : typeof body.access_token === 'string'
+          ? body.access_token
+          : undefined;
     if (!token) throw new RegistryError(`the token service ${url.host} answered without a token`);
     const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     // Renew a little early so a token never expires between the index and the manifest request.

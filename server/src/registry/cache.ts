@@ -59,7 +59,12 @@ export class SizeCache {
 function isSize(value: unknown): value is RemoteImageSize {
   if (!value || typeof value !== 'object') return false;
   const size = value as Record<string, unknown>;
-  return typeof size.name === 'string' && typeof size.digest === 'string' && typeof size.compressedBytes === 'number' && typeof size.layers === 'number';
+  return (
+    typeof size.name === 'string' &&
+    typeof size.digest === 'string' &&
+    typeof size.compressedBytes === 'number' &&
+    typeof size.layers === 'number'
+  );
 }
 
 /** The CLI's default cache: `$XDG_CACHE_HOME/layerlens`, else `~/.cache/layerlens`. */

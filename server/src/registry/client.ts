@@ -45,12 +45,26 @@ export async function fetchImageSize(image: RegistryImage, options: FetchSizeOpt
       throw new RegistryError(`the manifest of ${image.name} does not match its digest`);
     }
     if (manifest.kind === 'image') {
-      return { name: image.name, platform, digest, compressedBytes: manifest.layers.reduce((sum, layer) => sum + layer.size, 0), layers: manifest.layers.length };
+      return {
+        name: image.name,
+        platform,
+        digest,
+        compressedBytes: manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
+        layers: manifest.layers.length,
+      };
     }
     const entry = pickPlatform(manifest.entries, options.platform);
     if (!entry) {
-      const offered = [...new Set(manifest.entries.flatMap((candidate) => (candidate.platform && candidate.platform.os !== 'unknown' ? [formatPlatform(candidate.platform)] : [])))];
-      throw new RegistryError(`${image.name} has no ${formatPlatform(options.platform)} image${offered.length ? ` (has ${offered.join(', ')})` : ''}`);
+      const offered = [
+        ...new Set(
+          manifest.entries.flatMap((candidate) =>
+            candidate.platform && candidate.platform.os !== 'unknown' ? [formatPlatform(candidate.platform)] : [],
+          ),
+        ),
+      ];
+      throw new RegistryError(
+        `${image.name} has no ${formatPlatform(options.platform)} image${offered.length ? ` (has ${offered.join(', ')})` : ''}`,
+      );
     }
     platform = entry.platform ? formatPlatform(entry.platform) : undefined;
     reference = entry.digest;
@@ -58,22 +72,38 @@ export async function fetchImageSize(image: RegistryImage, options: FetchSizeOpt
   throw new RegistryError(`${image.name}: image indexes nest too deep`);
 }
 
-async function getManifest(image: RegistryImage, reference: string, options: FetchSizeOptions): Promise<CappedResponse> {
+async function getManifest(
+  image: RegistryImage,
+  reference: string,
+  options: FetchSizeOptions,
+): Promise<CappedResponse> {
   const url = `${image.baseUrl}/v2/${image.repository}/manifests/${reference}`;
   const request = (authorization?: string) =>
-    getCapped(url, { headers: { Accept: manifestAccept, ...(authorization ? { Authorization: authorization } : {}) }, signal: options.signal, maxBytes: options.maxBytes, fetch: options.fetch });
+    getCapped(url, {
+      headers: { Accept: manifestAccept, ...(authorization ? { Authorization: authorization } : {}) },
+      signal: options.signal,
+      maxBytes: options.maxBytes,
+      fetch: options.fetch,
+    });
   const known = options.tokens.remembered(image.host, image.repository, (options.now ?? Date.now)());
   let response = await request(known ? `Bearer ${known}` : undefined);
   if (response.status === 401) {
     const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
-    if (!challenge) throw new RegistryError(`${describe(url)} wants credentials for ${image.repository} (no anonymous token flow)`, 401);
+    if (!challenge)
+      throw new RegistryError(
+        `${describe(url)} wants credentials for ${image.repository} (no anonymous token flow)`,
+        401,
+      );
     const token = await options.tokens.token(challenge, image.host, image.repository, options);
     response = await request(`Bearer ${token}`);
-    if (response.status === 401) throw new RegistryError(`${describe(url)} refused the anonymous token for ${image.repository}`, 401);
+    if (response.status === 401)
+      throw new RegistryError(`${describe(url)} refused the anonymous token for ${image.repository}`, 401);
   }
   if (response.status === 404) throw new RegistryError(`${image.name} is not in the registry (404)`, 404);
-  if (response.status === 403) throw new RegistryError(`${describe(url)} denies access to ${image.repository} (403)`, 403);
+  if (response.status === 403)
+    throw new RegistryError(`${describe(url)} denies access to ${image.repository} (403)`, 403);
   if (response.status === 429) throw new RegistryError(`${describe(url)} rate-limits pulls (429)`, 429);
-  if (response.status !== 200) throw new RegistryError(`${describe(url)} answered HTTP ${response.status} for ${image.name}`, response.status);
+  if (response.status !== 200)
+    throw new RegistryError(`${describe(url)} answered HTTP ${response.status} for ${image.name}`, response.status);
   return response;
 }

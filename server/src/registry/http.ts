@@ -57,7 +57,9 @@ export async function getCapped(url: string, options: RequestOptions): Promise<C
     if (error instanceof RegistryError) throw error;
     if (options.signal.aborted) throw new RegistryError(`${describe(url)} did not answer in time`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new RegistryError(`cannot reach ${describe(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new RegistryError(
+      `cannot reach ${describe(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+    );
   }
 }
 

@@ -63,12 +63,21 @@ export class RegistrySizes {
     if (outcome && 'size' in outcome) {
       const { size } = outcome;
       const where = size.platform ? `, ${size.platform}` : '';
-      return { compressedBytes: size.compressedBytes, notes: [...notes, `pull size from the registry: ${size.layers} layers of ${size.name}${where}`] };
+      return {
+        compressedBytes: size.compressedBytes,
+        notes: [...notes, `pull size from the registry: ${size.layers} layers of ${size.name}${where}`],
+      };
     }
     const expired = !outcome || this.now() - outcome.at >= (this.options.retryAfterMs ?? 60_000);
     const started = expired && this.start(key, target, platform);
     if (outcome) return { compressedBytes: null, notes: [...notes, `registry lookup failed: ${outcome.error}`] };
-    return { compressedBytes: null, notes: [...notes, started || this.pending.has(key) ? 'registry lookup under way' : 'registry lookup waiting for others to finish'] };
+    return {
+      compressedBytes: null,
+      notes: [
+        ...notes,
+        started || this.pending.has(key) ? 'registry lookup under way' : 'registry lookup waiting for others to finish',
+      ],
+    };
   };
 
   /** Looks up every image the Dockerfile's stages start from and waits until each has an answer (the CLI). */
@@ -105,7 +114,10 @@ export class RegistrySizes {
         this.outcomes.set(key, { size });
         await this.cache.write(key, size);
       } catch (error) {
-        this.outcomes.set(key, { error: error instanceof RegistryError ? error.message : String(error), at: this.now() });
+        this.outcomes.set(key, {
+          error: error instanceof RegistryError ? error.message : String(error),
+          at: this.now(),
+        });
       }
     })().finally(() => {
       this.pending.delete(key);
@@ -145,10 +157,21 @@ export class RegistryLookups {
   private trusted: boolean;
   private readonly sizes: RegistrySizes;
 
-  constructor(initializationOptions: unknown, onUpdate: () => void, options: Omit<RegistrySizesOptions, 'cacheDir' | 'onUpdate'> = {}) {
-    const init = initializationOptions && typeof initializationOptions === 'object' ? (initializationOptions as RegistryInitializationOptions) : {};
+  constructor(
+    initializationOptions: unknown,
+    onUpdate: () => void,
+    options: Omit<RegistrySizesOptions, 'cacheDir' | 'onUpdate'> = {},
+  ) {
+    const init =
+      initializationOptions && typeof initializationOptions === 'object'
+        ? (initializationOptions as RegistryInitializationOptions)
+        : {};
     this.trusted = init.workspaceTrusted !== false;
-    this.sizes = new RegistrySizes({ ...options, cacheDir: typeof init.storagePath === 'string' && init.storagePath ? init.storagePath : undefined, onUpdate });
+    this.sizes = new RegistrySizes({
+      ...options,
+      cacheDir: typeof init.storagePath === 'string' && init.storagePath ? init.storagePath : undefined,
+      onUpdate,
+    });
   }
 
   /** The estimator input for a document whose `layerlens.registry.lookup` setting is `enabled`. */

@@ -8,7 +8,12 @@ export const mediaTypes = {
 } as const;
 
 /** Sent on every manifest request: without it registries answer schema 1 or only the default type. */
-export const manifestAccept = [mediaTypes.ociIndex, mediaTypes.dockerList, mediaTypes.ociManifest, mediaTypes.dockerManifest].join(', ');
+export const manifestAccept = [
+  mediaTypes.ociIndex,
+  mediaTypes.dockerList,
+  mediaTypes.ociManifest,
+  mediaTypes.dockerManifest,
+].join(', ');
 
 export interface Platform {
   os: string;
@@ -42,19 +47,34 @@ export function parseManifest(body: string, contentType: string | null): ParsedM
   } catch {
     throw new RegistryError('the manifest is not JSON');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RegistryError('the manifest is not a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new RegistryError('the manifest is not a JSON object');
   const value = parsed as Record<string, unknown>;
   const declared = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const mediaType = declared && declared !== 'application/json' && declared !== 'text/plain' ? declared : typeof value.mediaType === 'string' ? value.mediaType : '';
-  if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(mediaType) || value.schemaVersion === 1) {
+  const mediaType =
+    declared && declared !== 'application/json' && declared !== 'text/plain'
+      ? declared
+      : typeof value.mediaType === 'string'
+        ? value.mediaType
+        : '';
+  if (
+    /^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(mediaType) ||
+    value.schemaVersion === 1
+  ) {
     throw new RegistryError('the registry only serves a schema 1 manifest (no layer sizes)');
   }
-  const isIndex = mediaType === mediaTypes.ociIndex || mediaType === mediaTypes.dockerList || (!mediaType && Array.isArray(value.manifests));
+  const isIndex =
+    mediaType === mediaTypes.ociIndex ||
+    mediaType === mediaTypes.dockerList ||
+    (!mediaType && Array.isArray(value.manifests));
   if (isIndex) {
     if (!Array.isArray(value.manifests)) throw new RegistryError('the image index has no manifests');
     return { kind: 'index', entries: value.manifests.map(indexEntry) };
   }
-  const isImage = mediaType === mediaTypes.ociManifest || mediaType === mediaTypes.dockerManifest || (!mediaType && Array.isArray(value.layers));
+  const isImage =
+    mediaType === mediaTypes.ociManifest ||
+    mediaType === mediaTypes.dockerManifest ||
+    (!mediaType && Array.isArray(value.layers));
   if (!isImage) throw new RegistryError(`unexpected manifest type ${mediaType || 'unknown'}`);
   if (!Array.isArray(value.layers)) throw new RegistryError('the image manifest has no layers');
   return { kind: 'image', layers: value.layers.map(layer) };
@@ -63,30 +83,45 @@ export function parseManifest(body: string, contentType: string | null): ParsedM
 function descriptor(raw: unknown, what: string): Record<string, unknown> {
   if (!raw || typeof raw !== 'object') throw new RegistryError(`a ${what} entry is not an object`);
   const value = raw as Record<string, unknown>;
-  if (typeof value.digest !== 'string' || !digestPattern.test(value.digest)) throw new RegistryError(`a ${what} entry has no valid digest`);
+  if (typeof value.digest !== 'string' || !digestPattern.test(value.digest))
+    throw new RegistryError(`a ${what} entry has no valid digest`);
   return value;
 }
 
 function indexEntry(raw: unknown): IndexEntry {
   const value = descriptor(raw, 'index');
-  const platform = value.platform && typeof value.platform === 'object' ? (value.platform as Record<string, unknown>) : undefined;
+  const platform =
+    value.platform && typeof value.platform === 'object' ? (value.platform as Record<string, unknown>) : undefined;
   return {
     digest: value.digest as string,
     mediaType: typeof value.mediaType === 'string' ? value.mediaType : undefined,
     platform:
       platform && typeof platform.os === 'string' && typeof platform.architecture === 'string'
-        ? { os: platform.os, architecture: platform.architecture, variant: typeof platform.variant === 'string' ? platform.variant : undefined }
+        ? {
+            os: platform.os,
+            architecture: platform.architecture,
+            variant: typeof platform.variant === 'string' ? platform.variant : undefined,
+          }
         : undefined,
   };
 }
 
 function layer(raw: unknown): Layer {
   const value = descriptor(raw, 'layer');
-  if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0) throw new RegistryError('a layer has no valid size');
+  if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0)
+    throw new RegistryError('a layer has no valid size');
   return { digest: value.digest as string, size: value.size };
 }
 
-const architectureAliases: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i686: '386', i386: '386' };
+const architectureAliases: Record<string, string> = {
+  x86_64: 'amd64',
+  'x86-64': 'amd64',
+  aarch64: 'arm64',
+  armhf: 'arm',
+  armel: 'arm',
+  i686: '386',
+  i386: '386',
+};
 /** The variant a platform means when it names none (Go's and containerd's defaults). */
 const defaultVariants: Record<string, string> = { arm64: 'v8', arm: 'v7' };
 
@@ -97,7 +132,11 @@ export function parsePlatform(text: string): Platform | undefined {
   const parts = text.trim().toLowerCase().split('/');
   if (parts.some((part) => !/^[a-z0-9_.-]+$/.test(part)) || parts.length > 3) return undefined;
   const [os, architecture, variant] = parts.length === 1 ? ['linux', parts[0], undefined] : parts;
-  return { os, architecture: architectureAliases[architecture] ?? architecture, variant: variant ?? (architecture === 'armhf' ? 'v7' : architecture === 'armel' ? 'v6' : undefined) };
+  return {
+    os,
+    architecture: architectureAliases[architecture] ?? architecture,
+    variant: variant ?? (architecture === 'armhf' ? 'v7' : architecture === 'armel' ? 'v6' : undefined),
+  };
 }
 
 export function formatPlatform(platform: Platform): string {
@@ -107,7 +146,12 @@ export function formatPlatform(platform: Platform): string {
 /** The index entry for a platform; an exact variant wins, an entry without a variant matches the default one. */
 export function pickPlatform(entries: IndexEntry[], wanted: Platform): IndexEntry | undefined {
   const wantedVariant = wanted.variant ?? defaultVariants[wanted.architecture];
-  const candidates = entries.filter((entry) => entry.platform && entry.platform.os === wanted.os && (architectureAliases[entry.platform.architecture] ?? entry.platform.architecture) === wanted.architecture);
+  const candidates = entries.filter(
+    (entry) =>
+      entry.platform &&
+      entry.platform.os === wanted.os &&
+      (architectureAliases[entry.platform.architecture] ?? entry.platform.architecture) === wanted.architecture,
+  );
   return (
     candidates.find((entry) => (entry.platform?.variant ?? defaultVariants[wanted.architecture]) === wantedVariant) ??
     // A platform without a variant (`linux/arm`) takes whichever the index has.

@@ -29,7 +29,8 @@ function isLoopback(host: string): boolean {
 export function registryImageOf(image: ImageRef): RegistryImage | undefined {
   if (image.isScratch || image.unresolved || !image.repository) return undefined;
   const host = image.registry?.toLowerCase() ?? dockerHubApiHost;
-  const repository = !image.registry && !image.repository.includes('/') ? `library/${image.repository}` : image.repository;
+  const repository =
+    !image.registry && !image.repository.includes('/') ? `library/${image.repository}` : image.repository;
   const reference = image.digest ?? image.tag ?? 'latest';
   const name = `${host}/${repository}${image.digest ? '@' : ':'}${reference}`;
   return { host, baseUrl: `${isLoopback(host) ? 'http' : 'https'}://${host}`, repository, reference, name };

@@ -1,4 +1,3 @@
-
 import { effectiveCommandsOf, operands } from '../model/commands';
 import type { DocumentWord, Instruction } from '../model/model';
 import { layersOf } from '../model/model';
@@ -12,13 +11,14 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: false,
     docs: {
-      summary: '`ADD <url>` downloads a file without verifying it, or keeps a downloaded archive in the shipped image next to its unpacked copy.',
+      summary:
+        '`ADD <url>` downloads a file without verifying it, or keeps a downloaded archive in the shipped image next to its unpacked copy.',
       rationale:
         'ADD fetches a URL at build time and trusts whatever the server returns: a moved tag, a compromised mirror or ' +
         'a man in the middle changes what you ship without a diff. Pin it with `ADD --checksum=sha256:…` (Dockerfile ' +
         'syntax 1.6+) or download and check it in a RUN (`curl -fsSLo f … && echo "<sha256>  f" | sha256sum -c -`). ' +
         'Unlike a local archive, an archive ADD downloads is not unpacked (unless `--unpack=true`, syntax 1.17+): a later ' +
-        'RUN that unpacks it leaves the archive in the ADD\'s own layer, so the image carries it twice. Download, verify, ' +
+        "RUN that unpacks it leaves the archive in the ADD's own layer, so the image carries it twice. Download, verify, " +
         'unpack and delete it in one RUN, or do it in a build stage and COPY the result. An unverified download in a ' +
         'build stage that the shipped image uses is reported as a hint: the file does not ship, but what is built from it does.',
       bad: 'FROM debian:bookworm-slim\nADD https://example.com/tool-1.2.tar.gz /tmp/\nRUN tar -xzf /tmp/tool-1.2.tar.gz -C /opt\nUSER nobody\n',
@@ -28,7 +28,8 @@ export const rule = defineRule({
         '    && tar -xzf /tmp/tool.tar.gz -C /opt && rm /tmp/tool.tar.gz\nUSER nobody\n',
     },
     messages: {
-      unverified: '`ADD {{url}}` downloads without a checksum, so the build uses whatever the server returns. Pin it with `--checksum=sha256:…` or download and verify it in a RUN.',
+      unverified:
+        '`ADD {{url}}` downloads without a checksum, so the build uses whatever the server returns. Pin it with `--checksum=sha256:…` or download and verify it in a RUN.',
       kept: '`ADD {{url}}` keeps the archive in its own layer and the RUN on line {{line}} unpacks it again: the image carries both. Download, unpack and delete it in one RUN (or unpack it in a build stage).',
       unverifiedKept:
         '`ADD {{url}}` downloads without a checksum and keeps the archive in its own layer; the RUN on line {{line}} unpacks it again, so the image carries both. Download, verify (sha256sum -c), unpack and delete it in one RUN.',
@@ -74,7 +75,8 @@ const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|zip)$/i;
 /** The later RUN of the shipped image that unpacks the downloaded archive and does not delete it, if any. */
 function unpackedLater(layers: Instruction[], add: Instruction, url: DocumentWord): Instruction | undefined {
   const name = url.value.split(/[?#]/)[0].split('/').pop() ?? '';
-  if (add.flags.some((flag) => flag.name === 'unpack' && (flag.value === null || flag.value === 'true'))) return undefined;
+  if (add.flags.some((flag) => flag.name === 'unpack' && (flag.value === null || flag.value === 'true')))
+    return undefined;
   let workdir = '/';
   const workdirs = new Set<string>();
   let file: string | undefined;
@@ -96,7 +98,16 @@ function unpackedLater(layers: Instruction[], add: Instruction, url: DocumentWor
           .map((path) => resolvePath(workdir, path));
         // Deleted later: cleanup-in-later-layer tells that the bytes stay.
         if ((command.program === 'rm' || command.program === 'unlink') && paths.includes(file)) return undefined;
-        if (!unpacker && unpacks(command.program, command.args.map((arg) => arg.value), paths, file)) unpacker = instruction;
+        if (
+          !unpacker &&
+          unpacks(
+            command.program,
+            command.args.map((arg) => arg.value),
+            paths,
+            file,
+          )
+        )
+          unpacker = instruction;
       }
     }
   }
@@ -106,6 +117,12 @@ function unpackedLater(layers: Instruction[], add: Instruction, url: DocumentWor
 function unpacks(program: string, words: string[], paths: string[], file: string): boolean {
   if (program === 'unzip' || program === 'bsdtar' || program === '7z') return paths.includes(file);
   if (program !== 'tar') return false;
-  const extracting = words.some((word, index) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(word) || (index === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)) || word === '--extract' || word === '--get');
+  const extracting = words.some(
+    (word, index) =>
+      /^-[a-zA-Z]*x[a-zA-Z]*$/.test(word) ||
+      (index === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)) ||
+      word === '--extract' ||
+      word === '--get',
+  );
   return extracting && paths.includes(file);
 }

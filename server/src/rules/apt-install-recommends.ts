@@ -11,7 +11,8 @@ export const rule = defineRule({
     severity: 'info',
     fixable: true,
     docs: {
-      summary: '`apt-get install` in the shipped image without `--no-install-recommends` also installs every recommended package.',
+      summary:
+        '`apt-get install` in the shipped image without `--no-install-recommends` also installs every recommended package.',
       rationale:
         'By default apt installs the packages a package recommends, not only those it depends on: documentation tools, ' +
         'X11 libraries, compilers. They often double what an install adds to the image. Pass `--no-install-recommends` ' +
@@ -22,7 +23,8 @@ export const rule = defineRule({
       good: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
     },
     messages: {
-      recommends: '`{{command}}`{{more}} also installs the packages that what it names only recommends, which the shipped image rarely needs. Add `--no-install-recommends`.',
+      recommends:
+        '`{{command}}`{{more}} also installs the packages that what it names only recommends, which the shipped image rarely needs. Add `--no-install-recommends`.',
     },
     compat: { hadolint: ['DL3015'] },
   },
@@ -34,7 +36,8 @@ export const rule = defineRule({
       if (instruction.copy) {
         // A copied apt configuration may turn recommendations off; its content is not known here.
         const destination = instruction.copy.destination ?? '';
-        if (/^\/etc\/apt\/apt\.conf(\.d\/?|$)/.test(destination) || destination.startsWith('/etc/apt/apt.conf.d/')) configured = true;
+        if (/^\/etc\/apt\/apt\.conf(\.d\/?|$)/.test(destination) || destination.startsWith('/etc/apt/apt.conf.d/'))
+          configured = true;
         continue;
       }
       const run = instruction.run;
@@ -45,7 +48,8 @@ export const rule = defineRule({
       for (const command of effectiveCommandsOf(run)) {
         const install = aptInstall(command);
         if (!install || keepsRecommendsOut(command) || hasFlag(command.args, '--only-upgrade')) continue;
-        if (configuresHere && disablesRecommendsInConfig(model.text.slice(instruction.start, command.nameWord.start))) continue;
+        if (configuresHere && disablesRecommendsInConfig(model.text.slice(instruction.start, command.nameWord.start)))
+          continue;
         installs.push({ command, install });
       }
       const [first] = installs;
@@ -54,8 +58,16 @@ export const rule = defineRule({
         report({
           messageId: 'recommends',
           data: {
-            command: [first.command.nameWord, ...first.command.args.slice(0, first.command.args.indexOf(first.install) + 1)].map((word) => word.value).join(' '),
-            more: installs.length > 1 ? ` (and the ${installs.length - 1} other install${installs.length > 2 ? 's' : ''} of this RUN)` : '',
+            command: [
+              first.command.nameWord,
+              ...first.command.args.slice(0, first.command.args.indexOf(first.install) + 1),
+            ]
+              .map((word) => word.value)
+              .join(' '),
+            more:
+              installs.length > 1
+                ? ` (and the ${installs.length - 1} other install${installs.length > 2 ? 's' : ''} of this RUN)`
+                : '',
           },
           range: model.lines.range(first.command.nameWord.start, first.install.end),
           fix:
@@ -63,7 +75,10 @@ export const rule = defineRule({
               ? undefined
               : {
                   title: 'Add --no-install-recommends',
-                  edits: installs.map(({ install }) => ({ range: model.lines.range(install.end, install.end), newText: ' --no-install-recommends' })),
+                  edits: installs.map(({ install }) => ({
+                    range: model.lines.range(install.end, install.end),
+                    newText: ' --no-install-recommends',
+                  })),
                   preferred: false,
                 },
         });
@@ -74,7 +89,15 @@ export const rule = defineRule({
 });
 
 const aptPrograms = new Set(['apt-get', 'apt']);
-const aptOptionsWithValue = new Set(['-o', '--option', '-c', '--config-file', '-t', '--target-release', '--default-release']);
+const aptOptionsWithValue = new Set([
+  '-o',
+  '--option',
+  '-c',
+  '--config-file',
+  '-t',
+  '--target-release',
+  '--default-release',
+]);
 
 /** The `install` word of `apt-get install …`, skipping options and their values. */
 function aptInstall(command: EffectiveCommand): DocumentWord | undefined {
@@ -100,7 +123,9 @@ function keepsRecommendsOut(command: EffectiveCommand): boolean {
     if (arg.value.startsWith('-o') && arg.value.length > 2) return [arg.value.slice(2)];
     return [];
   });
-  return settings.some((setting) => /^APT::Install-Recommends=("?)(0|false|no|off)\1$/i.test(setting.replace(/\s+/g, '')));
+  return settings.some((setting) =>
+    /^APT::Install-Recommends=("?)(0|false|no|off)\1$/i.test(setting.replace(/\s+/g, '')),
+  );
 }
 
 /** True when the script writes `APT::Install-Recommends "0"` (or false) into apt's configuration. */
@@ -108,4 +133,3 @@ function disablesRecommendsInConfig(script: string): boolean {
   if (!script.includes('Install-Recommends')) return false;
   return /Install-Recommends\s*(?:=\s*)?\\?["']?\s*(0|false|no|off)\b/i.test(script);
 }
-

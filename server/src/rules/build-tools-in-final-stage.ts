@@ -16,7 +16,12 @@ const osManagers = new Set(['apt', 'apk', 'yum', 'dnf', 'zypper']);
 const osManagerPrograms = new Set(['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper']);
 
 /** Programs whose group verbs (`groupinstall`, `group install`) packagesInstalledBy does not cover. */
-const groupPrograms = new Map([['yum', 'yum'], ['dnf', 'dnf'], ['microdnf', 'dnf'], ['tdnf', 'dnf']]);
+const groupPrograms = new Map([
+  ['yum', 'yum'],
+  ['dnf', 'dnf'],
+  ['microdnf', 'dnf'],
+  ['tdnf', 'dnf'],
+]);
 /** At most this many package names in a message; the range still covers them all. */
 const shownTools = 6;
 
@@ -40,7 +45,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: false,
     docs: {
-      summary: 'The shipped stage installs compilers, build tools, `-dev`/`-devel` headers, git or an SDK with the OS package manager.',
+      summary:
+        'The shipped stage installs compilers, build tools, `-dev`/`-devel` headers, git or an SDK with the OS package manager.',
       rationale:
         'gcc, make, cmake, header packages, git and language SDKs are needed to build the program, not to run it. ' +
         'Installed in the final stage they ship in every pull of the image (in python:3.12 the layer with gcc, make and ' +
@@ -63,7 +69,8 @@ export const rule = defineRule({
         'COPY --from=build /wheels /wheels\nRUN pip install --no-cache-dir /wheels/* && rm -rf /wheels\nCOPY . .\nUSER nobody\nCMD ["python", "app.py"]\n',
     },
     messages: {
-      tools: '`{{tools}}` ({{kinds}}) ship in the final image although they are needed only to build. Install them in a build stage and COPY --from it only the result, or remove them in this same RUN.',
+      tools:
+        '`{{tools}}` ({{kinds}}) ship in the final image although they are needed only to build. Install them in a build stage and COPY --from it only the result, or remove them in this same RUN.',
     },
   },
   check({ model, report }) {
@@ -84,12 +91,18 @@ export const rule = defineRule({
         const laterRuns = runs.slice(runIndex + 1).flat();
         // Removed in this RUN: never shipped. Removed in a later RUN: cleanup-in-later-layer reports that.
         const kept = install.tools.filter(
-          (tool) => !removedBy(laterInRun, install, tool, marksAllAuto) && !removedBy(laterRuns, install, tool, false) && !explained(model.lines, tool),
+          (tool) =>
+            !removedBy(laterInRun, install, tool, marksAllAuto) &&
+            !removedBy(laterRuns, install, tool, false) &&
+            !explained(model.lines, tool),
         );
         // git, hg or svn alone are usually run by the service itself (CI agents, git servers, docker build).
         if (kept.length === 0 || kept.every((tool) => tool.kind === 'version control')) continue;
         const names = kept.map((tool) => tool.name);
-        const shown = names.length > shownTools ? `${names.slice(0, shownTools).join(', ')}, … (${names.length - shownTools} more)` : names.join(', ');
+        const shown =
+          names.length > shownTools
+            ? `${names.slice(0, shownTools).join(', ')}, … (${names.length - shownTools} more)`
+            : names.join(', ');
         report({
           messageId: 'tools',
           data: { tools: shown, kinds: [...new Set(kept.map((tool) => tool.kind))].join(', ') },
@@ -109,7 +122,11 @@ function explained(lines: LineIndex, tool: Tool): boolean {
   for (let above = line - 1; above >= Math.max(0, line - 3); above--) {
     const text = lines.lineText(above).trim().toLowerCase();
     if (!text.startsWith('#')) continue;
-    if (/\brun[- ]?time\b|\bat run\b|\bfix\b|\bwork ?around\b/.test(text) || text.split(/[^a-z0-9.+_-]+/).includes(tool.name)) return true;
+    if (
+      /\brun[- ]?time\b|\bat run\b|\bfix\b|\bwork ?around\b/.test(text) ||
+      text.split(/[^a-z0-9.+_-]+/).includes(tool.name)
+    )
+      return true;
   }
   return false;
 }
@@ -138,9 +155,17 @@ function toolInstallOf(command: EffectiveCommand): ToolInstall | undefined {
   const groupManager = groupPrograms.get(command.program);
   if (!groupManager) return undefined;
   const verbs = words.map((word) => word.value);
-  const start = verbs[0] === 'groupinstall' ? 1 : (verbs[0] === 'group' || verbs[0] === 'groups') && verbs[1] === 'install' ? 2 : -1;
+  const start =
+    verbs[0] === 'groupinstall'
+      ? 1
+      : (verbs[0] === 'group' || verbs[0] === 'groups') && verbs[1] === 'install'
+        ? 2
+        : -1;
   if (start < 0) return undefined;
-  const tools = words.slice(start).filter((word) => isBuildPackageGroup(groupManager, word.value)).map((word) => ({ word, name: word.value, kind: 'compiler' }));
+  const tools = words
+    .slice(start)
+    .filter((word) => isBuildPackageGroup(groupManager, word.value))
+    .map((word) => ({ word, name: word.value, kind: 'compiler' }));
   return tools.length > 0 ? { command, manager: groupManager, tools } : undefined;
 }
 
@@ -166,13 +191,21 @@ function removedBy(commands: EffectiveCommand[], install: ToolInstall, tool: Too
     if (!osManagerPrograms.has(command.program)) return false;
     const removed = packagesRemovedBy(command);
     if (removed && sameFamily(removed.manager, install.manager)) {
-      if (removed.packages.includes(tool.name) || (install.virtualName && removed.packages.includes(install.virtualName.toLowerCase()))) return true;
+      if (
+        removed.packages.includes(tool.name) ||
+        (install.virtualName && removed.packages.includes(install.virtualName.toLowerCase()))
+      )
+        return true;
       // `apt-get purge -y $buildDeps`: the variable most likely lists what was installed.
       if (operands(command.args).some((word) => !word.literal)) return true;
     }
     if (marksAllAuto && install.manager === 'apt' && command.program.startsWith('apt')) {
       const verb = operands(command.args)[0]?.value;
-      return verb === 'autoremove' || ((verb === 'purge' || verb === 'remove') && command.args.some((arg) => arg.value === '--auto-remove' || arg.value === '--autoremove'));
+      return (
+        verb === 'autoremove' ||
+        ((verb === 'purge' || verb === 'remove') &&
+          command.args.some((arg) => arg.value === '--auto-remove' || arg.value === '--autoremove'))
+      );
     }
     return false;
   });

@@ -1,4 +1,3 @@
-
 import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import { isWindowsImage } from '../model/image';
@@ -34,7 +33,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: true,
     docs: {
-      summary: 'A RUN of the shipped image changes the owner or mode of files an earlier COPY or ADD put there, which stores them a second time.',
+      summary:
+        'A RUN of the shipped image changes the owner or mode of files an earlier COPY or ADD put there, which stores them a second time.',
       rationale:
         'A layer records every file that changed, and a new owner or mode is a change: `RUN chown -R app /app` after ' +
         '`COPY . /app` writes the whole tree again into a new layer, doubling its size in the image. Give the owner and ' +
@@ -107,7 +107,11 @@ export const rule = defineRule({
 });
 
 /** The newest COPY that put files where the command changes them. */
-function latestCopy(copies: Copied[], path: string, recursive: boolean): { copy: Copied; entry: CopyEntry } | undefined {
+function latestCopy(
+  copies: Copied[],
+  path: string,
+  recursive: boolean,
+): { copy: Copied; entry: CopyEntry } | undefined {
   for (let index = copies.length - 1; index >= 0; index--) {
     const copy = copies[index];
     const entry = copy.entries.find((candidate) =>
@@ -152,25 +156,43 @@ interface FixInput {
 function moveToCopyFix(model: DockerfileModel, input: FixInput): Fix | undefined {
   const { instruction, layer, layers, ownership, path, copies, single } = input;
   const run = instruction.run!;
-  if (run.form !== 'shell' || run.parseError || run.commands.length !== 1 || instruction.flags.length > 0) return undefined;
+  if (run.form !== 'shell' || run.parseError || run.commands.length !== 1 || instruction.flags.length > 0)
+    return undefined;
   if (!ownership.plainOptions || ownership.paths.length !== 1 || !ownership.value.literal) return undefined;
   const value = ownership.value.value;
-  if (ownership.kind === 'chown' ? !/^[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value) : !copyTakesMode(model, value)) return undefined;
+  if (
+    ownership.kind === 'chown'
+      ? !/^[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value)
+      : !copyTakesMode(model, value)
+  )
+    return undefined;
 
-  const involved = copies.filter((copy) => copy.instruction.index < instruction.index && copy.entries.some((entry) => pathCovers(path, entry.path)));
-  const wider = copies.some((copy) => copy.entries.some((entry) => entry.path !== path && pathCovers(entry.path, path)));
-  if (involved.length === 0 || wider || involved.some((copy) => copy.instruction.stage !== instruction.stage)) return undefined;
+  const involved = copies.filter(
+    (copy) => copy.instruction.index < instruction.index && copy.entries.some((entry) => pathCovers(path, entry.path)),
+  );
+  const wider = copies.some((copy) =>
+    copy.entries.some((entry) => entry.path !== path && pathCovers(entry.path, path)),
+  );
+  if (involved.length === 0 || wider || involved.some((copy) => copy.instruction.stage !== instruction.stage))
+    return undefined;
   if (wroteUnder(layers.slice(0, layer), path)) return undefined;
 
   const edits: TextEdit[] = [];
   for (const { instruction: copy } of involved) {
     const existing = copy.flags.find((flag) => flag.name === ownership.kind);
     if (existing && existing.value !== value) return undefined;
-    if (!existing) edits.push({ range: { start: copy.keywordRange.end, end: copy.keywordRange.end }, newText: ` --${ownership.kind}=${value}` });
+    if (!existing)
+      edits.push({
+        range: { start: copy.keywordRange.end, end: copy.keywordRange.end },
+        newText: ` --${ownership.kind}=${value}`,
+      });
   }
   const lines = model.lines;
   if (single) {
-    const end = instruction.range.end.line + 1 < lines.lineCount ? { line: instruction.range.end.line + 1, character: 0 } : instruction.range.end;
+    const end =
+      instruction.range.end.line + 1 < lines.lineCount
+        ? { line: instruction.range.end.line + 1, character: 0 }
+        : instruction.range.end;
     edits.push({ range: { start: { line: instruction.range.start.line, character: 0 }, end }, newText: '' });
   } else {
     const recursive = ownership.recursive;
@@ -188,7 +210,9 @@ function moveToCopyFix(model: DockerfileModel, input: FixInput): Fix | undefined
   const flag = `--${ownership.kind}=${value}`;
   const line = involved[0].instruction.range.start.line + 1;
   return {
-    title: single ? `Set ${flag} on the ${involved[0].instruction.keyword} on line ${line} and drop this RUN` : `Set ${flag} on the ${involved.length > 1 ? 'COPYs' : `${involved[0].instruction.keyword} on line ${line}`} and change only the directory itself here`,
+    title: single
+      ? `Set ${flag} on the ${involved[0].instruction.keyword} on line ${line} and drop this RUN`
+      : `Set ${flag} on the ${involved.length > 1 ? 'COPYs' : `${involved[0].instruction.keyword} on line ${line}`} and change only the directory itself here`,
     edits,
   };
 }
@@ -197,7 +221,9 @@ function moveToCopyFix(model: DockerfileModel, input: FixInput): Fix | undefined
 function copyTakesMode(model: DockerfileModel, mode: string): boolean {
   if (/^[0-7]{3,4}$/.test(mode)) return true;
   if (!/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(mode)) return false;
-  const syntax = /^(?:docker\.io\/)?docker\/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?/.exec(model.directives.get('syntax') ?? '');
+  const syntax = /^(?:docker\.io\/)?docker\/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?/.exec(
+    model.directives.get('syntax') ?? '',
+  );
   if (!syntax) return false;
   const major = Number(syntax[1]);
   const minor = syntax[2] === undefined ? Infinity : Number(syntax[2]);
@@ -219,7 +245,8 @@ function wroteUnder(before: Instruction[], path: string): boolean {
         const named = command.args.filter((word) => mentionsPath(word.value, path));
         if (named.length === 0) continue;
         // `mkdir -p /app` only makes the directory the RUN keeps changing itself.
-        const onlyMakesIt = command.program === 'mkdir' && named.every((word) => resolvePath(workdir, word.value) === path);
+        const onlyMakesIt =
+          command.program === 'mkdir' && named.every((word) => resolvePath(workdir, word.value) === path);
         if (!onlyMakesIt) return true;
       }
     }

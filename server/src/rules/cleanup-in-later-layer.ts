@@ -1,4 +1,10 @@
-import { mayBePackageManager, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
+import {
+  mayBePackageManager,
+  packagesInstalledBy,
+  packagesRemovedBy,
+  pathsCreatedBy,
+  pathsRemovedBy,
+} from '../knowledge/packageManagers';
 import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { CopyInfo, DockerfileModel, Instruction } from '../model/model';
@@ -41,7 +47,8 @@ export const rule = defineRule({
     },
     messages: {
       path: '`{{cleanup}}` deletes {{what}} that the {{creator}} on line {{line}} put in an earlier layer: the bytes stay in the image. Delete it in that same instruction.',
-      package: '`{{cleanup}}` removes {{what}} installed by the RUN on line {{line}}: that layer keeps the package, so the image does not shrink. Install and remove in one RUN (or build in another stage).',
+      package:
+        '`{{cleanup}}` removes {{what}} installed by the RUN on line {{line}}: that layer keeps the package, so the image does not shrink. Install and remove in one RUN (or build in another stage).',
     },
   },
   check({ model, report }) {
@@ -64,20 +71,27 @@ export const rule = defineRule({
         for (let index = 0; index < commands.length; index++) {
           const command = commands[index];
           // Most commands of a RUN (set, cd, echo, make…) neither create nor delete anything this rule follows.
-          if (!removers.has(command.program) && !fileTools.has(command.program) && !mayBePackageManager(command.program)) continue;
+          if (
+            !removers.has(command.program) &&
+            !fileTools.has(command.program) &&
+            !mayBePackageManager(command.program)
+          )
+            continue;
           const cleanup = cleanupOf(command, workdir);
           if (cleanup) {
             reportCleanup(model, instruction, cleanup, creations, own, report);
             // Deleted in the RUN that made them, nothing of them reaches a layer; deleted from an earlier layer,
             // they are reported once (here) and a later deletion deletes nothing of them.
             if (own.some((entry) => deletes(cleanup, entry))) own = own.filter((entry) => !deletes(cleanup, entry));
-            if (creations.some((entry) => deletes(cleanup, entry))) creations = creations.filter((entry) => !deletes(cleanup, entry));
+            if (creations.some((entry) => deletes(cleanup, entry)))
+              creations = creations.filter((entry) => !deletes(cleanup, entry));
           }
           for (const entry of createdBy(command, workdir, instruction, commands, index)) own.push(entry);
         }
         // What a RUN writes into a cache or tmpfs mount never reaches its layer.
         const mounts = cacheMountTargets(instruction);
-        for (const entry of own) if (!entry.path || !mounts.some((target) => pathCovers(target, entry.path!))) creations.push(entry);
+        for (const entry of own)
+          if (!entry.path || !mounts.some((target) => pathCovers(target, entry.path!))) creations.push(entry);
       }
     }
   },
@@ -85,7 +99,14 @@ export const rule = defineRule({
 
 type Reporter = Parameters<(typeof rule)['check']>[0]['report'];
 
-function reportCleanup(model: DockerfileModel, instruction: Instruction, cleanup: Cleanup, earlier: Creation[], own: Creation[], report: Reporter): void {
+function reportCleanup(
+  model: DockerfileModel,
+  instruction: Instruction,
+  cleanup: Cleanup,
+  earlier: Creation[],
+  own: Creation[],
+  report: Reporter,
+): void {
   const shown = () => shorten(model.text.slice(cleanup.command.nameWord.start, cleanup.command.command.end));
   const range = () => model.lines.range(cleanup.command.nameWord.start, cleanup.command.command.end);
   if (cleanup.packages) {
@@ -109,7 +130,12 @@ function reportCleanup(model: DockerfileModel, instruction: Instruction, cleanup
     if (!creator?.path) continue;
     report({
       messageId: 'path',
-      data: { cleanup: shown(), what: `\`${removed}\``, creator: creator.instruction.keyword, line: creator.instruction.range.start.line + 1 },
+      data: {
+        cleanup: shown(),
+        what: `\`${removed}\``,
+        creator: creator.instruction.keyword,
+        line: creator.instruction.range.start.line + 1,
+      },
       range: range(),
       fix: creator.instruction.keyword === 'RUN' ? moveCleanupFix(model, creator.instruction, instruction) : undefined,
     });
@@ -125,7 +151,8 @@ function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undef
 /** resolvePath, memoised: the same cache and cleanup paths come back in every RUN and on every keystroke. */
 const resolved = new Map<string, string>();
 function resolvePath(workdir: string, path: string): string {
-  if (path.startsWith('/') && !path.includes('.') && !path.includes('//')) return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') : path;
+  if (path.startsWith('/') && !path.includes('.') && !path.includes('//'))
+    return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') : path;
   const key = `${workdir}\0${path}`;
   let result = resolved.get(key);
   if (result === undefined) {
@@ -138,8 +165,14 @@ function resolvePath(workdir: string, path: string): string {
 
 /** True when the cleanup deletes all of a creation. */
 function deletes(cleanup: Cleanup, creation: Creation): boolean {
-  if (creation.package) return cleanup.packages?.manager === creation.package.manager && cleanup.packages.names.includes(creation.package.name);
-  return creation.path !== undefined && cleanup.paths.some((removed) => removalTouches(removed, creation.path!) && !insideOnly(removed, creation.path!));
+  if (creation.package)
+    return (
+      cleanup.packages?.manager === creation.package.manager && cleanup.packages.names.includes(creation.package.name)
+    );
+  return (
+    creation.path !== undefined &&
+    cleanup.paths.some((removed) => removalTouches(removed, creation.path!) && !insideOnly(removed, creation.path!))
+  );
 }
 
 /** True when deleting `removed` deletes some of what the creation left. */
@@ -163,20 +196,46 @@ const removers = new Set(['rm', 'rmdir', 'unlink']);
 
 function cleanupOf(command: EffectiveCommand, workdir: string): Cleanup | undefined {
   if (removers.has(command.program)) {
-    const paths = operands(command.args).map(literalPath).filter((path): path is string => path !== undefined).map((path) => resolvePath(workdir, path));
+    const paths = operands(command.args)
+      .map(literalPath)
+      .filter((path): path is string => path !== undefined)
+      .map((path) => resolvePath(workdir, path));
     return paths.length > 0 ? { command, paths } : undefined;
   }
   const removedPaths = pathsRemovedBy(command).map((path) => resolvePath(workdir, path));
   if (removedPaths.length > 0) return { command, paths: removedPaths };
   const removedPackages = packagesRemovedBy(command);
-  if (removedPackages && removedPackages.packages.length > 0) return { command, paths: [], packages: { manager: removedPackages.manager, names: removedPackages.packages } };
+  if (removedPackages && removedPackages.packages.length > 0)
+    return { command, paths: [], packages: { manager: removedPackages.manager, names: removedPackages.packages } };
   return undefined;
 }
 
 /** Existing system directories: a COPY names a file inside them, never renames a file to them. */
 const systemDirectories = new Set([
-  '/', '/bin', '/sbin', '/lib', '/etc', '/opt', '/tmp', '/var', '/var/lib', '/var/tmp', '/root', '/home', '/srv', '/usr', '/usr/bin', '/usr/sbin',
-  '/usr/lib', '/usr/share', '/usr/local', '/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/share', '/usr/src',
+  '/',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/etc',
+  '/opt',
+  '/tmp',
+  '/var',
+  '/var/lib',
+  '/var/tmp',
+  '/root',
+  '/home',
+  '/srv',
+  '/usr',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/lib',
+  '/usr/share',
+  '/usr/local',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+  '/usr/local/lib',
+  '/usr/local/share',
+  '/usr/src',
 ]);
 const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz4)$/i;
 
@@ -191,23 +250,41 @@ export interface CopyEntry {
  * What a COPY/ADD creates, as precisely as the Dockerfile tells: `COPY a.conf /etc/x/` creates /etc/x/a.conf (not
  * all of /etc/x), `COPY . .` fills the working directory, `ADD app.tar.gz /opt/` extracts into /opt.
  */
-export function copyCreations(copy: CopyInfo, workdir: string, knownDirectories: ReadonlySet<string>, isAdd: boolean): CopyEntry[] {
+export function copyCreations(
+  copy: CopyInfo,
+  workdir: string,
+  knownDirectories: ReadonlySet<string>,
+  isAdd: boolean,
+): CopyEntry[] {
   const destination = copy.destination;
   if (!destination || destination.includes('$')) return [];
   const target = resolvePath(workdir, destination);
   const intoDirectory =
-    /\/\.?$/.test(destination) || destination === '.' || copy.sources.length > 1 || systemDirectories.has(target) || knownDirectories.has(target) || target === workdir;
+    /\/\.?$/.test(destination) ||
+    destination === '.' ||
+    copy.sources.length > 1 ||
+    systemDirectories.has(target) ||
+    knownDirectories.has(target) ||
+    target === workdir;
   return copy.sources.flatMap((source): CopyEntry[] => {
     const remote = /^(https?|ftp):\/\//i.test(source);
     const name = (remote ? source.split(/[?#]/)[0] : source).replace(/\/+$/, '').split('/').pop() ?? '';
-    const contents = !remote && (/(^|\/)\.?\/?$/.test(source) || source.endsWith('/') || name === '*' || (isAdd && archive.test(name) && !copy.from));
+    const contents =
+      !remote &&
+      (/(^|\/)\.?\/?$/.test(source) ||
+        source.endsWith('/') ||
+        name === '*' ||
+        (isAdd && archive.test(name) && !copy.from));
     if (contents) return [{ path: target, file: false, contents: true }];
     const file = remote || /^[^.].*\.[A-Za-z0-9_-]+$/.test(name);
     if (!intoDirectory) return [{ path: target, file, contents: !file }];
     const named = resolvePath(target, name);
     // `COPY --from=build /out/app /srv` copies the directory's content when /out/app is one.
     if (file || systemDirectories.has(target)) return [{ path: named, file, contents: false }];
-    return [{ path: named, file: false, contents: false }, { path: target, file: false, contents: true }];
+    return [
+      { path: named, file: false, contents: false },
+      { path: target, file: false, contents: true },
+    ];
   });
 }
 
@@ -218,21 +295,33 @@ const metadataOnly = new Set(['mkdir', 'chown', 'chmod', 'chgrp', 'touch', 'ls',
 const fileTools = new Set(['curl', 'wget', 'git', 'mkdir', 'tar', 'unzip', 'cp', 'mv', 'ln']);
 
 /** Paths and packages one command of a RUN leaves in its layer. */
-function createdBy(command: EffectiveCommand, workdir: string, instruction: Instruction, commands: EffectiveCommand[], index: number): Creation[] {
-  const at = (path: string | undefined): Creation[] => (path ? [{ instruction, path: resolvePath(workdir, path) }] : []);
+function createdBy(
+  command: EffectiveCommand,
+  workdir: string,
+  instruction: Instruction,
+  commands: EffectiveCommand[],
+  index: number,
+): Creation[] {
+  const at = (path: string | undefined): Creation[] =>
+    path ? [{ instruction, path: resolvePath(workdir, path) }] : [];
   const creations: Creation[] = [];
   for (const path of pathsCreatedBy(command)) creations.push({ instruction, path: resolvePath(workdir, path) });
   const installed = packagesInstalledBy(command);
-  for (const name of installed?.packages ?? []) creations.push({ instruction, package: { manager: installed!.manager, name } });
+  for (const name of installed?.packages ?? [])
+    creations.push({ instruction, package: { manager: installed!.manager, name } });
   if (!fileTools.has(command.program)) return creations;
   const args = command.args;
   const words = args.map((arg) => arg.value);
-  const positional = operands(args).map(literalPath).filter((path): path is string => path !== undefined);
+  const positional = operands(args)
+    .map(literalPath)
+    .filter((path): path is string => path !== undefined);
   switch (command.program) {
     case 'curl': {
       const output = optionValue(words, ['-o', '--output'], 'o');
       if (output !== undefined) return output === '-' ? creations : [...creations, ...at(pathValue(output))];
-      const remoteName = words.some((word) => word === '-O' || word === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(word));
+      const remoteName = words.some(
+        (word) => word === '-O' || word === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(word),
+      );
       return remoteName ? [...creations, ...at(urlBasename(words))] : creations;
     }
     case 'wget': {
@@ -247,15 +336,33 @@ function createdBy(command: EffectiveCommand, workdir: string, instruction: Inst
     }
     case 'git':
       if (positional[0] !== 'clone') return creations;
-      return [...creations, ...at(positional[2] ?? positional[1]?.replace(/\/+$/, '').split('/').pop()?.replace(/\.git$/, ''))];
+      return [
+        ...creations,
+        ...at(
+          positional[2] ??
+            positional[1]
+              ?.replace(/\/+$/, '')
+              .split('/')
+              .pop()
+              ?.replace(/\.git$/, ''),
+        ),
+      ];
     case 'mkdir': {
       // An empty directory costs nothing; it matters when this RUN fills it (cd into it, download or unpack there).
       const later = commands.slice(index + 1);
-      const filled = positional.filter((path) => later.some((next) => !metadataOnly.has(next.program) && next.args.some((arg) => mentions(arg.value, path))));
+      const filled = positional.filter((path) =>
+        later.some((next) => !metadataOnly.has(next.program) && next.args.some((arg) => mentions(arg.value, path))),
+      );
       return [...creations, ...filled.flatMap((path) => at(path))];
     }
     case 'tar': {
-      const extracting = words.some((word, index) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(word) || (index === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)) || word === '--extract' || word === '--get');
+      const extracting = words.some(
+        (word, index) =>
+          /^-[a-zA-Z]*x[a-zA-Z]*$/.test(word) ||
+          (index === 0 && /^[a-zA-Z]*x[a-zA-Z]*$/.test(word)) ||
+          word === '--extract' ||
+          word === '--get',
+      );
       if (extracting) return [...creations, ...at(optionValue(words, ['-C', '--directory'], 'C') ?? '.')];
       return [...creations, ...at(optionValue(words, ['-f', '--file'], 'f'))];
     }
@@ -315,7 +422,17 @@ function urlBasename(words: string[]): string | undefined {
 }
 
 /** Instructions that make no layer and cannot change what a cleanup command does. */
-const transparent = new Set(['LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'MAINTAINER', 'ENV', 'ARG']);
+const transparent = new Set([
+  'LABEL',
+  'EXPOSE',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'CMD',
+  'ENTRYPOINT',
+  'MAINTAINER',
+  'ENV',
+  'ARG',
+]);
 
 /**
  * Appends the cleanup RUN to the RUN that created the files and deletes it, when that cannot change what
@@ -326,13 +443,25 @@ const transparent = new Set(['LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CM
 function moveCleanupFix(model: DockerfileModel, creator: Instruction, cleanupRun: Instruction): Fix | undefined {
   const creatorRun = creator.run;
   const cleanup = cleanupRun.run;
-  if (!creatorRun || !cleanup || cleanup.form !== 'shell' || cleanup.parseError || !cleanup.posixShell) return undefined;
+  if (!creatorRun || !cleanup || cleanup.form !== 'shell' || cleanup.parseError || !cleanup.posixShell)
+    return undefined;
   if (creator.stage !== cleanupRun.stage || !creator.stage || cleanupRun.flags.length > 0) return undefined;
-  const between = creator.stage.instructions.slice(creator.stage.instructions.indexOf(creator) + 1, creator.stage.instructions.indexOf(cleanupRun));
+  const between = creator.stage.instructions.slice(
+    creator.stage.instructions.indexOf(creator) + 1,
+    creator.stage.instructions.indexOf(cleanupRun),
+  );
   const usesVariables = cleanup.script.includes('$');
-  if (between.some((instruction) => !transparent.has(instruction.keyword) || (usesVariables && (instruction.keyword === 'ENV' || instruction.keyword === 'ARG')))) return undefined;
+  if (
+    between.some(
+      (instruction) =>
+        !transparent.has(instruction.keyword) ||
+        (usesVariables && (instruction.keyword === 'ENV' || instruction.keyword === 'ARG')),
+    )
+  )
+    return undefined;
   const commands = effectiveCommandsOf(cleanup);
-  if (commands.length === 0 || commands.some((command) => !cleanupOf(command, '/') && command.program !== 'true')) return undefined;
+  if (commands.length === 0 || commands.some((command) => !cleanupOf(command, '/') && command.program !== 'true'))
+    return undefined;
 
   const cleanupText = cleanup.script.trim().replace(/\s*\n\s*/g, ' ');
   const sequenced = /;/.test(cleanupText) ? `{ ${cleanupText.replace(/;?\s*$/, '')}; }` : cleanupText;
@@ -341,10 +470,12 @@ function moveCleanupFix(model: DockerfileModel, creator: Instruction, cleanupRun
 
   const lines = model.lines;
   const removeStart = { line: cleanupRun.range.start.line, character: 0 };
-  const removeEnd = cleanupRun.range.end.line + 1 < lines.lineCount ? { line: cleanupRun.range.end.line + 1, character: 0 } : cleanupRun.range.end;
+  const removeEnd =
+    cleanupRun.range.end.line + 1 < lines.lineCount
+      ? { line: cleanupRun.range.end.line + 1, character: 0 }
+      : cleanupRun.range.end;
   return {
     title: `Move the cleanup into the RUN on line ${creator.range.start.line + 1}`,
     edits: [...appended, { range: { start: removeStart, end: removeEnd }, newText: '' }],
   };
 }
-

@@ -23,7 +23,8 @@ export const rule = defineRule<MessageId>({
     severity: 'error',
     fixable: true,
     docs: {
-      summary: '`COPY --from` or `RUN --mount=from=` names a stage that does not exist (a typo), an index past the last stage, its own stage, or a stage defined later.',
+      summary:
+        '`COPY --from` or `RUN --mount=from=` names a stage that does not exist (a typo), an index past the last stage, its own stage, or a stage defined later.',
       rationale:
         'A `--from` value that matches no stage name (case-insensitively) is taken as an image: BuildKit tries to ' +
         'pull `docker.io/library/<name>:latest`, and the build fails far from the typo with "pull access denied". ' +
@@ -36,11 +37,16 @@ export const rule = defineRule<MessageId>({
       good: 'FROM golang:1.23 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=builder /out/app /app\nENTRYPOINT ["/app"]\n',
     },
     messages: {
-      noStage: 'No stage is named `{{name}}`, so Docker takes it for an image and tries to pull `{{name}}:latest`. Did you mean the stage `{{suggestion}}` (line {{line}})?',
-      badIndex: '`{{name}}` is not a stage index: the stages are numbered 0 to {{last}}, so the build fails with "invalid stage index".',
-      ownStage: '`{{name}}` is the stage this instruction belongs to: the build fails with "circular dependency detected on stage".',
-      cycle: 'Stage `{{name}}` (line {{line}}) depends on this stage: the build fails with "circular dependency detected on stage".',
-      later: 'Stage `{{name}}` is defined later (line {{line}}). BuildKit resolves it, but the legacy builder pulls an image called `{{name}}` instead; move that stage above this one.',
+      noStage:
+        'No stage is named `{{name}}`, so Docker takes it for an image and tries to pull `{{name}}:latest`. Did you mean the stage `{{suggestion}}` (line {{line}})?',
+      badIndex:
+        '`{{name}}` is not a stage index: the stages are numbered 0 to {{last}}, so the build fails with "invalid stage index".',
+      ownStage:
+        '`{{name}}` is the stage this instruction belongs to: the build fails with "circular dependency detected on stage".',
+      cycle:
+        'Stage `{{name}}` (line {{line}}) depends on this stage: the build fails with "circular dependency detected on stage".',
+      later:
+        'Stage `{{name}}` is defined later (line {{line}}). BuildKit resolves it, but the legacy builder pulls an image called `{{name}}` instead; move that stage above this one.',
     },
     compat: { hadolint: ['DL3022', 'DL3023'] },
   },
@@ -67,14 +73,28 @@ function referencesOf(model: DockerfileModel, instruction: Instruction): Referen
     // The flag's range covers `--name=value` as written; the value starts after the first `=`.
     const valueStart = flagStart + model.text.slice(flagStart, model.lines.offsetAt(flag.range.end)).indexOf('=') + 1;
     if (instruction.keyword === 'COPY' && flag.name === 'from') {
-      references.push({ instruction, stage, value: flag.value, start: valueStart, end: valueStart + flag.value.length, acceptsIndex: true });
+      references.push({
+        instruction,
+        stage,
+        value: flag.value,
+        start: valueStart,
+        end: valueStart + flag.value.length,
+        acceptsIndex: true,
+      });
     } else if (instruction.keyword === 'RUN' && flag.name === 'mount') {
       let offset = 0;
       for (const field of flag.value.split(',')) {
         const eq = field.indexOf('=');
         if (eq > 0 && field.slice(0, eq).trim().toLowerCase() === 'from') {
           const start = valueStart + offset + eq + 1;
-          references.push({ instruction, stage, value: field.slice(eq + 1), start, end: start + field.length - eq - 1, acceptsIndex: false });
+          references.push({
+            instruction,
+            stage,
+            value: field.slice(eq + 1),
+            start,
+            end: start + field.length - eq - 1,
+            acceptsIndex: false,
+          });
         }
         offset += field.length + 1;
       }
@@ -83,7 +103,11 @@ function referencesOf(model: DockerfileModel, instruction: Instruction): Referen
   return references;
 }
 
-function judge(model: DockerfileModel, reference: Reference, byName: Map<string, Stage>): Report<MessageId> | undefined {
+function judge(
+  model: DockerfileModel,
+  reference: Reference,
+  byName: Map<string, Stage>,
+): Report<MessageId> | undefined {
   const { value, stage } = reference;
   const range = model.lines.range(reference.start, reference.end);
   // Variables are resolved at build time.
@@ -113,7 +137,12 @@ function judge(model: DockerfileModel, reference: Reference, byName: Map<string,
     edits: [{ range, newText: name }],
     preferred: suggestion.confident,
   };
-  return { messageId: 'noStage', data: { name: value, suggestion: name, line: suggestion.stage.from.range.start.line + 1 }, range, fix };
+  return {
+    messageId: 'noStage',
+    data: { name: value, suggestion: name, line: suggestion.stage.from.range.start.line + 1 },
+    range,
+    fix,
+  };
 }
 
 /** True when `from` reaches `to` through FROM, COPY --from and RUN --mount dependencies. */

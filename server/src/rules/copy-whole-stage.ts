@@ -14,7 +14,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: false,
     docs: {
-      summary: '`COPY --from=<stage> / …` copies the whole filesystem of a build stage, toolchain included, into the shipped image.',
+      summary:
+        '`COPY --from=<stage> / …` copies the whole filesystem of a build stage, toolchain included, into the shipped image.',
       rationale:
         'A multi-stage build keeps compilers, SDKs and caches in the build stage and copies only its output into the ' +
         'shipped image. Copying the stage root (`/`, or `.`, which `COPY --from` also reads from the stage root) ' +
@@ -26,8 +27,10 @@ export const rule = defineRule({
       good: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n',
     },
     messages: {
-      toolchain: '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` into the shipped image, with the {{toolchain}} toolchain it builds with (line {{line}}). Copy only the build output.',
-      otherBase: '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` (all of `{{image}}` and what the stage added) over the shipped `{{base}}`, so the image carries both. Copy only the directories the application needs.',
+      toolchain:
+        '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` into the shipped image, with the {{toolchain}} toolchain it builds with (line {{line}}). Copy only the build output.',
+      otherBase:
+        '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` (all of `{{image}}` and what the stage added) over the shipped `{{base}}`, so the image carries both. Copy only the directories the application needs.',
     },
   },
   check({ model, report }) {
@@ -47,17 +50,29 @@ export const rule = defineRule({
       const range = model.lines.range(rootWord.start, rootWord.end);
       const toolchain = toolchainOf(source);
       if (toolchain) {
-        report({ messageId: 'toolchain', data: { stage: stageName, source: rootWord.value, toolchain: toolchain.name, line: toolchain.line }, range });
+        report({
+          messageId: 'toolchain',
+          data: { stage: stageName, source: rootWord.value, toolchain: toolchain.name, line: toolchain.line },
+          range,
+        });
         continue;
       }
       // Flattening a stage onto its own base image (or onto scratch) is a deliberate squash, not a leak.
       const destination = copy.destination === undefined ? undefined : resolvePath('/', copy.destination);
       if (destination !== '/' || shippedRoot.image.isScratch || sameImage(sourceRoot, shippedRoot)) continue;
-      report({ messageId: 'otherBase', data: { stage: stageName, source: rootWord.value, image: sourceRoot.image.resolved, base: shippedRoot.image.resolved }, range });
+      report({
+        messageId: 'otherBase',
+        data: {
+          stage: stageName,
+          source: rootWord.value,
+          image: sourceRoot.image.resolved,
+          base: shippedRoot.image.resolved,
+        },
+        range,
+      });
     }
   },
 });
-
 
 function sameImage(a: Stage, b: Stage): boolean {
   return a.image.resolved.toLowerCase() === b.image.resolved.toLowerCase();
@@ -80,7 +95,9 @@ function sourceWords(instruction: Instruction): SourceWord[] {
   const words: SourceWord[] = [];
   const sources = instruction.copy?.sources ?? [];
   for (const arg of instruction.args.slice(0, -1)) {
-    const index = sources.findIndex((source) => source !== '' && arg.value.replace(/^\[?\s*"?/, '').replace(/"?\s*,?\s*$/, '') === source);
+    const index = sources.findIndex(
+      (source) => source !== '' && arg.value.replace(/^\[?\s*"?/, '').replace(/"?\s*,?\s*$/, '') === source,
+    );
     if (index < 0) continue;
     const offset = arg.value.indexOf(sources[index]);
     const start = arg.start + offset;

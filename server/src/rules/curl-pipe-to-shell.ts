@@ -29,9 +29,10 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: false,
     docs: {
-      summary: 'A RUN pipes a download straight into a shell or interpreter: `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `sh -c "$(curl …)"`.',
+      summary:
+        'A RUN pipes a download straight into a shell or interpreter: `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `sh -c "$(curl …)"`.',
       rationale:
-        'The script runs with the build\'s privileges before anyone has seen it: a compromised or hijacked server, a ' +
+        "The script runs with the build's privileges before anyone has seen it: a compromised or hijacked server, a " +
         'changed URL or a download cut off halfway (the shell runs the part it got) all end up executed, and the next ' +
         'build may run something else. Download to a file, verify its checksum (`sha256sum -c`) or signature, then ' +
         'run it; better, install a released, checksummed artifact or a distribution package. It is reported in every ' +
@@ -58,12 +59,21 @@ export const rule = defineRule({
         const run = instruction.run;
         if (!run || !run.posixShell || run.form === 'exec') continue;
         // Cheap gate: most RUNs download nothing.
-        if (!run.commands.some((command) => downloaders.has(programName(command.name)) || command.name === 'sudo')) continue;
+        if (!run.commands.some((command) => downloaders.has(programName(command.name)) || command.name === 'sudo'))
+          continue;
         const commands = effectiveCommandsOf(run);
         for (const download of commands) {
           if (!downloaders.has(download.program) || !writesToStdout(download)) continue;
           const pipeline = download.command.pipeline;
-          const piped = pipeline === undefined ? undefined : commands.find((other) => other.command.pipeline === pipeline && other.command.start > download.command.start && readsScriptFromStdin(other));
+          const piped =
+            pipeline === undefined
+              ? undefined
+              : commands.find(
+                  (other) =>
+                    other.command.pipeline === pipeline &&
+                    other.command.start > download.command.start &&
+                    readsScriptFromStdin(other),
+                );
           const runner = piped ?? commands.find((other) => other !== download && runsArgumentHolding(other, download));
           if (!runner) continue;
           report({
@@ -83,11 +93,23 @@ export const rule = defineRule({
 function writesToStdout(command: EffectiveCommand): boolean {
   const words = command.args.map((arg) => arg.value);
   if (command.program === 'wget') {
-    return words.some((word, index) => word === '--output-document=-' || /^-[a-zA-Z]*O-$/.test(word) || ((/^-[a-zA-Z]*O$/.test(word) || word === '--output-document') && words[index + 1] === '-'));
+    return words.some(
+      (word, index) =>
+        word === '--output-document=-' ||
+        /^-[a-zA-Z]*O-$/.test(word) ||
+        ((/^-[a-zA-Z]*O$/.test(word) || word === '--output-document') && words[index + 1] === '-'),
+    );
   }
   for (const [index, word] of words.entries()) {
     if (word === '--remote-name' || word === '--remote-name-all' || word.startsWith('--output-dir')) return false;
-    const target = word === '--output' ? words[index + 1] : word.startsWith('--output=') ? word.slice('--output='.length) : /^-[a-zA-Z]*o$/.test(word) ? words[index + 1] : undefined;
+    const target =
+      word === '--output'
+        ? words[index + 1]
+        : word.startsWith('--output=')
+          ? word.slice('--output='.length)
+          : /^-[a-zA-Z]*o$/.test(word)
+            ? words[index + 1]
+            : undefined;
     if (target !== undefined && target !== '-' && target !== '/dev/stdout') return false;
     if (/^-[a-zA-Z]*O/.test(word)) return false;
   }
@@ -127,7 +149,9 @@ function readsScriptFromStdin(command: EffectiveCommand): boolean {
 
 /** `bash <(curl …)`, `sh -c "$(curl …)"`, `eval "$(wget -qO- …)"`: the download is the code the command runs. */
 function runsArgumentHolding(command: EffectiveCommand, download: EffectiveCommand): boolean {
-  const holder = command.args.findIndex((arg) => arg.start <= download.command.start && download.command.end <= arg.end);
+  const holder = command.args.findIndex(
+    (arg) => arg.start <= download.command.start && download.command.end <= arg.end,
+  );
   if (holder < 0) return false;
   const word: DocumentWord = command.args[holder];
   const program = command.program;
@@ -141,6 +165,8 @@ function runsArgumentHolding(command: EffectiveCommand, download: EffectiveComma
     return command.args.slice(0, holder).every((arg) => arg.value.startsWith('-'));
   }
   const option = command.args[holder - 1]?.value ?? '';
-  const codeOption = shell ? /^-[a-zA-Z]*c$/.test(option) : /^-[a-zA-Z]*$/.test(option) && [...option.slice(1)].some((letter) => interpreter.code.includes(letter));
+  const codeOption = shell
+    ? /^-[a-zA-Z]*c$/.test(option)
+    : /^-[a-zA-Z]*$/.test(option) && [...option.slice(1)].some((letter) => interpreter.code.includes(letter));
   return substituted && codeOption;
 }

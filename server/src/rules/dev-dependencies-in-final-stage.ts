@@ -24,7 +24,21 @@ interface DevInstall {
 }
 
 /** Programs that may install dependencies (plus `pip3.12`, `python3 -m pip`, matched by prefix). */
-const installers = new Set(['npm', 'yarn', 'pnpm', 'bun', 'pip', 'python', 'uv', 'poetry', 'pipenv', 'bundle', 'bundler', 'composer', 'composer.phar']);
+const installers = new Set([
+  'npm',
+  'yarn',
+  'pnpm',
+  'bun',
+  'pip',
+  'python',
+  'uv',
+  'poetry',
+  'pipenv',
+  'bundle',
+  'bundler',
+  'composer',
+  'composer.phar',
+]);
 
 /** How each Node package manager leaves devDependencies out, for the message when a build needs them first. */
 const productionInstall: Record<string, { flag: string; prune: string }> = {
@@ -34,11 +48,42 @@ const productionInstall: Record<string, { flag: string; prune: string }> = {
   bun: { flag: '--production', prune: 'bun install --production' },
 };
 
-const npmInstallVerbs = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
+const npmInstallVerbs = new Set([
+  'install',
+  'i',
+  'in',
+  'ins',
+  'inst',
+  'insta',
+  'instal',
+  'isnt',
+  'isnta',
+  'isntal',
+  'isntall',
+  'add',
+  'ci',
+  'clean-install',
+  'ic',
+  'install-clean',
+  'isntall-clean',
+]);
 /** npm options that take a separate value (`--omit dev`): their value is not a package argument. */
-const npmValueOptions = new Set(['--omit', '--only', '--include', '--registry', '--cache', '--prefix', '--loglevel', '--userconfig', '-C', '--workspace', '-w']);
+const npmValueOptions = new Set([
+  '--omit',
+  '--only',
+  '--include',
+  '--registry',
+  '--cache',
+  '--prefix',
+  '--loglevel',
+  '--userconfig',
+  '-C',
+  '--workspace',
+  '-w',
+]);
 const devExtras = /\[[^\]]*\b(dev|develop|development|test|tests|testing|lint|docs)\b[^\]]*\]/i;
-const devRequirementFile = /(^|[/_.-])(dev|devel|develop|development|test|tests|testing|lint|local)([/_.-][^/]*)?\.(txt|in)$/i;
+const devRequirementFile =
+  /(^|[/_.-])(dev|devel|develop|development|test|tests|testing|lint|local)([/_.-][^/]*)?\.(txt|in)$/i;
 
 export const rule = defineRule({
   meta: {
@@ -46,7 +91,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: true,
     docs: {
-      summary: 'The shipped stage installs development dependencies: npm/yarn/pnpm/bun without production mode, dev requirement files, poetry/uv dev groups, bundler without BUNDLE_WITHOUT, composer without --no-dev.',
+      summary:
+        'The shipped stage installs development dependencies: npm/yarn/pnpm/bun without production mode, dev requirement files, poetry/uv dev groups, bundler without BUNDLE_WITHOUT, composer without --no-dev.',
       rationale:
         'devDependencies, dev requirement files and development gem groups hold test runners, linters, bundlers and type definitions: often ' +
         'more than the runtime dependencies, and more code with known vulnerabilities in the image that runs. Install them in a build or ' +
@@ -63,7 +109,8 @@ export const rule = defineRule({
     },
     messages: {
       devDependencies: '`{{command}}` installs {{what}} into the shipped image. {{advice}}',
-      buildNeedsThem: '`{{command}}` installs {{what}} for `{{build}}` on line {{line}}, and they ship with the image. Build in an earlier stage and install here with {{flag}}, or prune in this same RUN (`{{prune}}`).',
+      buildNeedsThem:
+        '`{{command}}` installs {{what}} for `{{build}}` on line {{line}}, and they ship with the image. Build in an earlier stage and install here with {{flag}}, or prune in this same RUN (`{{prune}}`).',
     },
   },
   check({ model, report }) {
@@ -99,19 +146,36 @@ export const rule = defineRule({
           const { flag, prune } = productionInstall[dev.ecosystem];
           report({
             messageId: 'buildNeedsThem',
-            data: { command: shown, what: dev.what, build: shorten(model.text.slice(build.command.nameWord.start, build.command.command.end)), line: build.instruction.range.start.line + 1, flag, prune },
+            data: {
+              command: shown,
+              what: dev.what,
+              build: shorten(model.text.slice(build.command.nameWord.start, build.command.command.end)),
+              line: build.instruction.range.start.line + 1,
+              flag,
+              prune,
+            },
             range,
           });
           continue;
         }
-        report({ messageId: 'devDependencies', data: { command: shown, what: dev.what, advice: dev.advice }, range, fix: omitDevFix(model, instruction, dev) });
+        report({
+          messageId: 'devDependencies',
+          data: { command: shown, what: dev.what, advice: dev.advice },
+          range,
+          fix: omitDevFix(model, instruction, dev),
+        });
       }
     }
   },
 });
 
 /** The first command after `runs[layerIndex][index]` in the shipped image that runs a build or a package script. */
-function laterUse(layers: Instruction[], runs: EffectiveCommand[][], layerIndex: number, index: number): { command: EffectiveCommand; instruction: Instruction } | undefined {
+function laterUse(
+  layers: Instruction[],
+  runs: EffectiveCommand[][],
+  layerIndex: number,
+  index: number,
+): { command: EffectiveCommand; instruction: Instruction } | undefined {
   for (let layer = layerIndex; layer < layers.length; layer++) {
     const commands = layer === layerIndex ? runs[layer].slice(index + 1) : runs[layer];
     const command = commands.find(needsDevDependencies);
@@ -120,11 +184,16 @@ function laterUse(layers: Instruction[], runs: EffectiveCommand[][], layerIndex:
   return undefined;
 }
 
-const devOrTestWords = /(^|[^a-z])(test|tests|spec|specs|dev|develop|development|watch|playwright|jest|vitest|mocha|pytest|rspec|cypress|nodemon|storybook)([^a-z]|$)/i;
+const devOrTestWords =
+  /(^|[^a-z])(test|tests|spec|specs|dev|develop|development|watch|playwright|jest|vitest|mocha|pytest|rspec|cypress|nodemon|storybook)([^a-z]|$)/i;
 
 /** The image's CMD/ENTRYPOINT runs tests or a development server (`npm run dev`, `playwright test`). */
 function startsDevOrTests(layers: Instruction[]): boolean {
-  return layers.some((instruction) => (instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT') && devOrTestWords.test(instruction.args.map((arg) => arg.value).join(' ')));
+  return layers.some(
+    (instruction) =>
+      (instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT') &&
+      devOrTestWords.test(instruction.args.map((arg) => arg.value).join(' ')),
+  );
 }
 
 function shorten(text: string): string {
@@ -138,7 +207,10 @@ function recordEnvironment(instruction: Instruction, environment: Environment): 
   const first = args[0];
   if (!first) return;
   if (instruction.keyword === 'ENV' && !first.value.includes('=')) {
-    const value = args.slice(1).map((arg) => arg.value).join(' ');
+    const value = args
+      .slice(1)
+      .map((arg) => arg.value)
+      .join(' ');
     environment.set(first.value, value.includes('$') ? null : stripQuotes(value));
     return;
   }
@@ -188,9 +260,16 @@ function isTrue(value: string | undefined): boolean {
 function nodeProduction(args: string[], environment: Environment, inlineProduction: boolean): boolean {
   if (optionValue(args, '--include') === 'dev' || optionValue(args, '--production', '--prod') === 'false') return false;
   if (optionValue(args, '--omit') === 'dev' || args.some((arg) => /^--omit=(.*,)?dev(,|$)/.test(arg))) return true;
-  if (/^prod/.test(optionValue(args, '--only') ?? '') || isTrue(optionValue(args, '--production', '--prod'))) return true;
+  if (/^prod/.test(optionValue(args, '--only') ?? '') || isTrue(optionValue(args, '--production', '--prod')))
+    return true;
   if (args.includes('-P') || args.includes('-p')) return true;
-  return inlineProduction || setTo(environment, 'NODE_ENV', 'production') || setTo(environment, 'npm_config_production', 'true', '1') || setTo(environment, 'npm_config_omit', 'dev') || setTo(environment, 'YARN_PRODUCTION', 'true', '1');
+  return (
+    inlineProduction ||
+    setTo(environment, 'NODE_ENV', 'production') ||
+    setTo(environment, 'npm_config_production', 'true', '1') ||
+    setTo(environment, 'npm_config_omit', 'dev') ||
+    setTo(environment, 'YARN_PRODUCTION', 'true', '1')
+  );
 }
 
 /** Non-option words, skipping the values of options that take one. */
@@ -209,25 +288,61 @@ const informational = new Set(['--version', '-v', '--help', '-h']);
 
 const nodeWhat = 'devDependencies (test runners, bundlers, type definitions)';
 
-function devInstallOf(command: EffectiveCommand, environment: Environment, inlineProduction: boolean, bundleWithout: boolean): DevInstall | undefined {
+function devInstallOf(
+  command: EffectiveCommand,
+  environment: Environment,
+  inlineProduction: boolean,
+  bundleWithout: boolean,
+): DevInstall | undefined {
   const args = words(command);
   const program = command.program;
   if (program === 'npm') {
     const [verb, ...packages] = positional(command, npmValueOptions);
-    if (!verb || !npmInstallVerbs.has(verb.value) || packages.length > 0 || args.includes('-g') || args.includes('--global')) return undefined;
+    if (
+      !verb ||
+      !npmInstallVerbs.has(verb.value) ||
+      packages.length > 0 ||
+      args.includes('-g') ||
+      args.includes('--global')
+    )
+      return undefined;
     if (nodeProduction(args, environment, inlineProduction)) return undefined;
-    return { ecosystem: 'npm', what: nodeWhat, advice: 'Add --omit=dev (or set NODE_ENV=production before it).', verbWord: verb, include: optionValue(args, '--include') !== undefined };
+    return {
+      ecosystem: 'npm',
+      what: nodeWhat,
+      advice: 'Add --omit=dev (or set NODE_ENV=production before it).',
+      verbWord: verb,
+      include: optionValue(args, '--include') !== undefined,
+    };
   }
   if (program === 'yarn') {
-    const operands = positional(command, new Set(['--cwd', '--modules-folder', '--cache-folder', '--network-timeout', '--mutex'])).map((word) => word.value);
+    const operands = positional(
+      command,
+      new Set(['--cwd', '--modules-folder', '--cache-folder', '--network-timeout', '--mutex']),
+    ).map((word) => word.value);
     const bare = operands.length === 0 && !args.some((arg) => informational.has(arg));
-    const installs = bare || (operands.length === 1 && operands[0] === 'install') || (operands[0] === 'workspaces' && operands[1] === 'focus');
+    const installs =
+      bare ||
+      (operands.length === 1 && operands[0] === 'install') ||
+      (operands[0] === 'workspaces' && operands[1] === 'focus');
     if (!installs || args.includes('--global') || nodeProduction(args, environment, inlineProduction)) return undefined;
-    return { ecosystem: 'yarn', what: nodeWhat, advice: 'Add --production (Yarn 1), or use `yarn workspaces focus --production` (Yarn 2+).' };
+    return {
+      ecosystem: 'yarn',
+      what: nodeWhat,
+      advice: 'Add --production (Yarn 1), or use `yarn workspaces focus --production` (Yarn 2+).',
+    };
   }
   if (program === 'pnpm' || program === 'bun') {
-    const operands = positional(command, new Set(['--filter', '-F', '--dir', '-C', '--store-dir'])).map((word) => word.value);
-    if (operands.length !== 1 || !['install', 'i'].includes(operands[0]) || args.includes('-g') || args.includes('--global')) return undefined;
+    const operands = positional(command, new Set(['--filter', '-F', '--dir', '-C', '--store-dir'])).map(
+      (word) => word.value,
+    );
+    if (
+      operands.length !== 1 ||
+      !['install', 'i'].includes(operands[0]) ||
+      args.includes('-g') ||
+      args.includes('--global')
+    )
+      return undefined;
     if (nodeProduction(args, environment, inlineProduction)) return undefined;
     return program === 'pnpm'
       ? { ecosystem: 'pnpm', what: nodeWhat, advice: 'Add --prod (or set NODE_ENV=production before it).' }
@@ -238,24 +353,50 @@ function devInstallOf(command: EffectiveCommand, environment: Environment, inlin
     const [verb] = pip.filter((arg) => !arg.startsWith('-'));
     if (verb !== 'install') return undefined;
     const requirement = requirementFiles(pip).find((file) => devRequirementFile.test(file));
-    if (requirement) return { ecosystem: 'pip', what: `the development requirements of \`${requirement}\``, advice: 'Install them only in a build or test stage.' };
+    if (requirement)
+      return {
+        ecosystem: 'pip',
+        what: `the development requirements of \`${requirement}\``,
+        advice: 'Install them only in a build or test stage.',
+      };
     const extra = pip.find((arg) => !arg.startsWith('-') && devExtras.test(arg));
-    if (extra) return { ecosystem: 'pip', what: `the development extras of \`${extra}\``, advice: 'Install the package without them here; keep them for a test stage.' };
+    if (extra)
+      return {
+        ecosystem: 'pip',
+        what: `the development extras of \`${extra}\``,
+        advice: 'Install the package without them here; keep them for a test stage.',
+      };
     return undefined;
   }
   const operands = args.filter((arg) => !arg.startsWith('-'));
   if (program === 'poetry' && operands[0] === 'install') {
     const only = optionValue(args, '--only');
     const without = optionValue(args, '--without') ?? '';
-    if (args.includes('--no-dev') || args.includes('--only-root') || (only !== undefined && !/\bdev\b/.test(only)) || /\bdev\b/.test(without)) return undefined;
+    if (
+      args.includes('--no-dev') ||
+      args.includes('--only-root') ||
+      (only !== undefined && !/\bdev\b/.test(only)) ||
+      /\bdev\b/.test(without)
+    )
+      return undefined;
     return { ecosystem: 'poetry', what: 'the dev dependency group', advice: 'Add --only main (or --without dev).' };
   }
   if (program === 'uv' && operands[0] === 'sync') {
     const onlyGroup = optionValue(args, '--only-group');
-    if (args.includes('--no-dev') || args.includes('--no-default-groups') || (onlyGroup !== undefined && onlyGroup !== 'dev') || setTo(environment, 'UV_NO_DEV', '1', 'true')) return undefined;
+    if (
+      args.includes('--no-dev') ||
+      args.includes('--no-default-groups') ||
+      (onlyGroup !== undefined && onlyGroup !== 'dev') ||
+      setTo(environment, 'UV_NO_DEV', '1', 'true')
+    )
+      return undefined;
     return { ecosystem: 'uv', what: 'the dev dependency group', advice: 'Add --no-dev.' };
   }
-  if (program === 'pipenv' && (operands[0] === 'install' || operands[0] === 'sync') && (args.includes('--dev') || args.includes('-d'))) {
+  if (
+    program === 'pipenv' &&
+    (operands[0] === 'install' || operands[0] === 'sync') &&
+    (args.includes('--dev') || args.includes('-d'))
+  ) {
     return { ecosystem: 'pipenv', what: 'the [dev-packages] of the Pipfile', advice: 'Drop --dev here.' };
   }
   if ((program === 'bundle' || program === 'bundler') && operands[0] === 'install') {
@@ -263,8 +404,18 @@ function devInstallOf(command: EffectiveCommand, environment: Environment, inlin
       const value = variable(environment, name);
       return value === null || (value !== undefined && value !== '');
     };
-    if (bundleWithout || /development|test/.test(optionValue(args, '--without') ?? '') || configured('BUNDLE_WITHOUT') || configured('BUNDLE_ONLY')) return undefined;
-    return { ecosystem: 'bundle', what: 'the development and test gem groups', advice: 'Set `ENV BUNDLE_WITHOUT="development:test"` before it.' };
+    if (
+      bundleWithout ||
+      /development|test/.test(optionValue(args, '--without') ?? '') ||
+      configured('BUNDLE_WITHOUT') ||
+      configured('BUNDLE_ONLY')
+    )
+      return undefined;
+    return {
+      ecosystem: 'bundle',
+      what: 'the development and test gem groups',
+      advice: 'Set `ENV BUNDLE_WITHOUT="development:test"` before it.',
+    };
   }
   if ((program === 'composer' || program === 'composer.phar') && operands[0] === 'install') {
     if (args.includes('--no-dev') || setTo(environment, 'COMPOSER_NO_DEV', '1', 'true')) return undefined;
@@ -288,7 +439,8 @@ function pipArguments(command: EffectiveCommand): string[] | undefined {
 function requirementFiles(args: string[]): string[] {
   const files: string[] = [];
   for (const [index, arg] of args.entries()) {
-    if ((arg === '-r' || arg === '--requirement' || arg === '-c' || arg === '--constraint') && args[index + 1]) files.push(args[index + 1]);
+    if ((arg === '-r' || arg === '--requirement' || arg === '-c' || arg === '--constraint') && args[index + 1])
+      files.push(args[index + 1]);
     else if (arg.startsWith('--requirement=')) files.push(arg.slice('--requirement='.length));
     else if (/^-r[^-]/.test(arg)) files.push(arg.slice(2));
   }
@@ -299,7 +451,9 @@ function requirementFiles(args: string[]): string[] {
 function configuresBundleWithout(command: EffectiveCommand): boolean {
   if (command.program !== 'bundle' && command.program !== 'bundler') return false;
   const operands = words(command).filter((arg) => !arg.startsWith('-'));
-  return operands[0] === 'config' && (operands[1] === 'without' || (operands[1] === 'set' && operands[2] === 'without'));
+  return (
+    operands[0] === 'config' && (operands[1] === 'without' || (operands[1] === 'set' && operands[2] === 'without'))
+  );
 }
 
 /** A later command of the same RUN that leaves only production dependencies. */
@@ -314,13 +468,26 @@ function prunesDevDependencies(command: EffectiveCommand, ecosystem: DevInstall[
     case 'bun': {
       if (!['npm', 'yarn', 'pnpm', 'bun'].includes(command.program)) return false;
       if (operands[0] === 'prune') return production;
-      return production && (operands.length === 0 || ['install', 'i', 'ci'].includes(operands[0]) || (operands[0] === 'workspaces' && operands[1] === 'focus'));
+      return (
+        production &&
+        (operands.length === 0 ||
+          ['install', 'i', 'ci'].includes(operands[0]) ||
+          (operands[0] === 'workspaces' && operands[1] === 'focus'))
+      );
     }
     case 'composer':
-      return (command.program === 'composer' || command.program === 'composer.phar') && operands[0] === 'install' && args.includes('--no-dev');
+      return (
+        (command.program === 'composer' || command.program === 'composer.phar') &&
+        operands[0] === 'install' &&
+        args.includes('--no-dev')
+      );
     case 'poetry':
       // `poetry install --only main --sync` removes what is not in the main group.
-      return command.program === 'poetry' && args.includes('--sync') && devInstallOf(command, new Map(), false, false) === undefined;
+      return (
+        command.program === 'poetry' &&
+        args.includes('--sync') &&
+        devInstallOf(command, new Map(), false, false) === undefined
+      );
     case 'uv':
       return command.program === 'uv' && operands[0] === 'sync' && args.includes('--no-dev');
     case 'bundle':
@@ -335,9 +502,32 @@ function needsDevDependencies(command: EffectiveCommand): boolean {
   if (buildToolchain(command) === 'Node.js') return true;
   const operands = words(command).filter((arg) => !arg.startsWith('-'));
   if (command.program === 'npx' || command.program === 'pnpx' || command.program === 'bunx') return true;
-  if (['npm', 'pnpm', 'bun'].includes(command.program)) return ['run', 'run-script', 'test', 't', 'exec', 'x'].includes(operands[0] ?? '');
+  if (['npm', 'pnpm', 'bun'].includes(command.program))
+    return ['run', 'run-script', 'test', 't', 'exec', 'x'].includes(operands[0] ?? '');
   // `yarn <script>` runs a package.json script; `yarn install`/`add`/`cache` do not.
-  return command.program === 'yarn' && operands.length > 0 && !['install', 'add', 'remove', 'cache', 'config', 'global', 'workspaces', 'set', 'plugin', 'policies', 'info', 'why', 'version', 'versions', 'licenses', 'audit', 'dedupe'].includes(operands[0]);
+  return (
+    command.program === 'yarn' &&
+    operands.length > 0 &&
+    ![
+      'install',
+      'add',
+      'remove',
+      'cache',
+      'config',
+      'global',
+      'workspaces',
+      'set',
+      'plugin',
+      'policies',
+      'info',
+      'why',
+      'version',
+      'versions',
+      'licenses',
+      'audit',
+      'dedupe',
+    ].includes(operands[0])
+  );
 }
 
 /**
@@ -345,11 +535,16 @@ function needsDevDependencies(command: EffectiveCommand): boolean {
  * than 15, whose npm 6 ignores --omit). Not in exec form, where the words are JSON strings.
  */
 function omitDevFix(model: DockerfileModel, instruction: Instruction, dev: DevInstall): Fix | undefined {
-  if (dev.ecosystem !== 'npm' || !dev.verbWord || instruction.run?.form === 'exec' || !instruction.stage) return undefined;
+  if (dev.ecosystem !== 'npm' || !dev.verbWord || instruction.run?.form === 'exec' || !instruction.stage)
+    return undefined;
   // `--include=dev` asks for them on purpose: adding --omit=dev would contradict it.
   if (dev.include) return undefined;
   const root = rootStage(instruction.stage);
-  const major = root.image.repository === 'node' && !root.image.registry ? /^(\d+)/.exec(root.image.tag ?? '')?.[1] : undefined;
+  const major =
+    root.image.repository === 'node' && !root.image.registry ? /^(\d+)/.exec(root.image.tag ?? '')?.[1] : undefined;
   const flag = major !== undefined && Number(major) < 15 ? '--only=production' : '--omit=dev';
-  return { title: `Add ${flag}`, edits: [{ range: model.lines.range(dev.verbWord.end, dev.verbWord.end), newText: ` ${flag}` }] };
+  return {
+    title: `Add ${flag}`,
+    edits: [{ range: model.lines.range(dev.verbWord.end, dev.verbWord.end), newText: ` ${flag}` }],
+  };
 }

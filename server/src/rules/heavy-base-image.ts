@@ -15,7 +15,8 @@ export const rule = defineRule({
     severity: 'info',
     fixable: true,
     docs: {
-      summary: 'The shipped image is based on the full tag of debian, node, python, ruby, perl, pypy, erlang or elixir where a `-slim` variant exists.',
+      summary:
+        'The shipped image is based on the full tag of debian, node, python, ruby, perl, pypy, erlang or elixir where a `-slim` variant exists.',
       rationale:
         'The full language images are built on buildpack-deps: they carry gcc, make, dozens of -dev packages, git and ' +
         'subversion that a running application does not use. python:3.12 is about 411 MB to pull for linux/amd64, python:3.12-slim ' +
@@ -30,7 +31,8 @@ export const rule = defineRule({
       good: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nUSER nobody\nCMD ["python", "app.py"]\n',
     },
     messages: {
-      heavy: '`{{image}}` is the full variant{{sizes}}; `{{slim}}` has the same runtime without {{dropped}}. Use it {{unless}}.{{pinned}}',
+      heavy:
+        '`{{image}}` is the full variant{{sizes}}; `{{slim}}` has the same runtime without {{dropped}}. Use it {{unless}}.{{pinned}}',
     },
   },
   check({ model, report }) {
@@ -53,8 +55,11 @@ export const rule = defineRule({
         slim: slimReference,
         dropped: slim.dropped,
         unless: slim.unless,
-        sizes: size !== undefined && slimSize !== undefined ? ` (≈ ${formatSize(size)} to pull; the slim one ≈ ${formatSize(slimSize)})` : '',
-        pinned: image.digest ? ' The digest pins the full image: pin the slim variant\'s digest instead.' : '',
+        sizes:
+          size !== undefined && slimSize !== undefined
+            ? ` (≈ ${formatSize(size)} to pull; the slim one ≈ ${formatSize(slimSize)})`
+            : '',
+        pinned: image.digest ? " The digest pins the full image: pin the slim variant's digest instead." : '',
       },
       range: imageWord.range,
       fix: slimFix(model, root, slim.tag),

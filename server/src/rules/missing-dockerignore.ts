@@ -25,10 +25,14 @@ export const rule = defineRule({
       good:
         '# (no .dockerignore next to this Dockerfile)\nFROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n' +
         'RUN npm ci --omit=dev\nCOPY server.js ./\nCOPY lib ./lib\nCMD ["node", "server.js"]\n',
-      context: { dockerignore: null, rootEntries: ['.git', 'Dockerfile', 'lib', 'node_modules', 'package-lock.json', 'package.json', 'server.js'] },
+      context: {
+        dockerignore: null,
+        rootEntries: ['.git', 'Dockerfile', 'lib', 'node_modules', 'package-lock.json', 'package.json', 'server.js'],
+      },
     },
     messages: {
-      missing: 'There is no .dockerignore, so `{{instruction}}` {{verb}} everything in the build context{{present}}. Add one that leaves out .git, local .env files and host build output.',
+      missing:
+        'There is no .dockerignore, so `{{instruction}}` {{verb}} everything in the build context{{present}}. Add one that leaves out .git, local .env files and host build output.',
     },
   },
   check({ model, context, report }) {
@@ -42,12 +46,21 @@ export const rule = defineRule({
       const exposed = context.rootEntries ? exposedEntries(null, context.rootEntries) : undefined;
       const proposal = proposeDockerignore(model, context.rootEntries);
       const fix: Fix = {
-        title: proposal.ecosystems.length > 0 ? `Create a .dockerignore (${proposal.ecosystems.join(', ')})` : 'Create a .dockerignore',
+        title:
+          proposal.ecosystems.length > 0
+            ? `Create a .dockerignore (${proposal.ecosystems.join(', ')})`
+            : 'Create a .dockerignore',
         edits: [],
         createFiles: [{ path: '.dockerignore', content: proposal.content }],
       };
-      const present = exposed && exposed.length > 0 ? ` (${exposed.map((entry) => `\`${entry.name}\``).join(', ')} included)` : '';
-      report({ messageId: 'missing', data: { instruction: wide.shown, verb: wide.verb, present }, range: wide.range, fix });
+      const present =
+        exposed && exposed.length > 0 ? ` (${exposed.map((entry) => `\`${entry.name}\``).join(', ')} included)` : '';
+      report({
+        messageId: 'missing',
+        data: { instruction: wide.shown, verb: wide.verb, present },
+        range: wide.range,
+        fix,
+      });
       // One .dockerignore serves the whole Dockerfile: one finding is enough.
       return;
     }
@@ -56,7 +69,9 @@ export const rule = defineRule({
 
 function wideUse(instruction: Instruction): { shown: string; verb: string; range: Instruction['range'] } | undefined {
   if (instruction.copy) {
-    return contextSources(instruction).some((source) => source.wide) ? { shown: shown(instruction), verb: 'copies', range: instruction.range } : undefined;
+    return contextSources(instruction).some((source) => source.wide)
+      ? { shown: shown(instruction), verb: 'copies', range: instruction.range }
+      : undefined;
   }
   const mount = wideMountFlag(instruction);
   return mount ? { shown: shorten(`RUN --mount=${mount.value ?? ''}`), verb: 'mounts', range: mount.range } : undefined;

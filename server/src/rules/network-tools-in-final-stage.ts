@@ -26,7 +26,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: false,
     docs: {
-      summary: 'A package manager installs a network client (curl, wget, netcat, ssh, socat, telnet, nmap, ftp) in the shipped image.',
+      summary:
+        'A package manager installs a network client (curl, wget, netcat, ssh, socat, telnet, nmap, ftp) in the shipped image.',
       rationale:
         'A downloader or raw socket tool in the running image is the first thing an attacker who gets code execution ' +
         'reaches for: it fetches the next payload, opens a reverse shell or moves data out. A warning when the build ' +
@@ -85,7 +86,9 @@ export const rule = defineRule({
         const removed = packagesRemovedBy(command);
         if (removed) {
           const names = new Set(removed.packages);
-          const taken = (entry: Installed) => entry.manager === removed.manager && (names.has(entry.name) || (entry.group !== undefined && names.has(entry.group)));
+          const taken = (entry: Installed) =>
+            entry.manager === removed.manager &&
+            (names.has(entry.name) || (entry.group !== undefined && names.has(entry.group)));
           removeWhere(own, taken);
           removeWhere(surviving, taken);
         }
@@ -106,7 +109,9 @@ export const rule = defineRule({
     const alpine = /alpine/.test(imageName(root.image)) || /alpine/.test(root.image.tag ?? '');
     if (!surviving.some((entry) => entry.tool)) return;
     // An image that keeps a compiler or git is a build or development environment, where a network client is part of the kit.
-    const toolchain = surviving.find((entry) => !entry.tool && toolchainKinds.has(buildPackageKind(entry.manager, entry.name) ?? ''));
+    const toolchain = surviving.find(
+      (entry) => !entry.tool && toolchainKinds.has(buildPackageKind(entry.manager, entry.name) ?? ''),
+    );
     const reported = new Set<string>();
     for (const entry of surviving) {
       // A package installed again by a later RUN is one finding, at its first install.
@@ -118,21 +123,43 @@ export const rule = defineRule({
       if (healthcheck && (healthcheck.tools.has(entry.tool) || (healthcheck.script && downloader))) {
         const alternative = alpine && downloader ? ' (on Alpine, busybox already has `wget -q --spider URL`)' : '';
         const how = healthcheck.tools.has(entry.tool) ? 'uses it' : 'runs a script that probably uses it';
-        report({ messageId: 'healthcheck', data: { ...data, line: healthcheck.instruction.range.start.line + 1, how, alternative }, range: entry.word.range, severity: 'info' });
+        report({
+          messageId: 'healthcheck',
+          data: { ...data, line: healthcheck.instruction.range.start.line + 1, how, alternative },
+          range: entry.word.range,
+          severity: 'info',
+        });
         continue;
       }
       const comment = explainingComment(model.lines, entry);
       if (comment !== undefined) {
-        report({ messageId: 'documented', data: { ...data, line: comment + 1 }, range: entry.word.range, severity: 'info' });
+        report({
+          messageId: 'documented',
+          data: { ...data, line: comment + 1 },
+          range: entry.word.range,
+          severity: 'info',
+        });
         continue;
       }
       if (toolchain) {
-        report({ messageId: 'toolbox', data: { ...data, toolchain: toolchain.word.value }, range: entry.word.range, severity: 'info' });
+        report({
+          messageId: 'toolbox',
+          data: { ...data, toolchain: toolchain.word.value },
+          range: entry.word.range,
+          severity: 'info',
+        });
         continue;
       }
       // A tool the build runs after installing it is a build helper left behind; one it never runs was installed for the container.
-      const use = uses.find((command) => command.command.start > entry.word.end && networkToolOfProgram(command.program) === entry.tool);
-      if (use) report({ messageId: 'usedInBuild', data: { ...data, line: use.command.range.start.line + 1 }, range: entry.word.range });
+      const use = uses.find(
+        (command) => command.command.start > entry.word.end && networkToolOfProgram(command.program) === entry.tool,
+      );
+      if (use)
+        report({
+          messageId: 'usedInBuild',
+          data: { ...data, line: use.command.range.start.line + 1 },
+          range: entry.word.range,
+        });
       else report({ messageId: 'runtime', data, range: entry.word.range, severity: 'info' });
     }
   },
@@ -184,7 +211,9 @@ function removeWhere<T>(list: T[], predicate: (entry: T) => boolean): void {
 }
 
 /** The network tools the image's effective HEALTHCHECK (the last one) runs, and whether it runs a script we cannot see into. */
-function healthcheckTools(layers: Instruction[]): { instruction: Instruction; tools: Set<string>; script: boolean } | undefined {
+function healthcheckTools(
+  layers: Instruction[],
+): { instruction: Instruction; tools: Set<string>; script: boolean } | undefined {
   const instruction = [...layers].reverse().find((candidate) => candidate.keyword === 'HEALTHCHECK');
   if (!instruction || instruction.args[0]?.value.toUpperCase() === 'NONE') return undefined;
   const tools = new Set<string>();

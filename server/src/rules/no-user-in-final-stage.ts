@@ -21,8 +21,10 @@ export const rule = defineRule({
       good: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]\n',
     },
     messages: {
-      noUser: 'The shipped image runs as root: no USER is set and {{base}} runs as root by default. Add a USER{{hint}} before CMD/ENTRYPOINT.',
-      rootUser: '`USER {{user}}` is the last USER of the shipped stage, so the container runs as root. Switch to an unprivileged user{{hint}}.',
+      noUser:
+        'The shipped image runs as root: no USER is set and {{base}} runs as root by default. Add a USER{{hint}} before CMD/ENTRYPOINT.',
+      rootUser:
+        '`USER {{user}}` is the last USER of the shipped stage, so the container runs as root. Switch to an unprivileged user{{hint}}.',
     },
   },
   check({ model, report }) {
@@ -40,7 +42,9 @@ export const rule = defineRule({
     if (lastUser) {
       const value = lastUser.args[0]?.value ?? '';
       if (!isRoot(value)) return;
-      const fix: Fix | undefined = suggested ? { title: `Switch to USER ${suggested}`, edits: [{ range: lastUser.args[0].range, newText: suggested }] } : undefined;
+      const fix: Fix | undefined = suggested
+        ? { title: `Switch to USER ${suggested}`, edits: [{ range: lastUser.args[0].range, newText: suggested }] }
+        : undefined;
       report({ messageId: 'rootUser', data: { user: value, hint }, range: lastUser.range, fix });
       return;
     }
@@ -50,7 +54,9 @@ export const rule = defineRule({
       messageId: 'noUser',
       data: { base: root.image.isScratch ? 'scratch' : `\`${root.image.resolved}\``, hint },
       range: imageArg ? imageArg.range : shipped.from.range,
-      fix: suggested ? insertUser(model.lines.eol, shipped, suggested, model.lines.lineText.bind(model.lines)) : undefined,
+      fix: suggested
+        ? insertUser(model.lines.eol, shipped, suggested, model.lines.lineText.bind(model.lines))
+        : undefined,
     });
   },
 });
@@ -67,7 +73,8 @@ function dropsPrivileges(layers: Instruction[]): boolean {
   for (const instruction of layers) {
     if (instruction.run) {
       // Every word of every command, without building one array of them per RUN.
-      for (const command of instruction.run.commands) if (drops(command.nameWord) || command.args.some(drops)) return true;
+      for (const command of instruction.run.commands)
+        if (drops(command.nameWord) || command.args.some(drops)) return true;
     } else if (instruction.copy && instruction.args.some(drops)) {
       return true;
     }
@@ -97,14 +104,25 @@ function insertUser(eol: string, stage: Stage, user: string, lineText: (line: nu
   const instructions = stage.instructions;
   let lastChange = -1;
   instructions.forEach((instruction, index) => {
-    if (instruction.keyword === 'RUN' || instruction.keyword === 'COPY' || instruction.keyword === 'ADD') lastChange = index;
+    if (instruction.keyword === 'RUN' || instruction.keyword === 'COPY' || instruction.keyword === 'ADD')
+      lastChange = index;
   });
-  const anchor: Instruction | undefined = instructions.slice(lastChange + 1).find((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
+  const anchor: Instruction | undefined = instructions
+    .slice(lastChange + 1)
+    .find((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT');
   const title = `Add USER ${user}`;
   if (anchor) {
     const line = anchor.range.start.line;
     const indent = /^\s*/.exec(lineText(line))?.[0] ?? '';
-    return { title, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}USER ${user}${eol}` }] };
+    return {
+      title,
+      edits: [
+        {
+          range: { start: { line, character: 0 }, end: { line, character: 0 } },
+          newText: `${indent}USER ${user}${eol}`,
+        },
+      ],
+    };
   }
   const last = instructions[instructions.length - 1] ?? stage.from;
   const end = last.range.end;

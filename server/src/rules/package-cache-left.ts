@@ -24,10 +24,11 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: true,
     docs: {
-      summary: 'A RUN of the shipped image installs packages and leaves the package manager\'s download cache or package lists in its layer.',
+      summary:
+        "A RUN of the shipped image installs packages and leaves the package manager's download cache or package lists in its layer.",
       rationale:
         'apt lists, the apk index, the pip, npm, yarn and conda caches and the yum/dnf/zypper caches are only needed while installing: left ' +
-        'in the layer they add megabytes to every pull of the shipped image. Avoid them with the manager\'s own option ' +
+        "in the layer they add megabytes to every pull of the shipped image. Avoid them with the manager's own option " +
         '(`apk add --no-cache`, `pip install --no-cache-dir`), delete them at the end of the same RUN (a later RUN cannot ' +
         'shrink the layer), or keep them in a `RUN --mount=type=cache` mount. Official Debian and Ubuntu images already delete ' +
         'downloaded .deb files after each install (/etc/apt/apt.conf.d/docker-clean), but not the lists that `apt-get update` ' +
@@ -38,7 +39,8 @@ export const rule = defineRule({
     },
     messages: {
       flag: '`{{command}}` leaves {{what}} in this layer of the shipped image. Add `{{flag}}`.',
-      append: '`{{command}}` leaves {{what}} in this layer of the shipped image. End the same RUN with `{{cleanup}}`, or use a cache mount.',
+      append:
+        '`{{command}}` leaves {{what}} in this layer of the shipped image. End the same RUN with `{{cleanup}}`, or use a cache mount.',
     },
     compat: { hadolint: ['DL3009', 'DL3019', 'DL3042', 'DL3060', 'DL3032', 'DL3036', 'DL3040'] },
   },
@@ -63,7 +65,14 @@ export const rule = defineRule({
           for (const cache of cachesLeftBy(written)) {
             if (cache.env.some((name) => env.has(name) || run.script.includes(name))) continue;
             if (cache.paths.some((path) => mounts.some((target) => pathCovers(target, path)))) continue;
-            if (commands.slice(index + 1).some((later) => removedBy(later, workdir).some((removed) => cache.paths.some((path) => removalCovers(removed, path))))) continue;
+            if (
+              commands
+                .slice(index + 1)
+                .some((later) =>
+                  removedBy(later, workdir).some((removed) => cache.paths.some((path) => removalCovers(removed, path))),
+                )
+            )
+              continue;
             leftovers.push({ instruction, layer, written, cache });
           }
         });
@@ -77,16 +86,26 @@ export const rule = defineRule({
       reported.add(key);
       // A later RUN that only deletes the cache is cleanup-in-later-layer's finding, with a fix that moves it here.
       if (cleanedLater(layers, leftover)) continue;
-      const group = leftovers.filter((entry) => entry.instruction === leftover.instruction && entry.cache.what === leftover.cache.what);
+      const group = leftovers.filter(
+        (entry) => entry.instruction === leftover.instruction && entry.cache.what === leftover.cache.what,
+      );
       const { written, cache } = leftover;
-      const words = cache.verb === written.nameWord ? [written.nameWord] : [written.nameWord, ...written.args.slice(0, written.args.indexOf(cache.verb) + 1)];
+      const words =
+        cache.verb === written.nameWord
+          ? [written.nameWord]
+          : [written.nameWord, ...written.args.slice(0, written.args.indexOf(cache.verb) + 1)];
       const command = shorten(words.map((word) => word.value).join(' '));
       const range = model.lines.range(written.nameWord.start, Math.max(written.nameWord.end, cache.verb.end));
       const fix = cacheFix(model, leftover.instruction, group);
       if (group.every((entry) => entry.cache.flag) && cache.flag) {
         report({ messageId: 'flag', data: { command, what: cache.what, flag: cache.flag }, range, fix });
       } else {
-        report({ messageId: 'append', data: { command, what: cache.what, cleanup: appendedCleanup(group) }, range, fix });
+        report({
+          messageId: 'append',
+          data: { command, what: cache.what, cleanup: appendedCleanup(group) },
+          range,
+          fix,
+        });
       }
     }
   },
@@ -98,7 +117,9 @@ function shorten(text: string): string {
 }
 
 function appendedCleanup(group: Leftover[]): string {
-  return [...group].reverse().find((entry) => entry.cache.append)?.cache.append ?? `rm -rf ${group[0].cache.paths[0]}/*`;
+  return (
+    [...group].reverse().find((entry) => entry.cache.append)?.cache.append ?? `rm -rf ${group[0].cache.paths[0]}/*`
+  );
 }
 
 /** Adds the manager's option to each command, or appends the cleanup when one of them has no such option. */
@@ -109,7 +130,10 @@ function cacheFix(model: DockerfileModel, instruction: Instruction, group: Lefto
     const flag = group[0].cache.flag!;
     return {
       title: `Add ${flag}`,
-      edits: group.map(({ cache }) => ({ range: model.lines.range(cache.verb.end, cache.verb.end), newText: ` ${cache.flag}` })),
+      edits: group.map(({ cache }) => ({
+        range: model.lines.range(cache.verb.end, cache.verb.end),
+        newText: ` ${cache.flag}`,
+      })),
     };
   }
   const cleanup = appendedCleanup(group);
@@ -120,10 +144,16 @@ function cacheFix(model: DockerfileModel, instruction: Instruction, group: Lefto
 /** True when a later RUN of the shipped image deletes the cache without making it again first. */
 function cleanedLater(layers: Instruction[], leftover: Leftover): boolean {
   for (const instruction of layers.slice(leftover.layer + 1)) {
-    const commands = (instruction.run ? effectiveCommandsOf(instruction.run) : []);
+    const commands = instruction.run ? effectiveCommandsOf(instruction.run) : [];
     for (const command of commands) {
-      if (pathsCreatedBy(command).some((created) => leftover.cache.paths.some((path) => pathCovers(created, path) || pathCovers(path, created)))) break;
-      if (removedBy(command, '/').some((removed) => leftover.cache.paths.some((path) => removalCovers(removed, path)))) return true;
+      if (
+        pathsCreatedBy(command).some((created) =>
+          leftover.cache.paths.some((path) => pathCovers(created, path) || pathCovers(path, created)),
+        )
+      )
+        break;
+      if (removedBy(command, '/').some((removed) => leftover.cache.paths.some((path) => removalCovers(removed, path))))
+        return true;
     }
   }
   return false;
@@ -182,10 +212,20 @@ export function cacheMountTargets(instruction: Instruction): string[] {
   const targets: string[] = [];
   for (const flag of instruction.flags) {
     if (flag.name !== 'mount' || !flag.value) continue;
-    const options = new Map(flag.value.split(',').map((part) => {
-      const eq = part.indexOf('=');
-      return eq < 0 ? [part.trim().toLowerCase(), ''] : [part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().replace(/^["']|["']$/g, '')];
-    }));
+    const options = new Map(
+      flag.value.split(',').map((part) => {
+        const eq = part.indexOf('=');
+        return eq < 0
+          ? [part.trim().toLowerCase(), '']
+          : [
+              part.slice(0, eq).trim().toLowerCase(),
+              part
+                .slice(eq + 1)
+                .trim()
+                .replace(/^["']|["']$/g, ''),
+            ];
+      }),
+    );
     const type = options.get('type') ?? 'bind';
     const target = options.get('target') ?? options.get('dst') ?? options.get('destination');
     if ((type === 'cache' || type === 'tmpfs') && target) targets.push(target);
@@ -264,14 +304,34 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
       leadingIndent = /^\s*/.exec(text)![0];
     }
     const previous = index > 0 ? continued(texts[index - 1]) : undefined;
-    if (previous && (previous.endsWith('&&') || previous.endsWith(';')) && text.trim() !== '' && !text.trimStart().startsWith('#')) {
+    if (
+      previous &&
+      (previous.endsWith('&&') || previous.endsWith(';')) &&
+      text.trim() !== '' &&
+      !text.trimStart().startsWith('#')
+    ) {
       trailingIndent = /^\s*/.exec(text)![0];
     }
   });
-  const style = leadingAnd > 0 && leadingAnd >= trailingAnd + trailingSemicolon ? 'leading' : trailingSemicolon > trailingAnd ? 'semicolon' : trailingAnd > 0 ? 'trailing' : 'leading';
-  if (commandCount(style === 'semicolon' ? `${run.script}; ${command}` : `${run.script} && ${command}`) !== run.commands.length + added) return undefined;
+  const style =
+    leadingAnd > 0 && leadingAnd >= trailingAnd + trailingSemicolon
+      ? 'leading'
+      : trailingSemicolon > trailingAnd
+        ? 'semicolon'
+        : trailingAnd > 0
+          ? 'trailing'
+          : 'leading';
+  if (
+    commandCount(style === 'semicolon' ? `${run.script}; ${command}` : `${run.script} && ${command}`) !==
+    run.commands.length + added
+  )
+    return undefined;
   const indent = (style === 'leading' ? leadingIndent : trailingIndent) ?? '    ';
   const newText =
-    style === 'leading' ? ` ${escape}${eol}${indent}&& ${command}` : style === 'semicolon' ? `; ${escape}${eol}${indent}${command}` : ` && ${escape}${eol}${indent}${command}`;
+    style === 'leading'
+      ? ` ${escape}${eol}${indent}&& ${command}`
+      : style === 'semicolon'
+        ? `; ${escape}${eol}${indent}${command}`
+        : ` && ${escape}${eol}${indent}${command}`;
   return [{ range: { start: instruction.range.end, end: instruction.range.end }, newText }];
 }

@@ -13,9 +13,36 @@ import { defineRule } from './types';
 
 /** Programs that need the SDK itself: a RUN calling them breaks on the runtime image. */
 const sdkPrograms = new Set([
-  'javac', 'jar', 'jlink', 'jdeps', 'jpackage', 'jshell', 'native-image', 'mvn', 'mvnw', 'gradle', 'gradlew',
-  'dotnet', 'go', 'gofmt', 'cargo', 'rustc', 'rustup', 'gcc', 'g++', 'cc', 'c++', 'make', 'cmake',
-  'npm', 'npx', 'yarn', 'pnpm', 'bun', 'corepack', 'node-gyp',
+  'javac',
+  'jar',
+  'jlink',
+  'jdeps',
+  'jpackage',
+  'jshell',
+  'native-image',
+  'mvn',
+  'mvnw',
+  'gradle',
+  'gradlew',
+  'dotnet',
+  'go',
+  'gofmt',
+  'cargo',
+  'rustc',
+  'rustup',
+  'gcc',
+  'g++',
+  'cc',
+  'c++',
+  'make',
+  'cmake',
+  'npm',
+  'npx',
+  'yarn',
+  'pnpm',
+  'bun',
+  'corepack',
+  'node-gyp',
 ]);
 /** Node package managers: installing modules may compile native addons with the full image's gcc/python. */
 const nodeManagers = new Set(['npm', 'yarn', 'pnpm', 'bun']);
@@ -26,7 +53,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: true,
     docs: {
-      summary: 'The shipped stage is based on a build image (golang, rust, maven, gradle, a JDK, the .NET SDK, gcc, buildpack-deps) instead of a runtime image.',
+      summary:
+        'The shipped stage is based on a build image (golang, rust, maven, gradle, a JDK, the .NET SDK, gcc, buildpack-deps) instead of a runtime image.',
       rationale:
         'SDK images carry compilers, package caches and build tools: golang:1.25 is about 305 MB to pull, eclipse-temurin:21-jdk 230 MB, ' +
         'while the program they build runs on gcr.io/distroless/static (about 2 MB), a JRE image or the .NET aspnet/runtime image. ' +
@@ -47,7 +75,8 @@ export const rule = defineRule({
     },
     messages: {
       sdk: '`{{image}}` is a {{toolchain}} build image{{size}}, so the whole toolchain ships with the program. Run the built output on {{runtimes}}{{note}}, and use `{{image}}` only in an earlier build stage.',
-      builtCode: '`{{image}}` is the full Node.js image{{size}}, with compilers and headers for native modules, but this stage installs and builds nothing: `{{runtime}}` runs the same code.',
+      builtCode:
+        '`{{image}}` is the full Node.js image{{size}}, with compilers and headers for native modules, but this stage installs and builds nothing: `{{runtime}}` runs the same code.',
     },
   },
   check({ model, report }) {
@@ -58,7 +87,12 @@ export const rule = defineRule({
     const runtime = sdk.runtimes[0];
     const fix = swapFix(model, root, sdk, layers);
     if (sdk.onlyWhenRunningBuiltCode) {
-      report({ messageId: 'builtCode', data: { image, size: sizeText(referenceOf(root.image), runtime), runtime }, range: imageWord.range, fix });
+      report({
+        messageId: 'builtCode',
+        data: { image, size: sizeText(referenceOf(root.image), runtime), runtime },
+        range: imageWord.range,
+        fix,
+      });
       return;
     }
     report({
@@ -82,7 +116,9 @@ export const rule = defineRule({
  * program of its own, it is not a single-stage build, and for the full node image the stage neither
  * installs modules nor builds.
  */
-export function shippedSdkImage(model: DockerfileModel): { root: Stage; imageWord: DocumentWord; sdk: SdkImage; layers: Instruction[] } | undefined {
+export function shippedSdkImage(
+  model: DockerfileModel,
+): { root: Stage; imageWord: DocumentWord; sdk: SdkImage; layers: Instruction[] } | undefined {
   const shipped = model.shipped;
   if (!shipped) return undefined;
   const root = rootStage(shipped);
@@ -94,7 +130,11 @@ export function shippedSdkImage(model: DockerfileModel): { root: Stage; imageWor
   const commands = layers.flatMap((instruction) => (instruction.run?.commands ?? []).map(effectiveCommand));
   // A single stage that builds is single-stage-build's finding; splitting it moves the SDK away too.
   if (model.stages.length === 1 && commands.some((command) => buildToolchain(command) !== undefined)) return undefined;
-  if (sdk.onlyWhenRunningBuiltCode && commands.some((command) => installsNodeModules(command) || buildToolchain(command) !== undefined)) return undefined;
+  if (
+    sdk.onlyWhenRunningBuiltCode &&
+    commands.some((command) => installsNodeModules(command) || buildToolchain(command) !== undefined)
+  )
+    return undefined;
   return { root, imageWord, sdk, layers };
 }
 
@@ -103,8 +143,14 @@ export function installsNodeModules(command: EffectiveCommand): boolean {
   if (!nodeManagers.has(command.program)) return false;
   const words = operands(command.args).map((word) => word.value);
   // A bare `yarn` installs, `yarn workspaces focus` installs a workspace, `npm rebuild` compiles addons.
-  const bare = words.length === 0 && !command.args.some((arg) => ['--version', '-v', '--help', '-h'].includes(arg.value));
-  return packagesInstalledBy(command) !== undefined || bare || (words[0] === 'workspaces' && words[1] === 'focus') || words[0] === 'rebuild';
+  const bare =
+    words.length === 0 && !command.args.some((arg) => ['--version', '-v', '--help', '-h'].includes(arg.value));
+  return (
+    packagesInstalledBy(command) !== undefined ||
+    bare ||
+    (words[0] === 'workspaces' && words[1] === 'focus') ||
+    words[0] === 'rebuild'
+  );
 }
 
 /** ` (≈ 408 MB to pull; node:22-slim ≈ 80 MB)` when the data files know the sizes. */
@@ -113,7 +159,9 @@ function sizeText(reference: string, runtime?: string): string {
   if (size === undefined) return '';
   const runtimeReference = runtime?.includes(':') ? runtime : runtime ? `${runtime}:latest` : undefined;
   const runtimeSize = runtimeReference ? compressedSize(runtimeReference) : undefined;
-  return runtimeSize === undefined ? ` (≈ ${formatSize(size)} to pull)` : ` (≈ ${formatSize(size)} to pull; ${runtime} ≈ ${formatSize(runtimeSize)})`;
+  return runtimeSize === undefined
+    ? ` (≈ ${formatSize(size)} to pull)`
+    : ` (≈ ${formatSize(size)} to pull; ${runtime} ≈ ${formatSize(runtimeSize)})`;
 }
 
 /**
@@ -124,7 +172,9 @@ function swapFix(model: DockerfileModel, root: Stage, sdk: SdkImage, layers: Ins
   const word = root.from.args[0];
   const image = root.image;
   if (!sdk.dropIn || !word || image.digest || image.raw.includes('$')) return undefined;
-  const usesSdk = layers.some((instruction) => instruction.run?.commands.some((command) => sdkPrograms.has(effectiveCommand(command).program)));
+  const usesSdk = layers.some((instruction) =>
+    instruction.run?.commands.some((command) => sdkPrograms.has(effectiveCommand(command).program)),
+  );
   if (usesSdk) return undefined;
   const runtime = sdk.runtimes[0];
   const target = parseImageRef(runtime, runtime, false);
@@ -133,5 +183,9 @@ function swapFix(model: DockerfileModel, root: Stage, sdk: SdkImage, layers: Ins
   const colon = written.lastIndexOf(':');
   const sameRepository = imageName(target) === imageName(image) && target.tag && colon > written.lastIndexOf('/');
   const range = sameRepository ? model.lines.range(word.start + colon + 1, word.end) : word.range;
-  return { title: `Switch to ${runtime}`, edits: [{ range, newText: sameRepository ? (target.tag ?? '') : runtime }], preferred: false };
+  return {
+    title: `Switch to ${runtime}`,
+    edits: [{ range, newText: sameRepository ? (target.tag ?? '') : runtime }],
+    preferred: false,
+  };
 }

@@ -18,7 +18,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: false,
     docs: {
-      summary: 'An ARG or ENV holds what looks like a secret, by its name (`*_PASSWORD`, `*_TOKEN`, `API_KEY`) or by its value (an AWS key, a GitHub token, a private key).',
+      summary:
+        'An ARG or ENV holds what looks like a secret, by its name (`*_PASSWORD`, `*_TOKEN`, `API_KEY`) or by its value (an AWS key, a GitHub token, a private key).',
       rationale:
         'ENV values are stored in the image config: `docker inspect` shows them to anyone who can pull the image. ' +
         'Build-arg values are recorded in the image history (`docker history`) of the RUNs that use them. ' +
@@ -32,7 +33,7 @@ export const rule = defineRule({
     },
     messages: {
       env:
-        '`ENV {{name}}` looks like a secret, and ENV values stay in the shipped image\'s config, where `docker inspect` shows them. ' +
+        "`ENV {{name}}` looks like a secret, and ENV values stay in the shipped image's config, where `docker inspect` shows them. " +
         'Pass it at run time, or use `RUN --mount=type=secret,id={{id}}` where the build needs it.',
       arg:
         '`ARG {{name}}` looks like a secret: build-arg values are recorded in the image history (`docker history`) of the RUNs that use them. ' +
@@ -57,8 +58,12 @@ export const rule = defineRule({
         const id = name.toLowerCase();
         const format = value ? secretFormatOf(value) : undefined;
         if (format) {
-          const where = shipped && keyword === 'ENV' ? ' and kept in the shipped image\'s config' : '';
-          report({ messageId: 'value', data: { name, kind: format.kind, shown: format.shown, id, where }, range: property.getValueRange() ?? property.getNameRange() });
+          const where = shipped && keyword === 'ENV' ? " and kept in the shipped image's config" : '';
+          report({
+            messageId: 'value',
+            data: { name, kind: format.kind, shown: format.shown, id, where },
+            range: property.getValueRange() ?? property.getNameRange(),
+          });
           continue;
         }
         // A global ARG only feeds FROM lines: it reaches no RUN, history or config until a stage declares it again.

@@ -22,7 +22,8 @@ export const rule = defineRule({
         'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nCMD ["/app"]\n',
     },
     messages: {
-      builds: '`{{command}}` builds in the only stage, so the {{toolchain}} toolchain and build inputs ship in the image. Build in a builder stage and COPY --from it only the output.',
+      builds:
+        '`{{command}}` builds in the only stage, so the {{toolchain}} toolchain and build inputs ship in the image. Build in a builder stage and COPY --from it only the output.',
     },
   },
   check({ model, report }) {

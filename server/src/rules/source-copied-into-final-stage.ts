@@ -15,7 +15,8 @@ export const rule = defineRule<MessageId>({
     severity: 'info',
     fixable: true,
     docs: {
-      summary: 'The shipped stage copies the whole build context (`COPY . .`): sources, tests and build files go into the image that runs.',
+      summary:
+        'The shipped stage copies the whole build context (`COPY . .`): sources, tests and build files go into the image that runs.',
       rationale:
         'A context-wide COPY puts everything the .dockerignore lets through into a layer of the shipped image: sources a ' +
         'compiled app no longer needs, tests, build scripts and, without a good .dockerignore, `.git` (the whole history), ' +
@@ -23,7 +24,7 @@ export const rule = defineRule<MessageId>({
         'way to compile, so only the shipped stage (and the stages it is built `FROM`) is checked, and not a test image ' +
         '(a stage named `test`, `e2e`, `dev`…, or an ENTRYPOINT/CMD that runs tests), which runs the sources it copies. The finding is info; it ' +
         'becomes a warning when the .dockerignore is missing or lets `.git`, local `.env` files, `node_modules` or a ' +
-        'virtualenv through, checked with Docker\'s own matching (`!` re-includes, `**`) against the entries actually in the ' +
+        "virtualenv through, checked with Docker's own matching (`!` re-includes, `**`) against the entries actually in the " +
         'context. Copy only what the app runs, or build in an earlier stage and `COPY --from` its output. When a build ' +
         'stage already makes what the shipped stage runs (`go build -o`, `dotnet publish -o`, a venv…) and nothing after ' +
         'the COPY needs the sources, the quick fix replaces the COPY with `COPY --from` of that output (and drops a rebuild ' +
@@ -52,7 +53,13 @@ export const rule = defineRule<MessageId>({
       // A test image runs the sources it copies.
       if ((testImage ??= runsTests(model)) === true) return;
       const { messageId, data, severity } = assess(instruction, context);
-      report({ messageId, data: { instruction: shown(instruction), ...data }, range: instruction.range, severity, fix: copyFromFix(model, instruction) });
+      report({
+        messageId,
+        data: { instruction: shown(instruction), ...data },
+        range: instruction.range,
+        severity,
+        fix: copyFromFix(model, instruction),
+      });
     }
   },
 });
@@ -76,13 +83,18 @@ function assess(instruction: Instruction, context: BuildContextFacts): Assessmen
   if (!exposed) return { messageId: 'wholeContext', data: {} };
   if (dockerignore === null) {
     // Without the context's entries the probed names may not exist: say so.
-    const present = exposed.length === 0 ? '' : `, ${list(exposed)} ${context.rootEntries ? 'included' : 'too if present'}`;
+    const present =
+      exposed.length === 0 ? '' : `, ${list(exposed)} ${context.rootEntries ? 'included' : 'too if present'}`;
     return { messageId: 'noDockerignore', data: { present }, severity: 'warning' };
   }
   if (exposed.length === 0) return { messageId: 'wholeContext', data: {} };
   return {
     messageId: 'notIgnored',
-    data: { names: list(exposed), verb: exposed.length === 1 ? 'is' : 'are', them: exposed.length === 1 ? 'it' : 'them' },
+    data: {
+      names: list(exposed),
+      verb: exposed.length === 1 ? 'is' : 'are',
+      them: exposed.length === 1 ? 'it' : 'them',
+    },
     severity: exposed.some((entry) => entry.hazard) ? 'warning' : undefined,
   };
 }

@@ -7,7 +7,10 @@ import type { Severity } from './types';
  * latest, nonroot, debug) and Chainguard's free images (latest, latest-dev).
  */
 const digestOnlyImages = [
-  { prefix: 'gcr.io/distroless/', source: 'https://github.com/GoogleContainerTools/distroless#how-do-i-use-distroless-images' },
+  {
+    prefix: 'gcr.io/distroless/',
+    source: 'https://github.com/GoogleContainerTools/distroless#how-do-i-use-distroless-images',
+  },
   { prefix: 'cgr.dev/chainguard/', source: 'https://edu.chainguard.dev/chainguard/chainguard-images/overview/' },
 ];
 import { defineRule } from './types';
@@ -23,7 +26,7 @@ export const rule = defineRule({
         'An image without a tag means `latest`, and `latest` moves with every release of the image: a rebuild of ' +
         'the same Dockerfile can pick up a new major version, a different libc or a different default user, and the ' +
         'image you tested is not the one you ship. Pin a version tag, and a digest (`@sha256:…`) where builds must be ' +
-        'repeatable. The shipped stage\'s base is a warning; a builder stage the shipped image depends on is info (it ' +
+        "repeatable. The shipped stage's base is a warning; a builder stage the shipped image depends on is info (it " +
         'decides what gets compiled, not what ships); a stage the build never reaches is a hint. Images that publish ' +
         'no version tags (distroless, Chainguard) can only be pinned by digest, and the message says so. `scratch`, ' +
         'stage names and ARG-resolved tags with a pinned default are fine; an image from an ARG without a default ' +
@@ -33,9 +36,12 @@ export const rule = defineRule({
       good: 'FROM python:3.12-slim\nCOPY app.py /app/\nUSER nobody\nCMD ["python", "/app/app.py"]\n',
     },
     messages: {
-      digestOnly: '`{{image}}`{{via}} publishes no version tags, so without a digest the build uses whatever `latest` is that day{{role}}. Pin a digest (`@sha256:…`) and let a bot (Renovate, Dependabot) move it.',
-      noTag: '`{{image}}`{{via}} has no tag, so the build uses whatever `latest` is that day{{role}}. Pin a version tag (and a digest for repeatable builds).',
-      latest: '`{{image}}`{{via}} follows `latest`, which moves with every release{{role}}. Pin a version tag (and a digest for repeatable builds).',
+      digestOnly:
+        '`{{image}}`{{via}} publishes no version tags, so without a digest the build uses whatever `latest` is that day{{role}}. Pin a digest (`@sha256:…`) and let a bot (Renovate, Dependabot) move it.',
+      noTag:
+        '`{{image}}`{{via}} has no tag, so the build uses whatever `latest` is that day{{role}}. Pin a version tag (and a digest for repeatable builds).',
+      latest:
+        '`{{image}}`{{via}} follows `latest`, which moves with every release{{role}}. Pin a version tag (and a digest for repeatable builds).',
     },
     compat: { hadolint: ['DL3006', 'DL3007'] },
   },
@@ -47,13 +53,18 @@ export const rule = defineRule({
       if (tag === undefined || (tag !== null && tag.toLowerCase() !== 'latest')) continue;
       const word = stage.from.args[0];
       if (!word) continue;
-      const image = tag === null ? stage.image.resolved : stage.image.resolved.slice(0, stage.image.resolved.lastIndexOf(':'));
+      const image =
+        tag === null ? stage.image.resolved : stage.image.resolved.slice(0, stage.image.resolved.lastIndexOf(':'));
       if (!looksPublished(image)) continue;
       const digestOnly = digestOnlyImages.some((entry) => image.toLowerCase().startsWith(entry.prefix));
       const placement = placementOf(stage, shippedBase);
       report({
         messageId: digestOnly ? 'digestOnly' : tag === null ? 'noTag' : 'latest',
-        data: { image, via: stage.image.raw !== stage.image.resolved ? ' (the ARG default)' : '', role: placement.role },
+        data: {
+          image,
+          via: stage.image.raw !== stage.image.resolved ? ' (the ARG default)' : '',
+          role: placement.role,
+        },
         range: word.range,
         severity: placement.severity,
       });
@@ -88,6 +99,7 @@ function looksPublished(image: string): boolean {
 
 function placementOf(stage: Stage, shippedBase: Stage | undefined): { severity?: Severity; role: string } {
   if (stage === shippedBase) return { role: '' };
-  if (stage.reachable) return { severity: 'info', role: '; this stage is not shipped, but the shipped image is built from its output' };
+  if (stage.reachable)
+    return { severity: 'info', role: '; this stage is not shipped, but the shipped image is built from its output' };
   return { severity: 'hint', role: '; the build of the shipped image does not use this stage' };
 }

@@ -8,7 +8,8 @@ export const rule = defineRule({
     fixable: false,
     unnecessary: true,
     docs: {
-      summary: 'A build stage that the shipped stage does not use: no FROM, COPY --from or RUN --mount=from= leads to it.',
+      summary:
+        'A build stage that the shipped stage does not use: no FROM, COPY --from or RUN --mount=from= leads to it.',
       rationale:
         'BuildKit builds only the stages the target needs, so an unused stage is skipped (the legacy builder still ' +
         'builds it) and only costs readers time. It is often a leftover of a refactoring, or a stage meant for ' +
@@ -19,8 +20,10 @@ export const rule = defineRule({
       good: 'FROM node:22 AS deps\nRUN npm ci\n\nFROM node:22-slim\nCOPY --from=deps /node_modules /app/node_modules\nUSER node\n',
     },
     messages: {
-      named: 'Stage `{{stage}}` is not used by the shipped stage {{shipped}}: BuildKit skips it. Remove it, or build it with --target {{stage}}.',
-      unnamed: 'Stage {{index}} is not used by the shipped stage {{shipped}}: BuildKit skips it. Remove it, or name it and build it with --target.',
+      named:
+        'Stage `{{stage}}` is not used by the shipped stage {{shipped}}: BuildKit skips it. Remove it, or build it with --target {{stage}}.',
+      unnamed:
+        'Stage {{index}} is not used by the shipped stage {{shipped}}: BuildKit skips it. Remove it, or name it and build it with --target.',
     },
   },
   check({ model, report }) {
@@ -30,8 +33,10 @@ export const rule = defineRule({
     const shippedName = shipped.name ? `\`${shipped.name}\`` : `(line ${shipped.from.range.start.line + 1})`;
     for (const stage of model.stages) {
       if (used.has(stage)) continue;
-      if (stage.name) report({ messageId: 'named', data: { stage: stage.name, shipped: shippedName }, range: stage.from.range });
-      else report({ messageId: 'unnamed', data: { index: stage.index, shipped: shippedName }, range: stage.from.range });
+      if (stage.name)
+        report({ messageId: 'named', data: { stage: stage.name, shipped: shippedName }, range: stage.from.range });
+      else
+        report({ messageId: 'unnamed', data: { index: stage.index, shipped: shippedName }, range: stage.from.range });
     }
   },
 });
@@ -71,7 +76,8 @@ function referencesOf(stage: Stage): string[] {
   const references: string[] = [];
   // `FROM ${BASE}` with a default the model resolved is an image; `FROM base-${TARGETARCH}` picks a stage.
   const raw = stage.image.raw;
-  if (raw.includes('$') && (stage.image.unresolved || !/^(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$/.test(raw))) references.push(raw);
+  if (raw.includes('$') && (stage.image.unresolved || !/^(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$/.test(raw)))
+    references.push(raw);
   for (const instruction of stage.instructions) {
     if (instruction.copy?.from) references.push(instruction.copy.from);
     if (instruction.keyword !== 'RUN') continue;
@@ -79,7 +85,8 @@ function referencesOf(stage: Stage): string[] {
       if (flag.name !== 'mount' || !flag.value) continue;
       for (const field of flag.value.split(',')) {
         const eq = field.indexOf('=');
-        if (eq > 0 && field.slice(0, eq).trim().toLowerCase() === 'from' && eq < field.length - 1) references.push(field.slice(eq + 1));
+        if (eq > 0 && field.slice(0, eq).trim().toLowerCase() === 'from' && eq < field.length - 1)
+          references.push(field.slice(eq + 1));
       }
     }
   }

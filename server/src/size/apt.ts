@@ -5,7 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { memoOn } from '../model/memo';
-import { hasFlag, packagesInstalledBy, packagesRemovedBy, pathsCreatedBy, pathsRemovedBy } from '../knowledge/packageManagers';
+import {
+  hasFlag,
+  packagesInstalledBy,
+  packagesRemovedBy,
+  pathsCreatedBy,
+  pathsRemovedBy,
+} from '../knowledge/packageManagers';
 import { effectiveCommand, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { RunInfo } from '../model/model';
@@ -75,7 +81,11 @@ export interface AptPackageSpec {
 }
 
 /** Builds an index from readable package entries, for tests and small fixtures. */
-export function aptIndexFromPackages(suite: string, specs: readonly AptPackageSpec[], aptLists?: AptIndexData['aptLists']): AptIndex {
+export function aptIndexFromPackages(
+  suite: string,
+  specs: readonly AptPackageSpec[],
+  aptLists?: AptIndexData['aptLists'],
+): AptIndex {
   const names = specs.map((spec) => spec.name);
   const real = new Set(names);
   const providers = new Map<string, number[]>();
@@ -85,10 +95,15 @@ export function aptIndexFromPackages(suite: string, specs: readonly AptPackageSp
   const virtualNames = [...providers.keys()].filter((name) => !real.has(name));
   const ids = new Map([...names, ...virtualNames].map((name, id) => [name, id]));
   const groups = (relations: string[] | undefined): Group[] =>
-    (relations ?? []).map((relation) => {
-      const alternatives = relation.split('|').map((name) => ids.get(name.trim())).filter((id): id is number => id !== undefined);
-      return alternatives.length === 1 ? alternatives[0] : alternatives;
-    }).filter((group) => typeof group === 'number' || group.length > 0);
+    (relations ?? [])
+      .map((relation) => {
+        const alternatives = relation
+          .split('|')
+          .map((name) => ids.get(name.trim()))
+          .filter((id): id is number => id !== undefined);
+        return alternatives.length === 1 ? alternatives[0] : alternatives;
+      })
+      .filter((group) => typeof group === 'number' || group.length > 0);
   const packages = specs.map((spec): PackageRow => [
     spec.installedKiB,
     spec.debBytes,
@@ -100,8 +115,17 @@ export function aptIndexFromPackages(suite: string, specs: readonly AptPackageSp
     groups(spec.depends),
     groups(spec.recommends),
   ]);
-  const alsoProvided = names.filter((name) => providers.has(name)).map((name) => [ids.get(name)!, ...providers.get(name)!]);
-  return aptIndex({ suite, names: [...names, ...virtualNames], packages, providers: virtualNames.map((name) => providers.get(name)!), alsoProvided, aptLists });
+  const alsoProvided = names
+    .filter((name) => providers.has(name))
+    .map((name) => [ids.get(name)!, ...providers.get(name)!]);
+  return aptIndex({
+    suite,
+    names: [...names, ...virtualNames],
+    packages,
+    providers: virtualNames.map((name) => providers.get(name)!),
+    alsoProvided,
+    aptLists,
+  });
 }
 
 const indexCache = new Map<AptSuite, AptIndex | null>();
@@ -113,8 +137,13 @@ const indexCache = new Map<AptSuite, AptIndex | null>();
 export function loadAptIndex(suite: AptSuite): AptIndex | undefined {
   if (!indexCache.has(suite)) {
     const file = `apt-${suite}.json.gz`;
-    const path = [join(__dirname, file), join(__dirname, '../data', file), join(__dirname, 'data', file)].find((candidate) => existsSync(candidate));
-    indexCache.set(suite, path ? aptIndex(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as AptIndexData) : null);
+    const path = [join(__dirname, file), join(__dirname, '../data', file), join(__dirname, 'data', file)].find(
+      (candidate) => existsSync(candidate),
+    );
+    indexCache.set(
+      suite,
+      path ? aptIndex(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as AptIndexData) : null,
+    );
   }
   return indexCache.get(suite) ?? undefined;
 }
@@ -156,7 +185,11 @@ export function aptBaseImage(repository: string, tag: string): AptBaseImage | un
   const level = repository === 'debian' ? 'debian' : (variant ?? 'buildpack-deps');
   const key = `${suite}:${level}`;
   if (!packageSetCache.has(key)) {
-    const levels = { debian: [images.minbase], curl: [images.minbase, images.curl], scm: [images.minbase, images.curl, images.scm] }[level] ?? [images.minbase, images.curl, images.scm, images.buildpackDeps];
+    const levels = {
+      debian: [images.minbase],
+      curl: [images.minbase, images.curl],
+      scm: [images.minbase, images.curl, images.scm],
+    }[level] ?? [images.minbase, images.curl, images.scm, images.buildpackDeps];
     packageSetCache.set(key, new Set(levels.flat()));
   }
   return { suite, slim: variant === 'slim', packages: packageSetCache.get(key)! };
@@ -250,7 +283,13 @@ const calibration = {
   debconfGzipRatio: 0.27,
 };
 
-const noPackages: AptInstallEstimate = { diskBytes: 0, compressedBytes: 0, packages: [], unknown: [], confidence: 'data' };
+const noPackages: AptInstallEstimate = {
+  diskBytes: 0,
+  compressedBytes: 0,
+  packages: [],
+  unknown: [],
+  confidence: 'data',
+};
 
 /** What an `apt-get install` of `packages` adds to the image; names may carry `=version`, `:arch`, `/release`. */
 export function estimateAptInstall(packages: readonly string[], options: AptInstallOptions): AptInstallEstimate {
@@ -261,11 +300,17 @@ export function estimateAptInstall(packages: readonly string[], options: AptInst
  * What a RUN's apt commands add to its layer (see aptRunFacts): its installs one after another, each
  * with its own --no-install-recommends, the lists if it keeps them, dpkg's bookkeeping once.
  */
-export function estimateAptRun(facts: AptRunFacts, options: Omit<AptInstallOptions, 'noInstallRecommends' | 'listsKept'>): AptInstallEstimate {
+export function estimateAptRun(
+  facts: AptRunFacts,
+  options: Omit<AptInstallOptions, 'noInstallRecommends' | 'listsKept'>,
+): AptInstallEstimate {
   return estimateInstalls(facts.installs, { ...options, listsKept: facts.listsKept });
 }
 
-function estimateInstalls(installs: readonly AptInstallCommand[], options: Omit<AptInstallOptions, 'noInstallRecommends'>): AptInstallEstimate {
+function estimateInstalls(
+  installs: readonly AptInstallCommand[],
+  options: Omit<AptInstallOptions, 'noInstallRecommends'>,
+): AptInstallEstimate {
   const index = options.index ?? loadAptIndex(options.suite);
   const requested = installs.flatMap((install) => install.packages);
   if (!index) return { ...noPackages, unknown: requested, confidence: 'estimate' };
@@ -315,14 +360,22 @@ function baseIds(index: AptIndex, names: ReadonlySet<string>): ReadonlySet<numbe
   }
   let ids = bySet.get(names);
   if (!ids) {
-    ids = new Set([...names].map((name) => index.ids.get(name)).filter((id): id is number => id !== undefined && id < index.data.packages.length));
+    ids = new Set(
+      [...names]
+        .map((name) => index.ids.get(name))
+        .filter((id): id is number => id !== undefined && id < index.data.packages.length),
+    );
     bySet.set(names, ids);
   }
   return ids;
 }
 
 /** One package of an index on disk and gzipped in a layer, with the calibration above (no bookkeeping). */
-export function aptPackageFootprint(index: AptIndex, id: number, slim = false): { disk: number; gzip: number; deb: number } {
+export function aptPackageFootprint(
+  index: AptIndex,
+  id: number,
+  slim = false,
+): { disk: number; gzip: number; deb: number } {
   const row = index.data.packages[id];
   return { ...packageSize(row, slim), deb: row[1] };
 }
@@ -353,19 +406,38 @@ function computePackageSize(row: PackageRow, slim: boolean): { disk: number; gzi
   const [installedKiB, debBytes, , files, docFiles, localeFiles, pyFiles] = row;
   const installed = installedKiB * 1024;
   let disk = Math.max(installed - calibration.roundingBytesPerFile * files, 0.3 * installed);
-  let gzip = Math.exp(calibration.gzipLogConstant) * Math.max(debBytes, 1) ** calibration.gzipDebExponent * Math.max(installed, 1) ** calibration.gzipInstalledExponent;
+  let gzip =
+    Math.exp(calibration.gzipLogConstant) *
+    Math.max(debBytes, 1) ** calibration.gzipDebExponent *
+    Math.max(installed, 1) ** calibration.gzipInstalledExponent;
   if (slim) {
-    disk = Math.max(disk - calibration.slimDiskBytesPerDocFile * docFiles - calibration.slimDiskBytesPerLocaleFile * localeFiles, 0.1 * disk);
-    gzip = Math.max(gzip - calibration.slimGzipBytesPerDocFile * docFiles - calibration.slimGzipBytesPerLocaleFile * localeFiles, 0.1 * gzip);
+    disk = Math.max(
+      disk - calibration.slimDiskBytesPerDocFile * docFiles - calibration.slimDiskBytesPerLocaleFile * localeFiles,
+      0.1 * disk,
+    );
+    gzip = Math.max(
+      gzip - calibration.slimGzipBytesPerDocFile * docFiles - calibration.slimGzipBytesPerLocaleFile * localeFiles,
+      0.1 * gzip,
+    );
   }
   const pyc = files > 0 ? (calibration.pycPerModuleByte * installed * pyFiles) / files : 0;
   return { disk: disk + pyc, gzip: gzip + (calibration.pycGzipRelative * pyc * gzip) / Math.max(disk, 1) };
 }
 
 /** What dpkg, apt and debconf rewrite around any install: they land in the layer whole. */
-function bookkeeping(index: AptIndex, added: readonly number[], installedBefore: number): { disk: number; gzip: number } {
-  const debconf = [index.ids.get('debconf'), index.ids.get('debconf-2.0')].filter((id): id is number => id !== undefined);
-  const usesDebconf = added.some((id) => (index.data.packages[id][7] ?? []).some((group) => (typeof group === 'number' ? [group] : group).some((dependency) => debconf.includes(dependency))));
+function bookkeeping(
+  index: AptIndex,
+  added: readonly number[],
+  installedBefore: number,
+): { disk: number; gzip: number } {
+  const debconf = [index.ids.get('debconf'), index.ids.get('debconf-2.0')].filter(
+    (id): id is number => id !== undefined,
+  );
+  const usesDebconf = added.some((id) =>
+    (index.data.packages[id][7] ?? []).some((group) =>
+      (typeof group === 'number' ? [group] : group).some((dependency) => debconf.includes(dependency)),
+    ),
+  );
   const files = added.reduce((sum, id) => sum + index.data.packages[id][3], 0);
   const status = 2 * calibration.statusBytesPerPackage * (installedBefore + added.length);
   const info = calibration.infoBytesPerPackage * added.length + calibration.infoBytesPerFile * files;
@@ -373,7 +445,10 @@ function bookkeeping(index: AptIndex, added: readonly number[], installedBefore:
   return {
     disk: status + info + calibration.logBytes + debconfCache,
     gzip:
-      status * calibration.statusGzipRatio + info * calibration.infoGzipRatio + calibration.logBytes * calibration.logGzipRatio + debconfCache * calibration.debconfGzipRatio,
+      status * calibration.statusGzipRatio +
+      info * calibration.infoGzipRatio +
+      calibration.logBytes * calibration.logGzipRatio +
+      debconfCache * calibration.debconfGzipRatio,
   };
 }
 
@@ -382,7 +457,11 @@ function bookkeeping(index: AptIndex, added: readonly number[], installedBefore:
  * would remove (`pkg-`). `g++` is a package; `curl+` asks apt to install curl.
  */
 function requestedName(spec: string, ids: ReadonlyMap<string, number>): string | undefined {
-  const name = spec.trim().toLowerCase().replace(/[=/].*$/, '').replace(/:[a-z0-9-]+$/, '');
+  const name = spec
+    .trim()
+    .toLowerCase()
+    .replace(/[=/].*$/, '')
+    .replace(/:[a-z0-9-]+$/, '');
   if (ids.has(name) || !/[+-]$/.test(name)) return name;
   return name.endsWith('-') ? undefined : name.slice(0, -1);
 }
@@ -408,13 +487,20 @@ class PresentPackages {
  * preferred provider. Recommends of newly added packages are followed unless turned off, and skipped
  * silently when unresolvable, as apt does. Versions and conflicts are not modelled. Adds to `present`.
  */
-function closure(index: AptIndex, requested: readonly string[], noInstallRecommends: boolean, present: PresentPackages): { added: number[]; unknown: string[] } {
+function closure(
+  index: AptIndex,
+  requested: readonly string[],
+  noInstallRecommends: boolean,
+  present: PresentPackages,
+): { added: number[]; unknown: string[] } {
   const { packages, providers } = index.data;
   const realCount = packages.length;
   const added: number[] = [];
   const unknown: string[] = [];
   const isMet = (id: number) =>
-    id < realCount ? present.has(id) || (index.alsoProvided.get(id)?.some((provider) => present.has(provider)) ?? false) : providers[id - realCount].some((provider) => present.has(provider));
+    id < realCount
+      ? present.has(id) || (index.alsoProvided.get(id)?.some((provider) => present.has(provider)) ?? false)
+      : providers[id - realCount].some((provider) => present.has(provider));
   const resolve = (id: number): number | undefined => (id < realCount ? id : providers[id - realCount][0]);
   const pending: number[] = [];
   const add = (id: number) => {
@@ -453,7 +539,8 @@ function closure(index: AptIndex, requested: readonly string[], noInstallRecomme
     const id = pending[next++];
     follow(packages[id][7]);
     recommendsOf.push(id);
-    while (next === pending.length && !noInstallRecommends && nextRecommends < recommendsOf.length) follow(packages[recommendsOf[nextRecommends++]][8]);
+    while (next === pending.length && !noInstallRecommends && nextRecommends < recommendsOf.length)
+      follow(packages[recommendsOf[nextRecommends++]][8]);
   }
   return { added, unknown };
 }
@@ -489,14 +576,21 @@ function runFacts(run: RunInfo): AptRunFacts {
   for (const command of run.commands) {
     const effective = effectiveCommand(command);
     if (effective.program === 'rm') {
-      if (operands(effective.args).some((word) => { const path = literalPath(word); return path !== undefined && removalTouches(path, aptLists); })) facts.listsKept = false;
+      if (
+        operands(effective.args).some((word) => {
+          const path = literalPath(word);
+          return path !== undefined && removalTouches(path, aptLists);
+        })
+      )
+        facts.listsKept = false;
       continue;
     }
     if (pathsCreatedBy(effective).includes(aptLists)) facts.listsKept = true;
     if (pathsRemovedBy(effective).includes(aptLists)) facts.listsKept = false;
     if (packagesRemovedBy(effective)?.manager === 'apt') facts.removesPackages = true;
     const install = packagesInstalledBy(effective);
-    if (install?.manager === 'apt' && install.packages.length > 0) facts.installs.push({ packages: install.packages, noInstallRecommends: keepsRecommendsOut(effective) });
+    if (install?.manager === 'apt' && install.packages.length > 0)
+      facts.installs.push({ packages: install.packages, noInstallRecommends: keepsRecommendsOut(effective) });
   }
   return facts;
 }

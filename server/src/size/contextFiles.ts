@@ -27,7 +27,11 @@ export interface ContextFiles {
  * Looks up files that COPY instructions before `before` (in its stage and base stages) took from the
  * context, directly or through a `COPY --from=<stage>` of a file that stage copied from the context.
  */
-export function contextFilesBefore(before: Instruction, index: ContextIndex | undefined, read: ContextFileReader | undefined): ContextFiles {
+export function contextFilesBefore(
+  before: Instruction,
+  index: ContextIndex | undefined,
+  read: ContextFileReader | undefined,
+): ContextFiles {
   const copies = before.stage ? copiesOf(before.stage, before.index) : [];
   const cache = new Map<string, ContextFile | undefined>();
   return {
@@ -41,10 +45,18 @@ export function contextFilesBefore(before: Instruction, index: ContextIndex | un
 
 /** COPY/ADD instructions of a stage and the stages it is built on, oldest first; in `stage` only those before `beforeIndex`. */
 function copiesOf(stage: Stage, beforeIndex = Infinity): Instruction[] {
-  return layersOf(stage).filter((instruction) => instruction.copy && (instruction.stage !== stage || instruction.index < beforeIndex));
+  return layersOf(stage).filter(
+    (instruction) => instruction.copy && (instruction.stage !== stage || instruction.index < beforeIndex),
+  );
 }
 
-function locate(name: string, copies: readonly Instruction[], index: ContextIndex, read: ContextFileReader | undefined, depth: number): ContextFile | undefined {
+function locate(
+  name: string,
+  copies: readonly Instruction[],
+  index: ContextIndex,
+  read: ContextFileReader | undefined,
+  depth: number,
+): ContextFile | undefined {
   // The latest COPY wins, as it would overwrite the earlier file in the image.
   for (const copy of [...copies].reverse()) {
     const sources = copyPaths(copy).slice(0, -1);

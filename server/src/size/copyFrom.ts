@@ -18,7 +18,11 @@ export interface CopyFromFigures {
 }
 
 /** Sizes the sources of a `COPY --from=<stage>`; `estimates` holds the stages estimated so far. */
-export function estimateCopyFromStage(sources: readonly string[], stage: Stage, estimates: readonly StageEstimate[]): CopyFromFigures {
+export function estimateCopyFromStage(
+  sources: readonly string[],
+  stage: Stage,
+  estimates: readonly StageEstimate[],
+): CopyFromFigures {
   const title = `stage ${stage.name ?? stage.index}`;
   const whole = estimates[stage.index];
   const notes: string[] = [];
@@ -47,7 +51,14 @@ export function estimateCopyFromStage(sources: readonly string[], stage: Stage, 
     notes.push(`${source}: ${found.note}`);
   }
   if (unknown.length === sources.length) {
-    return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`what ${title} produced at ${unknown.join(', ')} is not estimated (only COPY destinations, go build outputs and folders a package install fills are)`] };
+    return {
+      diskBytes: null,
+      compressedBytes: null,
+      confidence: 'unknown',
+      notes: [
+        `what ${title} produced at ${unknown.join(', ')} is not estimated (only COPY destinations, go build outputs and folders a package install fills are)`,
+      ],
+    };
   }
   if (unknown.length > 0) notes.push(`lower bound: ${unknown.join(', ')} not estimated`);
   return { diskBytes: Math.round(disk), compressedBytes: Math.round(compressed), confidence: 'estimate', notes };
@@ -64,12 +75,18 @@ function producerOf(path: string, stage: Stage, estimates: readonly StageEstimat
   // A virtual environment grows over several RUNs (created, then installed into): their layers add up.
   const environment: Producer[] = [];
   for (const { instruction, workdir, layer } of stepsOf(stage, estimates)) {
-    const venv = instruction.keyword === 'RUN' && pythonEnvironment.test(path) ? venvLayer(path, instruction, workdir, layer) : undefined;
+    const venv =
+      instruction.keyword === 'RUN' && pythonEnvironment.test(path)
+        ? venvLayer(path, instruction, workdir, layer)
+        : undefined;
     if (venv) {
       environment.push(venv);
       return sum(environment);
     }
-    const found = instruction.keyword === 'RUN' ? fromRun(path, instruction, workdir, layer) : fromCopy(path, instruction, workdir, layer);
+    const found =
+      instruction.keyword === 'RUN'
+        ? fromRun(path, instruction, workdir, layer)
+        : fromCopy(path, instruction, workdir, layer);
     if (found && pythonEnvironment.test(path) && found.note.includes('pip')) {
       environment.push(found);
       continue;
@@ -89,32 +106,79 @@ function sum(producers: readonly Producer[]): Producer {
   return {
     diskBytes: producers.reduce((total, producer) => total + producer.diskBytes, 0),
     compressedBytes: producers.reduce((total, producer) => total + producer.compressedBytes, 0),
-    note: producers.map((producer) => producer.note).reverse().join(' + '),
+    note: producers
+      .map((producer) => producer.note)
+      .reverse()
+      .join(' + '),
   };
 }
 
 /** The layer of a RUN that creates the virtual environment `path` is in (`python -m venv /opt/venv`). */
-function venvLayer(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
+function venvLayer(
+  path: string,
+  instruction: Instruction,
+  workdir: string,
+  layer: LayerEstimate | undefined,
+): Producer | undefined {
   if (!layer || layer.diskBytes === null) return undefined;
   for (const command of instruction.run ? effectiveCommandsOf(instruction.run) : []) {
     const args = command.args.map((arg) => arg.value);
-    const target = command.program === 'virtualenv' ? args.find((arg) => !arg.startsWith('-')) : /^python[\d.]*$/.test(command.program) && args[0] === '-m' && args[1] === 'venv' ? args.slice(2).find((arg) => !arg.startsWith('-')) : undefined;
-    if (target && within(path, resolvePath(workdir, target))) return { diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes ?? 0, note: `the virtual environment made on line ${layer.line}` };
+    const target =
+      command.program === 'virtualenv'
+        ? args.find((arg) => !arg.startsWith('-'))
+        : /^python[\d.]*$/.test(command.program) && args[0] === '-m' && args[1] === 'venv'
+          ? args.slice(2).find((arg) => !arg.startsWith('-'))
+          : undefined;
+    if (target && within(path, resolvePath(workdir, target)))
+      return {
+        diskBytes: layer.diskBytes,
+        compressedBytes: layer.compressedBytes ?? 0,
+        note: `the virtual environment made on line ${layer.line}`,
+      };
   }
   return undefined;
 }
 
 /** Commands that leave no files of their own in the working directory. */
 const writesNothingThere = new Set([
-  'echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'true', 'false', 'set', 'export', 'cd', 'test', '[', 'useradd',
-  'groupadd', 'adduser', 'addgroup', 'usermod', 'id', 'sleep', 'ls', 'cat', 'which', 'env', 'rm', 'rmdir', 'apt-mark', 'ldconfig',
+  'echo',
+  'printf',
+  'mkdir',
+  'ln',
+  'chmod',
+  'chown',
+  'chgrp',
+  'true',
+  'false',
+  'set',
+  'export',
+  'cd',
+  'test',
+  '[',
+  'useradd',
+  'groupadd',
+  'adduser',
+  'addgroup',
+  'usermod',
+  'id',
+  'sleep',
+  'ls',
+  'cat',
+  'which',
+  'env',
+  'rm',
+  'rmdir',
+  'apt-mark',
+  'ldconfig',
 ]);
 
 /** Whether a RUN in `workdir` may have written at `path`: unrecognised commands running in or above it. */
 function mayWriteAt(path: string, instruction: Instruction, workdir: string): boolean {
   if (!within(path, workdir) && !within(workdir, path)) return false;
   const commands = instruction.run ? effectiveCommandsOf(instruction.run) : [];
-  return commands.some((command) => !writesNothingThere.has(command.program) && !writesElsewhere(command, workdir, path));
+  return commands.some(
+    (command) => !writesNothingThere.has(command.program) && !writesElsewhere(command, workdir, path),
+  );
 }
 
 /**
@@ -122,7 +186,13 @@ function mayWriteAt(path: string, instruction: Instruction, workdir: string): bo
  * node_modules, which fromRun sizes); `go build -o` writes its output, sized by fromRun when it is the path.
  */
 function writesElsewhere(command: EffectiveCommand, workdir: string, path: string): boolean {
-  if (packagesInstalledBy(command) || packagesRemovedBy(command) || pathsCreatedBy(command).length > 0 || pathsRemovedBy(command).length > 0) return true;
+  if (
+    packagesInstalledBy(command) ||
+    packagesRemovedBy(command) ||
+    pathsCreatedBy(command).length > 0 ||
+    pathsRemovedBy(command).length > 0
+  )
+    return true;
   const output = goBuildOutput(command, workdir);
   return output !== undefined && !within(output, path) && !within(path, output);
 }
@@ -150,7 +220,8 @@ function stepsOf(stage: Stage, estimates: readonly StageEstimate[]): Step[] {
       const layers = new Map((estimates[current.index]?.layers ?? []).map((layer) => [layer.line, layer]));
       let workdir = '/';
       for (const instruction of current.instructions) {
-        if (instruction.keyword === 'WORKDIR' && instruction.args[0]) workdir = resolvePath(workdir, instruction.args[0].value);
+        if (instruction.keyword === 'WORKDIR' && instruction.args[0])
+          workdir = resolvePath(workdir, instruction.args[0].value);
         steps.push({ instruction, workdir, layer: layers.get(instruction.range.start.line + 1) });
       }
     }
@@ -163,13 +234,35 @@ function stepsOf(stage: Stage, estimates: readonly StageEstimate[]): Step[] {
 /** site-packages, a virtual environment, or the Python prefix's library folder. */
 const pythonEnvironment = /\/(site-packages|dist-packages|\.?venv)(\/|$)|^\/usr\/local\/lib\/python3[^/]*(\/|$)/;
 /** Folders apt or apk fill with many packages' files. */
-const systemFolders = new Set(['/usr', '/usr/lib', '/usr/lib64', '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/share', '/usr/bin', '/usr/sbin', '/usr/include', '/lib', '/lib64', '/bin', '/sbin', '/etc', '/var/lib', '/opt']);
+const systemFolders = new Set([
+  '/usr',
+  '/usr/lib',
+  '/usr/lib64',
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/share',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/include',
+  '/lib',
+  '/lib64',
+  '/bin',
+  '/sbin',
+  '/etc',
+  '/var/lib',
+  '/opt',
+]);
 
 function within(path: string, folder: string): boolean {
   return path === folder || path.startsWith(`${folder === '/' ? '' : folder}/`);
 }
 
-function fromCopy(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
+function fromCopy(
+  path: string,
+  instruction: Instruction,
+  workdir: string,
+  layer: LayerEstimate | undefined,
+): Producer | undefined {
   const destination = instruction.copy?.destination;
   if (destination === undefined || !layer || layer.diskBytes === null) return undefined;
   const target = resolvePath(workdir, destination);
@@ -182,13 +275,22 @@ function fromCopy(path: string, instruction: Instruction, workdir: string, layer
   };
 }
 
-function fromRun(path: string, instruction: Instruction, workdir: string, layer: LayerEstimate | undefined): Producer | undefined {
+function fromRun(
+  path: string,
+  instruction: Instruction,
+  workdir: string,
+  layer: LayerEstimate | undefined,
+): Producer | undefined {
   const commands = instruction.run ? effectiveCommandsOf(instruction.run) : [];
   for (const command of commands) {
     const output = goBuildOutput(command, workdir);
     if (output && (within(output, path) || within(path, output))) {
       const binary = outputs.goBinary;
-      return { diskBytes: binary.diskBytes, compressedBytes: binary.diskBytes * binary.gzipPerDiskByte, note: `the Go binary built on line ${instruction.range.start.line + 1}: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)` };
+      return {
+        diskBytes: binary.diskBytes,
+        compressedBytes: binary.diskBytes * binary.gzipPerDiskByte,
+        note: `the Go binary built on line ${instruction.range.start.line + 1}: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)`,
+      };
     }
   }
   // A package install's layer stands for a copied folder it fills: node_modules below the working
@@ -198,11 +300,16 @@ function fromRun(path: string, instruction: Instruction, workdir: string, layer:
   if (!layer || layer.diskBytes === null || installs.length === 0) return undefined;
   const managers = new Set(installs.map((change) => change.manager));
   const nodeModules = resolvePath(workdir, 'node_modules');
-  const writes = ((managers.has('npm') || managers.has('yarn')) && within(path, nodeModules))
-    || (managers.has('pip') && pythonEnvironment.test(path))
-    || ((managers.has('apt') || managers.has('apk')) && systemFolders.has(path));
+  const writes =
+    ((managers.has('npm') || managers.has('yarn')) && within(path, nodeModules)) ||
+    (managers.has('pip') && pythonEnvironment.test(path)) ||
+    ((managers.has('apt') || managers.has('apk')) && systemFolders.has(path));
   if (!writes) return undefined;
-  return { diskBytes: layer.diskBytes, compressedBytes: layer.compressedBytes ?? 0, note: `at most the ${[...managers].join('/')} install layer of line ${layer.line}` };
+  return {
+    diskBytes: layer.diskBytes,
+    compressedBytes: layer.compressedBytes ?? 0,
+    note: `at most the ${[...managers].join('/')} install layer of line ${layer.line}`,
+  };
 }
 
 /** Where `go build` writes: `-o path`, else the working directory (the binary is named after the package). */
@@ -210,6 +317,7 @@ function goBuildOutput(command: EffectiveCommand, workdir: string): string | und
   if (command.program !== 'go' || operands(command.args)[0]?.value !== 'build') return undefined;
   const index = command.args.findIndex((arg) => arg.value === '-o' || arg.value.startsWith('-o='));
   if (index < 0) return workdir;
-  const value = command.args[index].value === '-o' ? command.args[index + 1]?.value : command.args[index].value.slice(3);
+  const value =
+    command.args[index].value === '-o' ? command.args[index + 1]?.value : command.args[index].value.slice(3);
   return value ? resolvePath(workdir, value) : workdir;
 }

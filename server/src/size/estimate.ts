@@ -86,9 +86,46 @@ const compressedPerCopiedByte = 0.5;
 
 /** Commands whose effect on a layer's size is negligible (a few KB at most). */
 const negligible = new Set([
-  'echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'true', 'false', 'set', 'export', 'cd', 'test', '[',
-  'useradd', 'groupadd', 'adduser', 'addgroup', 'usermod', 'sed', 'grep', 'sh', 'bash', 'which', 'id', 'env', 'rm', 'rmdir',
-  'apt-mark', 'update-ca-certificates', 'ldconfig', 'dpkg-reconfigure', 'locale-gen', 'sleep', 'exit', 'cat', 'tee', 'mv', 'install',
+  'echo',
+  'printf',
+  'mkdir',
+  'ln',
+  'chmod',
+  'chown',
+  'chgrp',
+  'touch',
+  'true',
+  'false',
+  'set',
+  'export',
+  'cd',
+  'test',
+  '[',
+  'useradd',
+  'groupadd',
+  'adduser',
+  'addgroup',
+  'usermod',
+  'sed',
+  'grep',
+  'sh',
+  'bash',
+  'which',
+  'id',
+  'env',
+  'rm',
+  'rmdir',
+  'apt-mark',
+  'update-ca-certificates',
+  'ldconfig',
+  'dpkg-reconfigure',
+  'locale-gen',
+  'sleep',
+  'exit',
+  'cat',
+  'tee',
+  'mv',
+  'install',
 ]);
 
 /** Estimates every stage of a Dockerfile: base image, then each layer-making instruction. Pure. */
@@ -101,13 +138,23 @@ export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs
     const base = estimateBase(stage, estimates, inputs);
     const suite = suiteOf(stage);
     // The base image's packages stay one shared set; `installed` holds what the stage's layers add.
-    const basePackageSet = stage.baseStage ? (baseByStage.get(stage.baseStage) ?? noPackages) : basePackages(stage, suite);
+    const basePackageSet = stage.baseStage
+      ? (baseByStage.get(stage.baseStage) ?? noPackages)
+      : basePackages(stage, suite);
     baseByStage.set(stage, basePackageSet);
     const installed = new Set<string>(stage.baseStage ? (installedByStage.get(stage.baseStage) ?? []) : []);
     const pipInstalled = new Set<string>(stage.baseStage ? (pipByStage.get(stage.baseStage) ?? []) : []);
     pipByStage.set(stage, pipInstalled);
     const layers: LayerEstimate[] = [];
-    const layerContext: LayerContext = { suite, base: basePackageSet, installed, slim: isSlim(stage), estimates, inputs, pipInstalled };
+    const layerContext: LayerContext = {
+      suite,
+      base: basePackageSet,
+      installed,
+      slim: isSlim(stage),
+      estimates,
+      inputs,
+      pipInstalled,
+    };
     for (const instruction of stage.instructions) {
       const layer = estimateLayer(model, instruction, layerContext);
       if (layer) layers.push(layer);
@@ -144,23 +191,39 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
       notes: [`inherits stage ${stage.baseStage.name ?? stage.baseStage.index}`],
     };
   }
-  if (stage.image.isScratch) return { reference: 'scratch', diskBytes: 0, compressedBytes: 0, confidence: 'exact', notes: ['scratch is empty'] };
+  if (stage.image.isScratch)
+    return { reference: 'scratch', diskBytes: 0, compressedBytes: 0, confidence: 'exact', notes: ['scratch is empty'] };
   const reference = referenceOf(stage.image);
   const known = stage.image.unresolved ? undefined : inputs.baseSizes?.(stage.image, platformFlagOf(stage));
   if (known && known.compressedBytes !== null) {
     const compressedBytes = known.compressedBytes;
-    return { reference, diskBytes: Math.round(compressedBytes * diskPerCompressedByte), compressedBytes, confidence: 'exact', notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`] };
+    return {
+      reference,
+      diskBytes: Math.round(compressedBytes * diskPerCompressedByte),
+      compressedBytes,
+      confidence: 'exact',
+      notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`],
+    };
   }
   const compressed = stage.image.unresolved ? undefined : compressedSize(reference);
   if (compressed === undefined) {
-    return { reference: stage.image.resolved, diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [`no size data for ${stage.image.resolved}`, ...(known?.notes ?? [])] };
+    return {
+      reference: stage.image.resolved,
+      diskBytes: null,
+      compressedBytes: null,
+      confidence: 'unknown',
+      notes: [`no size data for ${stage.image.resolved}`, ...(known?.notes ?? [])],
+    };
   }
   return {
     reference,
     diskBytes: Math.round(compressed * diskPerCompressedByte),
     compressedBytes: compressed,
     confidence: 'data',
-    notes: [`pull size from docker-library/repo-info${builtOf(reference) ? ` (image built ${builtOf(reference)})` : ''}; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`, ...(known?.notes ?? [])],
+    notes: [
+      `pull size from docker-library/repo-info${builtOf(reference) ? ` (image built ${builtOf(reference)})` : ''}; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`,
+      ...(known?.notes ?? []),
+    ],
   };
 }
 
@@ -185,12 +248,22 @@ interface LayerContext {
   pipInstalled: Set<string>;
 }
 
-function estimateLayer(model: DockerfileModel, instruction: Instruction, context: LayerContext): LayerEstimate | undefined {
+function estimateLayer(
+  model: DockerfileModel,
+  instruction: Instruction,
+  context: LayerContext,
+): LayerEstimate | undefined {
   const keyword = instruction.keyword;
   // Only RUN, COPY and ADD make layers with content: the others are not summarised at all.
   if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') return undefined;
   const figures = keyword === 'RUN' ? estimateRun(instruction, context) : estimateCopy(model, instruction, context);
-  return { line: instruction.range.start.line + 1, instruction: summary(model, instruction), keyword, range: instruction.range, ...figures };
+  return {
+    line: instruction.range.start.line + 1,
+    instruction: summary(model, instruction),
+    keyword,
+    range: instruction.range,
+    ...figures,
+  };
 }
 
 type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence' | 'notes'>;
@@ -208,13 +281,24 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
   const aptData = facts.installs.length > 0 || facts.listsKept;
   let otherInstalls = false;
   if (aptData) {
-    const estimate = estimateAptRun(facts, { suite: context.suite, base: context.base, installed: context.installed, slim: context.slim });
+    const estimate = estimateAptRun(facts, {
+      suite: context.suite,
+      base: context.base,
+      installed: context.installed,
+      slim: context.slim,
+    });
     for (const name of estimate.packages) context.installed.add(name);
     diskBytes = estimate.diskBytes;
     compressedBytes = estimate.compressedBytes;
     incomplete = estimate.unknown.length > 0 || facts.removesPackages;
-    if (facts.installs.length > 0) notes.push(`apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index (dependency closure, sizes calibrated on measured layers)${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`);
-    if (facts.listsKept) notes.push(`apt's package lists (/var/lib/apt/lists) stay in the layer: their size measured on Debian ${context.suite}`);
+    if (facts.installs.length > 0)
+      notes.push(
+        `apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index (dependency closure, sizes calibrated on measured layers)${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`,
+      );
+    if (facts.listsKept)
+      notes.push(
+        `apt's package lists (/var/lib/apt/lists) stay in the layer: their size measured on Debian ${context.suite}`,
+      );
     if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
   // pip, npm/yarn/pnpm and apk installs: estimates from measured installs and rules of thumb (./installs.ts).
@@ -226,7 +310,12 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
     const installs = packagesInstalledBy(command);
     if (installs?.manager === 'apt') return;
     files ??= contextFilesBefore(instruction, context.inputs.contextIndex, context.inputs.readContextFile);
-    const figures = estimateInstallCommand(command, commands.slice(position + 1), { suite: context.suite, pipInstalled: context.pipInstalled, files, instruction });
+    const figures = estimateInstallCommand(command, commands.slice(position + 1), {
+      suite: context.suite,
+      pipInstalled: context.pipInstalled,
+      files,
+      instruction,
+    });
     if (figures && figures.diskBytes !== null) {
       diskBytes += figures.diskBytes;
       compressedBytes += figures.compressedBytes ?? 0;
@@ -236,14 +325,20 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
       return;
     }
     if (figures) unknownNotes.push(...figures.notes);
-    if (figures || installs !== undefined || (!negligible.has(command.program) && !command.program.startsWith('apt'))) unknownCommands.push(command.program);
+    if (figures || installs !== undefined || (!negligible.has(command.program) && !command.program.startsWith('apt')))
+      unknownCommands.push(command.program);
   });
   const anyData = aptData || otherInstalls;
-  if (unknownCommands.length > 0 && !anyData) return unknown([`size of \`${[...new Set(unknownCommands)].join('`, `')}\` is not estimated`, ...unknownNotes].join('; '));
-  if (unknownCommands.length > 0) notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`, ...unknownNotes);
+  if (unknownCommands.length > 0 && !anyData)
+    return unknown(
+      [`size of \`${[...new Set(unknownCommands)].join('`, `')}\` is not estimated`, ...unknownNotes].join('; '),
+    );
+  if (unknownCommands.length > 0)
+    notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`, ...unknownNotes);
   if (!anyData) notes.push('only small commands: a few KB');
   // Only apt figures come from package data alone; pip and node_modules figures are estimates.
-  const confidence: SizeConfidence = aptData && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
+  const confidence: SizeConfidence =
+    aptData && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
   return { diskBytes, compressedBytes, confidence, notes };
 }
 
@@ -257,13 +352,18 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
   const request = copyRequestOf(model, instruction);
   if (!request) return unknown('no sources');
   const measured = copySize(context.inputs.contextIndex, request);
-  if (measured.errors.length > 0) return unknown(measured.errors.map((error) => `${error.source}: ${error.message}`).join('; '));
-  if (measured.confidence === 'unknown') return unknown(measured.notes.join(' ') || 'the build context has not been measured yet');
+  if (measured.errors.length > 0)
+    return unknown(measured.errors.map((error) => `${error.source}: ${error.message}`).join('; '));
+  if (measured.confidence === 'unknown')
+    return unknown(measured.notes.join(' ') || 'the build context has not been measured yet');
   return {
     diskBytes: measured.bytes,
     compressedBytes: Math.round(measured.bytes * compressedPerCopiedByte),
     confidence: measured.confidence,
-    notes: [`${measured.files} files from the build context${measured.confidence === 'exact' ? ', measured' : ''}; pull size ≈ half`, ...measured.notes],
+    notes: [
+      `${measured.files} files from the build context${measured.confidence === 'exact' ? ', measured' : ''}; pull size ≈ half`,
+      ...measured.notes,
+    ],
   };
 }
 
@@ -277,11 +377,26 @@ function suiteOf(stage: Stage): AptSuite {
   const known = aptBaseImage(root.image.repository, root.image.tag ?? 'latest');
   if (known) return known.suite;
   const tag = root.image.tag ?? '';
-  return aptSuites.find((suite) => tag.includes(suite)) ?? (tag.includes('12') && root.image.repository === 'debian' ? 'bookworm' : 'trixie');
+  return (
+    aptSuites.find((suite) => tag.includes(suite)) ??
+    (tag.includes('12') && root.image.repository === 'debian' ? 'bookworm' : 'trixie')
+  );
 }
 
 /** Official images built on buildpack-deps:<suite> when their tag is neither slim nor alpine (docker-library Dockerfiles). */
-const onBuildpackDeps = new Set(['buildpack-deps', 'node', 'python', 'ruby', 'golang', 'rust', 'perl', 'gcc', 'haskell', 'erlang', 'elixir']);
+const onBuildpackDeps = new Set([
+  'buildpack-deps',
+  'node',
+  'python',
+  'ruby',
+  'golang',
+  'rust',
+  'perl',
+  'gcc',
+  'haskell',
+  'erlang',
+  'elixir',
+]);
 
 /**
  * The Debian packages a stage's base image has. Known Debian images from the index; any other image

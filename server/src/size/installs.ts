@@ -32,11 +32,20 @@ export interface InstallFigures {
 }
 
 /** A pip, npm, yarn, pnpm or apk install, sized; undefined for any other command. */
-export function estimateInstallCommand(command: EffectiveCommand, later: readonly EffectiveCommand[], context: InstallContext): InstallFigures | undefined {
+export function estimateInstallCommand(
+  command: EffectiveCommand,
+  later: readonly EffectiveCommand[],
+  context: InstallContext,
+): InstallFigures | undefined {
   const change = packagesInstalledBy(command);
   if (change?.manager === 'pip') return pipFigures(command, change.packages, later, context);
   if (change?.manager === 'apk') {
-    return { diskBytes: null, compressedBytes: null, notes: ['apk: no Alpine package index is available offline, so Alpine package sizes are unknown'], unknownParts: ['apk add'] };
+    return {
+      diskBytes: null,
+      compressedBytes: null,
+      notes: ['apk: no Alpine package index is available offline, so Alpine package sizes are unknown'],
+      unknownParts: ['apk add'],
+    };
   }
   const node = nodeInstall(command);
   if (node) return nodeFigures(command, node, later, context);
@@ -44,7 +53,14 @@ export function estimateInstallCommand(command: EffectiveCommand, later: readonl
     const venv = outputs.pythonVenv;
     const withoutPip = command.args.some((arg) => arg.value === '--without-pip' || arg.value === '--no-pip');
     const diskBytes = withoutPip ? 30_000 : venv.diskBytes;
-    return { diskBytes, compressedBytes: Math.round(diskBytes * venv.gzipPerDiskByte), notes: [`a Python virtual environment${withoutPip ? ' without pip' : ' with pip and setuptools'}: measured size of a fresh one (rule of thumb)`], unknownParts: [] };
+    return {
+      diskBytes,
+      compressedBytes: Math.round(diskBytes * venv.gzipPerDiskByte),
+      notes: [
+        `a Python virtual environment${withoutPip ? ' without pip' : ' with pip and setuptools'}: measured size of a fresh one (rule of thumb)`,
+      ],
+      unknownParts: [],
+    };
   }
   return undefined;
 }
@@ -55,7 +71,12 @@ function createsVenv(command: EffectiveCommand): boolean {
   return /^python[\d.]*$/.test(command.program) && command.args[0]?.value === '-m' && command.args[1]?.value === 'venv';
 }
 
-function pipFigures(command: EffectiveCommand, packages: readonly string[], later: readonly EffectiveCommand[], context: InstallContext): InstallFigures {
+function pipFigures(
+  command: EffectiveCommand,
+  packages: readonly string[],
+  later: readonly EffectiveCommand[],
+  context: InstallContext,
+): InstallFigures {
   const names: string[] = [];
   const unknownParts: string[] = [];
   const notes: string[] = [];
@@ -72,7 +93,9 @@ function pipFigures(command: EffectiveCommand, packages: readonly string[], late
     }
     const requirements = requirementsOf(found.text);
     names.push(...requirements.names);
-    notes.push(`${requirements.names.length} requirements read from ${found.path}${requirements.skipped.length ? `; skipped: ${requirements.skipped.slice(0, 3).join(', ')}` : ''}`);
+    notes.push(
+      `${requirements.names.length} requirements read from ${found.path}${requirements.skipped.length ? `; skipped: ${requirements.skipped.slice(0, 3).join(', ')}` : ''}`,
+    );
     unknownParts.push(...requirements.skipped);
   }
   const cacheKept = cacheStays(command, later, context.instruction, ['PIP_NO_CACHE_DIR']);
@@ -83,12 +106,21 @@ function pipFigures(command: EffectiveCommand, packages: readonly string[], late
   const debian = estimate.packages.length - measured;
   const parts = [`pip: ${estimate.packages.length} distributions`];
   if (measured) parts.push(`${measured} sized from measured installs (${pipDataSource})`);
-  if (debian) parts.push(`${debian} from Debian ${context.suite}'s python3-* packages as a stand-in (wheels bundling C libraries weigh more)`);
+  if (debian)
+    parts.push(
+      `${debian} from Debian ${context.suite}'s python3-* packages as a stand-in (wheels bundling C libraries weigh more)`,
+    );
   notes.unshift(parts.join('; '));
-  if (cacheKept && estimate.cacheBytes > 0) notes.push("pip's cache (~/.cache/pip) stays in the layer: the downloaded wheels are counted");
+  if (cacheKept && estimate.cacheBytes > 0)
+    notes.push("pip's cache (~/.cache/pip) stays in the layer: the downloaded wheels are counted");
   if (unknownParts.length > 0) notes.push(`not sized: ${unknownParts.join(', ')}`);
   if (estimate.packages.length === 0 && unknownParts.length === 0 && names.length > 0) {
-    return { diskBytes: 0, compressedBytes: 0, notes: ['pip: everything requested was installed by an earlier layer'], unknownParts };
+    return {
+      diskBytes: 0,
+      compressedBytes: 0,
+      notes: ['pip: everything requested was installed by an earlier layer'],
+      unknownParts,
+    };
   }
   if (estimate.packages.length === 0) return { diskBytes: null, compressedBytes: null, notes, unknownParts };
   return { diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes, notes, unknownParts };
@@ -99,7 +131,8 @@ function requirementFiles(command: EffectiveCommand): string[] {
   const files: string[] = [];
   command.args.forEach((arg, index) => {
     const value = arg.value;
-    if ((value === '-r' || value === '--requirement') && command.args[index + 1]) files.push(command.args[index + 1].value);
+    if ((value === '-r' || value === '--requirement') && command.args[index + 1])
+      files.push(command.args[index + 1].value);
     else if (value.startsWith('--requirement=')) files.push(value.slice('--requirement='.length));
     else if (/^-r[^-]/.test(value)) files.push(value.slice(2));
   });
@@ -137,21 +170,43 @@ function nodeInstall(command: EffectiveCommand): NodeInstallCommand | undefined 
   return undefined;
 }
 
-function nodeFigures(command: EffectiveCommand, install: NodeInstallCommand, later: readonly EffectiveCommand[], context: InstallContext): InstallFigures {
+function nodeFigures(
+  command: EffectiveCommand,
+  install: NodeInstallCommand,
+  later: readonly EffectiveCommand[],
+  context: InstallContext,
+): InstallFigures {
   const production = install.production || /\bNODE_ENV[= ]"?production\b/.test(environmentBefore(context.instruction));
-  const lockfile = install.named.length > 0 ? undefined : lockfileNames[install.manager].map((name) => context.files.find(name)).find((file) => file !== undefined);
+  const lockfile =
+    install.named.length > 0
+      ? undefined
+      : lockfileNames[install.manager].map((name) => context.files.find(name)).find((file) => file !== undefined);
   const packageJson = install.named.length > 0 ? undefined : context.files.find('package.json');
-  const cacheKept = install.manager === 'npm' || install.manager === 'yarn' ? cacheStays(command, later, context.instruction, []) : !hasMountCache(context.instruction);
+  const cacheKept =
+    install.manager === 'npm' || install.manager === 'yarn'
+      ? cacheStays(command, later, context.instruction, [])
+      : !hasMountCache(context.instruction);
   const estimate = estimateNodeInstall({
     manager: install.manager,
     named: install.named,
     production,
-    lockfile: lockfile && { name: lockfile.path.slice(lockfile.path.lastIndexOf('/') + 1), bytes: lockfile.bytes, text: lockfile.text },
+    lockfile: lockfile && {
+      name: lockfile.path.slice(lockfile.path.lastIndexOf('/') + 1),
+      bytes: lockfile.bytes,
+      text: lockfile.text,
+    },
     packageJson,
     cacheKept,
   });
   if (!estimate) {
-    return { diskBytes: null, compressedBytes: null, notes: [`${install.manager}: no lockfile or package.json found among the copied files: node_modules is not sized`], unknownParts: [`${install.manager} install`] };
+    return {
+      diskBytes: null,
+      compressedBytes: null,
+      notes: [
+        `${install.manager}: no lockfile or package.json found among the copied files: node_modules is not sized`,
+      ],
+      unknownParts: [`${install.manager} install`],
+    };
   }
   const notes = [`${install.manager}: ${estimate.basis}; ${nodeRuleOfThumb}`];
   if (cacheKept) notes.push(`${install.manager}'s cache stays in the layer: the downloaded tarballs are counted`);
@@ -163,7 +218,11 @@ function environmentBefore(instruction: Instruction): string {
   if (!instruction.stage) return '';
   const stage = instruction.stage;
   return layersOf(stage)
-    .filter((other) => (other.keyword === 'ENV' || other.keyword === 'ARG') && (other.stage !== stage || other.index < instruction.index))
+    .filter(
+      (other) =>
+        (other.keyword === 'ENV' || other.keyword === 'ARG') &&
+        (other.stage !== stage || other.index < instruction.index),
+    )
     .map((other) => other.args.map((arg) => arg.value).join(' '))
     .join('\n');
 }
@@ -173,7 +232,12 @@ function hasMountCache(instruction: Instruction): boolean {
 }
 
 /** True when the command's download cache ends up in the layer: not turned off, not on a cache mount, not removed later in the RUN. */
-function cacheStays(command: EffectiveCommand, later: readonly EffectiveCommand[], instruction: Instruction, offVariables: readonly string[]): boolean {
+function cacheStays(
+  command: EffectiveCommand,
+  later: readonly EffectiveCommand[],
+  instruction: Instruction,
+  offVariables: readonly string[],
+): boolean {
   const caches = cachesLeftBy(command);
   if (caches.length === 0 || hasMountCache(instruction)) return false;
   if (hasFlag(command.args, '--no-cache-dir', '--no-cache')) return false;

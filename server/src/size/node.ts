@@ -38,7 +38,8 @@ export const lockfileNames: Record<NodeManager, string[]> = {
 let lastCount: { name: string; text: string; production: boolean; count: number | undefined } | undefined;
 
 export function lockfilePackages(name: string, text: string, production: boolean): number | undefined {
-  if (lastCount && lastCount.text === text && lastCount.name === name && lastCount.production === production) return lastCount.count;
+  if (lastCount && lastCount.text === text && lastCount.name === name && lastCount.production === production)
+    return lastCount.count;
   const count = countLockfilePackages(name, text, production);
   lastCount = { name, text, production, count };
   return count;
@@ -46,14 +47,20 @@ export function lockfilePackages(name: string, text: string, production: boolean
 
 function countLockfilePackages(name: string, text: string, production: boolean): number | undefined {
   if (name.endsWith('.json')) {
-    let lock: { packages?: Record<string, { dev?: boolean; link?: boolean }>; dependencies?: Record<string, NestedDependency> };
+    let lock: {
+      packages?: Record<string, { dev?: boolean; link?: boolean }>;
+      dependencies?: Record<string, NestedDependency>;
+    };
     try {
       lock = JSON.parse(text) as typeof lock;
     } catch {
       return undefined;
     }
     // Keys are install paths: `node_modules/x`, nested `node_modules/x/node_modules/y`; workspace folders are not installs.
-    if (lock.packages) return Object.entries(lock.packages).filter(([path, entry]) => path.includes('node_modules/') && !entry.link && !(production && entry.dev)).length;
+    if (lock.packages)
+      return Object.entries(lock.packages).filter(
+        ([path, entry]) => path.includes('node_modules/') && !entry.link && !(production && entry.dev),
+      ).length;
     if (lock.dependencies) return countNested(lock.dependencies, production);
     return undefined;
   }
@@ -85,13 +92,21 @@ function countNested(dependencies: Record<string, NestedDependency>, production:
 
 /** Direct dependencies package.json declares; undefined when it cannot be parsed. */
 export function directDependencies(text: string, production: boolean): number | undefined {
-  let manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+  let manifest: {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
   try {
     manifest = JSON.parse(text) as typeof manifest;
   } catch {
     return undefined;
   }
-  const names = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {}), ...(production ? [] : Object.keys(manifest.devDependencies ?? {}))]);
+  const names = new Set([
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.optionalDependencies ?? {}),
+    ...(production ? [] : Object.keys(manifest.devDependencies ?? {})),
+  ]);
   return names.size;
 }
 
@@ -103,26 +118,47 @@ export function estimateNodeInstall(request: NodeInstallRequest): NodeInstallEst
   const compressed = diskBytes * ruleOfThumb.gzipPerDiskByte;
   // The cache keeps the downloaded tarballs: about the packages' compressed size, already compressed.
   const cache = request.cacheKept ? compressed : 0;
-  return { diskBytes: Math.round(diskBytes + cache), compressedBytes: Math.round(compressed + cache), packages: counted.packages, basis: counted.basis };
+  return {
+    diskBytes: Math.round(diskBytes + cache),
+    compressedBytes: Math.round(compressed + cache),
+    packages: counted.packages,
+    basis: counted.basis,
+  };
 }
 
 function packageCount(request: NodeInstallRequest): { packages: number; basis: string } | undefined {
   const perDirect = ruleOfThumb.packagesPerDirectDependency;
   if (request.named.length > 0) {
-    return { packages: Math.round(request.named.length * perDirect), basis: `${request.named.length} named package${request.named.length === 1 ? '' : 's'} × ${perDirect} packages each (rule of thumb)` };
+    return {
+      packages: Math.round(request.named.length * perDirect),
+      basis: `${request.named.length} named package${request.named.length === 1 ? '' : 's'} × ${perDirect} packages each (rule of thumb)`,
+    };
   }
   const lock = request.lockfile;
   if (lock?.text !== undefined) {
     const packages = lockfilePackages(lock.name, lock.text, request.production);
-    if (packages !== undefined) return { packages, basis: `${packages} packages in ${lock.name}${request.production ? ' (dev dependencies left out)' : ''}` };
+    if (packages !== undefined)
+      return {
+        packages,
+        basis: `${packages} packages in ${lock.name}${request.production ? ' (dev dependencies left out)' : ''}`,
+      };
   }
   if (lock && lock.name === 'package-lock.json') {
     const packages = Math.round(lock.bytes / ruleOfThumb.packageLockBytesPerEntry);
-    return { packages, basis: `≈ ${packages} packages from ${lock.name}'s size (${ruleOfThumb.packageLockBytesPerEntry} bytes per entry)${request.production ? '; dev dependencies not told apart' : ''}` };
+    return {
+      packages,
+      basis: `≈ ${packages} packages from ${lock.name}'s size (${ruleOfThumb.packageLockBytesPerEntry} bytes per entry)${request.production ? '; dev dependencies not told apart' : ''}`,
+    };
   }
-  const direct = request.packageJson?.text !== undefined ? directDependencies(request.packageJson.text, request.production) : undefined;
+  const direct =
+    request.packageJson?.text !== undefined
+      ? directDependencies(request.packageJson.text, request.production)
+      : undefined;
   if (direct !== undefined) {
-    return { packages: Math.round(direct * perDirect), basis: `${direct} direct dependencies in package.json × ${perDirect} packages each (rule of thumb)` };
+    return {
+      packages: Math.round(direct * perDirect),
+      basis: `${direct} direct dependencies in package.json × ${perDirect} packages each (rule of thumb)`,
+    };
   }
   return undefined;
 }

@@ -33,7 +33,7 @@ const debianNames: Record<string, string> = {
   'python-dateutil': 'python3-dateutil',
   'websocket-client': 'python3-websocket',
   pyzmq: 'python3-zmq',
-  'protobuf': 'python3-protobuf',
+  protobuf: 'python3-protobuf',
 };
 
 export interface PipInstallOptions {
@@ -96,7 +96,12 @@ export function markerHolds(marker: string, pythonVersion: string): boolean {
   if (/\bor\b/.test(marker)) return true;
   for (const clause of marker.split(/\band\b/)) {
     const text = clause.replace(/[()]/g, '').trim();
-    if (/^(sys_platform|platform_system|os_name)\s*==\s*['"](win32|Windows|nt|darwin|Darwin|cygwin|emscripten)['"]$/.test(text)) return false;
+    if (
+      /^(sys_platform|platform_system|os_name)\s*==\s*['"](win32|Windows|nt|darwin|Darwin|cygwin|emscripten)['"]$/.test(
+        text,
+      )
+    )
+      return false;
     if (/^(sys_platform|platform_system)\s*!=\s*['"](linux|Linux)['"]$/.test(text)) return false;
     const version = /^python_(?:full_)?version\s*(<=|<|>=|>|==|!=)\s*['"](\d+(?:\.\d+)*)['"]$/.exec(text);
     if (version && !compare(pythonVersion, version[1], version[2])) return false;
@@ -108,8 +113,13 @@ function compare(actual: string, operator: string, wanted: string): boolean {
   const a = actual.split('.').map(Number);
   const b = wanted.split('.').map(Number);
   let order = 0;
-  for (let index = 0; index < Math.max(a.length, b.length) && order === 0; index++) order = Math.sign((a[index] ?? 0) - (b[index] ?? 0));
-  return { '<': order < 0, '<=': order <= 0, '>': order > 0, '>=': order >= 0, '==': order === 0, '!=': order !== 0 }[operator] ?? true;
+  for (let index = 0; index < Math.max(a.length, b.length) && order === 0; index++)
+    order = Math.sign((a[index] ?? 0) - (b[index] ?? 0));
+  return (
+    { '<': order < 0, '<=': order <= 0, '>': order > 0, '>=': order >= 0, '==': order === 0, '!=': order !== 0 }[
+      operator
+    ] ?? true
+  );
 }
 
 /** What `pip install <names>` adds to the layer. */
@@ -184,7 +194,11 @@ function interpreterIds(index: AptIndex): Set<number> {
  * Debian's python3-<name> and the python3-* modules and libraries it pulls in, minus the interpreter's
  * own closure and packages counted already in this install. Undefined when Debian has no such package.
  */
-function debianStandIn(index: AptIndex, name: string, counted: Set<number>): { disk: number; gzip: number; deb: number; requires: string[] } | undefined {
+function debianStandIn(
+  index: AptIndex,
+  name: string,
+  counted: Set<number>,
+): { disk: number; gzip: number; deb: number; requires: string[] } | undefined {
   const standIn = standInOf(index, name);
   if (!standIn) return undefined;
   const total = { disk: 0, gzip: 0, deb: 0, requires: standIn.requires };
@@ -221,8 +235,12 @@ function standInOf(index: AptIndex, name: string): StandIn | undefined {
 }
 
 function findStandIn(index: AptIndex, name: string): StandIn | undefined {
-  const candidates = [debianNames[name], `python3-${name}`, `python3-${name.replace(/^python-/, '')}`].filter((candidate): candidate is string => candidate !== undefined);
-  const start = candidates.map((candidate) => index.ids.get(candidate)).find((id) => id !== undefined && id < index.data.packages.length);
+  const candidates = [debianNames[name], `python3-${name}`, `python3-${name.replace(/^python-/, '')}`].filter(
+    (candidate): candidate is string => candidate !== undefined,
+  );
+  const start = candidates
+    .map((candidate) => index.ids.get(candidate))
+    .find((id) => id !== undefined && id < index.data.packages.length);
   if (start === undefined) return undefined;
   const interpreter = interpreterIds(index);
   const found = new Set<number>();

@@ -28,7 +28,10 @@ CMD ["node", "dist/server.js"]
 async function acceptPreview<T>(pending: Thenable<T>): Promise<T> {
   let settled: { value: T } | undefined;
   let failed: unknown;
-  pending.then((value) => (settled = { value }), (error: unknown) => (failed = error ?? new Error('rejected')));
+  pending.then(
+    (value) => (settled = { value }),
+    (error: unknown) => (failed = error ?? new Error('rejected')),
+  );
   await waitFor('the refactor preview to be applied', () => {
     if (failed) throw failed;
     if (settled) return true;
@@ -47,9 +50,11 @@ describe('LayerLens convert to multi-stage build', function () {
     const editor = await openFixture('convert/Dockerfile');
     let title: string | undefined;
     await waitFor('the convert lens', () => {
-      void vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10).then((lenses) => {
-        title = lenses.find((lens) => lens.command?.command === 'layerlens.convertToMultiStage')?.command?.title;
-      });
+      void vscode.commands
+        .executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10)
+        .then((lenses) => {
+          title = lenses.find((lens) => lens.command?.command === 'layerlens.convertToMultiStage')?.command?.title;
+        });
       return title;
     });
     assert.match(title ?? '', /^Convert to multi-stage build \([≈≥] [\d.]+ (GB|MB) → [≈≥] [\d.]+ MB on disk\)$/);
@@ -59,9 +64,19 @@ describe('LayerLens convert to multi-stage build', function () {
     const editor = await openFixture('convert/Dockerfile');
     const uri = editor.document.uri;
     await waitForCodes(uri, ['6:single-stage-build']);
-    const diagnostic = vscode.languages.getDiagnostics(uri).find((entry) => entry.source === 'layerlens' && typeof entry.code === 'object' && entry.code.value === 'single-stage-build');
+    const diagnostic = vscode.languages
+      .getDiagnostics(uri)
+      .find(
+        (entry) =>
+          entry.source === 'layerlens' && typeof entry.code === 'object' && entry.code.value === 'single-stage-build',
+      );
     assert.ok(diagnostic);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const split = actions.find((action) => action.title.startsWith('Split into build and runtime stages'));
     assert.ok(split?.edit, `no split action among ${actions.map((action) => action.title).join(' | ')}`);
     assert.equal(await acceptPreview(vscode.workspace.applyEdit(split.edit)), true);
@@ -71,11 +86,19 @@ describe('LayerLens convert to multi-stage build', function () {
   it('rewrites the Dockerfile from the command palette command after the diff preview', async () => {
     const editor = await openFixture('convert/Dockerfile');
     await waitForCodes(editor.document.uri, ['6:single-stage-build']);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString(), 'the palette command converts the active editor');
+    assert.equal(
+      vscode.window.activeTextEditor?.document.uri.toString(),
+      editor.document.uri.toString(),
+      'the palette command converts the active editor',
+    );
     const applied = await acceptPreview(vscode.commands.executeCommand<boolean>('layerlens.convertToMultiStage'));
     assert.equal(applied, true, `not applied; text now ${editor.document.getText()}`);
     assert.equal(editor.document.getText(), converted);
-    await waitForCodes(editor.document.uri, [], ['single-stage-build', 'sdk-image-in-final-stage', 'source-copied-into-final-stage']);
+    await waitForCodes(
+      editor.document.uri,
+      [],
+      ['single-stage-build', 'sdk-image-in-final-stage', 'source-copied-into-final-stage'],
+    );
   });
 
   it('explains why it leaves a Dockerfile alone', async () => {

@@ -32,20 +32,35 @@ export function layerlensCodes(uri: vscode.Uri): string[] {
     .getDiagnostics(uri)
     .filter((diagnostic) => diagnostic.source === 'layerlens')
     .sort((a, b) => a.range.start.compareTo(b.range.start))
-    .map((diagnostic) => `${diagnostic.range.start.line + 1}:${String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code)}`);
+    .map(
+      (diagnostic) =>
+        `${diagnostic.range.start.line + 1}:${String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code)}`,
+    );
 }
 
 /**
  * Waits until the document's LayerLens diagnostics include every `line:code` of `present` and none of
  * `absent` (other rules may add findings of their own; these tests pin the ones they are about).
  */
-export async function waitForCodes(uri: vscode.Uri, present: string[], absent: string[] = [], timeoutMs = 30_000): Promise<string[]> {
+export async function waitForCodes(
+  uri: vscode.Uri,
+  present: string[],
+  absent: string[] = [],
+  timeoutMs = 30_000,
+): Promise<string[]> {
   let last: string[] = [];
   try {
-    return await waitFor(`diagnostics with ${JSON.stringify(present)} and without ${JSON.stringify(absent)}`, () => {
-      last = layerlensCodes(uri);
-      return present.every((code) => last.includes(code)) && absent.every((code) => !last.some((seen) => seen === code || seen.endsWith(`:${code}`))) ? last : undefined;
-    }, timeoutMs);
+    return await waitFor(
+      `diagnostics with ${JSON.stringify(present)} and without ${JSON.stringify(absent)}`,
+      () => {
+        last = layerlensCodes(uri);
+        return present.every((code) => last.includes(code)) &&
+          absent.every((code) => !last.some((seen) => seen === code || seen.endsWith(`:${code}`)))
+          ? last
+          : undefined;
+      },
+      timeoutMs,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; last seen ${JSON.stringify(last)}`);
   }

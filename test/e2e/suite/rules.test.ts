@@ -12,11 +12,32 @@ describe('LayerLens diagnostics and quick fixes', function () {
     const editor = await openFixture('single-stage/Dockerfile');
     const uri = editor.document.uri;
     await waitForCodes(uri, ['1:no-user-in-final-stage', '4:single-stage-build']);
-    const build = vscode.languages.getDiagnostics(uri).find((diagnostic) => diagnostic.source === 'layerlens' && typeof diagnostic.code === 'object' && diagnostic.code.value === 'single-stage-build');
+    const build = vscode.languages
+      .getDiagnostics(uri)
+      .find(
+        (diagnostic) =>
+          diagnostic.source === 'layerlens' &&
+          typeof diagnostic.code === 'object' &&
+          diagnostic.code.value === 'single-stage-build',
+      );
     assert.ok(build);
     assert.deepEqual(
-      { severity: build.severity, code: typeof build.code === 'object' ? { value: build.code.value, target: build.code.target.toString() } : build.code, text: editor.document.getText(build.range) },
-      { severity: vscode.DiagnosticSeverity.Warning, code: { value: 'single-stage-build', target: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md' }, text: 'npm run build' },
+      {
+        severity: build.severity,
+        code:
+          typeof build.code === 'object'
+            ? { value: build.code.value, target: build.code.target.toString() }
+            : build.code,
+        text: editor.document.getText(build.range),
+      },
+      {
+        severity: vscode.DiagnosticSeverity.Warning,
+        code: {
+          value: 'single-stage-build',
+          target: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md',
+        },
+        text: 'npm run build',
+      },
     );
   });
 
@@ -34,23 +55,52 @@ describe('LayerLens diagnostics and quick fixes', function () {
     const editor = await openFixture('cleanup/Dockerfile');
     const uri = editor.document.uri;
     await waitForCodes(uri, ['3:cleanup-in-later-layer']);
-    const diagnostic = vscode.languages.getDiagnostics(uri).find((entry) => entry.source === 'layerlens' && entry.code !== undefined && (typeof entry.code === 'object' ? entry.code.value : entry.code) === 'cleanup-in-later-layer');
+    const diagnostic = vscode.languages
+      .getDiagnostics(uri)
+      .find(
+        (entry) =>
+          entry.source === 'layerlens' &&
+          entry.code !== undefined &&
+          (typeof entry.code === 'object' ? entry.code.value : entry.code) === 'cleanup-in-later-layer',
+      );
     assert.ok(diagnostic);
-    const provided = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const provided = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const titles = provided.map((action) => action.title);
-    assert.deepEqual(titles.filter((title) => /layerlens|cleanup|line/i.test(title)), ['Move the cleanup into the RUN on line 2', 'Ignore cleanup-in-later-layer for this instruction', 'Show documentation for cleanup-in-later-layer']);
+    assert.deepEqual(
+      titles.filter((title) => /layerlens|cleanup|line/i.test(title)),
+      [
+        'Move the cleanup into the RUN on line 2',
+        'Ignore cleanup-in-later-layer for this instruction',
+        'Show documentation for cleanup-in-later-layer',
+      ],
+    );
     const fix = provided.find((action) => action.title === 'Move the cleanup into the RUN on line 2');
     assert.ok(fix?.edit);
     assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
-    assert.equal(editor.document.getText(), 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER app\nCMD ["curl", "--version"]\n');
+    assert.equal(
+      editor.document.getText(),
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER app\nCMD ["curl", "--version"]\n',
+    );
     await waitForCodes(uri, [], ['cleanup-in-later-layer']);
   });
 
   it('shows the stage-aware catalogue: at least five rules on the fixtures', async () => {
     const single = await openFixture('single-stage/Dockerfile');
-    const singleCodes = await waitForCodes(single.document.uri, ['1:heavy-base-image', '3:source-copied-into-final-stage', '4:dev-dependencies-in-final-stage']);
+    const singleCodes = await waitForCodes(single.document.uri, [
+      '1:heavy-base-image',
+      '3:source-copied-into-final-stage',
+      '4:dev-dependencies-in-final-stage',
+    ]);
     const cleanup = await openFixture('cleanup/Dockerfile');
-    const cleanupCodes = await waitForCodes(cleanup.document.uri, ['2:apt-install-recommends', '2:network-tools-in-final-stage']);
+    const cleanupCodes = await waitForCodes(cleanup.document.uri, [
+      '2:apt-install-recommends',
+      '2:network-tools-in-final-stage',
+    ]);
     const rules = new Set([...singleCodes, ...cleanupCodes].map((code) => code.slice(code.indexOf(':') + 1)));
     assert.ok(rules.size >= 7, `expected at least 7 distinct rules, saw ${[...rules].join(', ')}`);
   });

@@ -5,7 +5,8 @@ import { openFixture, revertAll, waitFor } from './helpers';
 
 async function fromLensTitle(uri: vscode.Uri, line: number): Promise<string | undefined> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
-  return lenses.find((lens) => lens.range.start.line === line && lens.command?.title.startsWith('LayerLens:'))?.command?.title;
+  return lenses.find((lens) => lens.range.start.line === line && lens.command?.title.startsWith('LayerLens:'))?.command
+    ?.title;
 }
 
 /** The on-disk megabytes a lens title states (`LayerLens: ≈ 123 MB on disk · …`). */
@@ -31,13 +32,20 @@ describe('LayerLens size lens', function () {
     assert.match(before, /^LayerLens: [≈≥] \d+ MB on disk · \d+ MB to pull \(base \d+ MB \+ .+ in \d+ layers?/);
     const userLine = editor.document.lineAt(3);
     assert.equal(userLine.text, 'USER app');
-    await editor.edit((builder) => builder.insert(userLine.range.start, 'RUN apt-get update && apt-get install -y --no-install-recommends build-essential\n'));
+    await editor.edit((builder) =>
+      builder.insert(
+        userLine.range.start,
+        'RUN apt-get update && apt-get install -y --no-install-recommends build-essential\n',
+      ),
+    );
     let after = '';
     await waitFor('the lens to grow by the build-essential layer', () => {
       void fromLensTitle(uri, 0).then((title) => (after = title ?? ''));
       return after && diskMegabytes(after) > diskMegabytes(before) + 100 ? true : undefined;
     });
-    const layerLens = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)).find((lens) => lens.range.start.line === 3);
+    const layerLens = (
+      await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)
+    ).find((lens) => lens.range.start.line === 3);
     assert.match(layerLens?.command?.title ?? '', /^\+\d+ MB \(data\)$/);
   });
 });

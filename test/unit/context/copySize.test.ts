@@ -42,10 +42,21 @@ function makeTree(root: string, spec: Record<string, string | { link: string }>)
   }
 }
 
-const copy = (sources: string[], options: Partial<CopyRequest> = {}): CopyRequest => ({ keyword: 'COPY', sources, ...options });
+const copy = (sources: string[], options: Partial<CopyRequest> = {}): CopyRequest => ({
+  keyword: 'COPY',
+  sources,
+  ...options,
+});
 
 /** An exact result with these totals. */
-const exact = (bytes: number, files: number): CopySize => ({ bytes, files, matched: true, confidence: 'exact', errors: [], notes: [] });
+const exact = (bytes: number, files: number): CopySize => ({
+  bytes,
+  files,
+  matched: true,
+  confidence: 'exact',
+  errors: [],
+  notes: [],
+});
 
 /** A result where the build fails on the sources. */
 const failed = (...errors: [string, string][]): CopySize => ({
@@ -95,14 +106,26 @@ describe('COPY/ADD size from the build context (copySize)', () => {
 
   it('fails a source outside the build context (COPY ../x)', () => {
     assert.deepEqual(copySize(index, copy(['../x'])), failed(['../x', '../x is outside the build context']));
-    assert.deepEqual(copySize(index, copy(['/src/../../etc/passwd'])), failed(['/src/../../etc/passwd', '/src/../../etc/passwd is outside the build context']));
+    assert.deepEqual(
+      copySize(index, copy(['/src/../../etc/passwd'])),
+      failed(['/src/../../etc/passwd', '/src/../../etc/passwd is outside the build context']),
+    );
   });
 
   it('fails a path that is not in the context, saying when the .dockerignore left it out', () => {
     assert.deepEqual(copySize(index, copy(['missing.txt'])), failed(['missing.txt', 'missing.txt: not found']));
-    assert.deepEqual(copySize(index, copy(['node_modules'])), failed(['node_modules', 'node_modules: not found (excluded by .dockerignore)']));
-    assert.deepEqual(copySize(index, copy(['app.log'])), failed(['app.log', 'app.log: not found (excluded by .dockerignore)']));
-    assert.deepEqual(copySize(index, copy(['vendor/a/code.go'])), failed(['vendor/a/code.go', 'vendor/a/code.go: not found (excluded by .dockerignore)']));
+    assert.deepEqual(
+      copySize(index, copy(['node_modules'])),
+      failed(['node_modules', 'node_modules: not found (excluded by .dockerignore)']),
+    );
+    assert.deepEqual(
+      copySize(index, copy(['app.log'])),
+      failed(['app.log', 'app.log: not found (excluded by .dockerignore)']),
+    );
+    assert.deepEqual(
+      copySize(index, copy(['vendor/a/code.go'])),
+      failed(['vendor/a/code.go', 'vendor/a/code.go: not found (excluded by .dockerignore)']),
+    );
     // BuildKit stats the folder before a wildcard: a missing one fails the build.
     assert.deepEqual(copySize(index, copy(['nope/*.js'])), failed(['nope/*.js', 'nope/*.js: not found']));
   });
@@ -131,15 +154,28 @@ describe('COPY/ADD size from the build context (copySize)', () => {
     assert.deepEqual(copySize(index, copy(['.'], { exclude: ['src', '!src/lib'] })), exact(contextBytes - 120, 11));
     // moby/buildkit#5489: what the wildcard matches itself is copied although --exclude names it.
     assert.deepEqual(copySize(index, copy(['package*.json'], { exclude: ['*.json'] })), exact(120, 2));
-    assert.deepEqual(copySize(index, copy(['src'], { exclude: ['[z'] })), failed(['src', 'invalid --exclude pattern: syntax error in pattern: [z']));
+    assert.deepEqual(
+      copySize(index, copy(['src'], { exclude: ['[z'] })),
+      failed(['src', 'invalid --exclude pattern: syntax error in pattern: [z']),
+    );
   });
 
   it('treats --parents sources as patterns below the root or a /./ pivot', () => {
     assert.deepEqual(copySize(index, copy(['src/**/*.test.ts'], { parents: true })), exact(120, 2));
     assert.deepEqual(copySize(index, copy(['./src/./lib/deep.ts'], { parents: true })), exact(60, 1));
-    assert.deepEqual(copySize(index, copy(['./src/lib'], { parents: true, exclude: ['src/lib/*.test.ts'] })), exact(60, 1));
-    assert.deepEqual(copySize(index, copy(['missing.txt'], { parents: true })), failed(['missing.txt', 'missing.txt: not found']));
-    assert.deepEqual(copySize(index, copy(['nope/*.ts'], { parents: true })), { ...exact(0, 0), matched: false, notes: ['nope/*.ts matches nothing.'] });
+    assert.deepEqual(
+      copySize(index, copy(['./src/lib'], { parents: true, exclude: ['src/lib/*.test.ts'] })),
+      exact(60, 1),
+    );
+    assert.deepEqual(
+      copySize(index, copy(['missing.txt'], { parents: true })),
+      failed(['missing.txt', 'missing.txt: not found']),
+    );
+    assert.deepEqual(copySize(index, copy(['nope/*.ts'], { parents: true })), {
+      ...exact(0, 0),
+      matched: false,
+      notes: ['nope/*.ts matches nothing.'],
+    });
   });
 
   it('does not size what is fetched at build time, and fails a URL given to COPY', () => {
@@ -147,7 +183,10 @@ describe('COPY/ADD size from the build context (copySize)', () => {
       ...failed(),
       notes: ['https://example.com/app.tgz is downloaded at build time: its size is not known here.'],
     });
-    assert.deepEqual(copySize(index, copy(['https://example.com/app.tgz'])), failed(['https://example.com/app.tgz', "source can't be a URL for COPY (ADD fetches URLs)"]));
+    assert.deepEqual(
+      copySize(index, copy(['https://example.com/app.tgz'])),
+      failed(['https://example.com/app.tgz', "source can't be a URL for COPY (ADD fetches URLs)"]),
+    );
     assert.deepEqual(copySize(index, copy(['package.json', '$APP_DIR'])), {
       ...exact(20, 1),
       confidence: 'estimate',
@@ -159,27 +198,49 @@ describe('COPY/ADD size from the build context (copySize)', () => {
     assert.deepEqual(copySize(index, { keyword: 'ADD', sources: ['dist.tar.gz'] }), {
       ...exact(200, 1),
       confidence: 'estimate',
-      notes: ['ADD unpacks the local archive dist.tar.gz: the layer holds its contents, usually larger than the archive.'],
+      notes: [
+        'ADD unpacks the local archive dist.tar.gz: the layer holds its contents, usually larger than the archive.',
+      ],
     });
     assert.deepEqual(copySize(index, copy(['dist.tar.gz'])), exact(200, 1));
   });
 
   it('sizes heredoc sources by their text', () => {
-    const model = buildModel('FROM alpine\nCOPY <<EOF /etc/motd\nhello\nworld\nEOF\nCOPY --parents --exclude=*.md a b /dst/\nCOPY --from=build /x /y\n');
-    const [heredoc, parents, fromStage] = model.instructions.slice(1).map((instruction) => copyRequestOf(model, instruction));
-    assert.deepEqual(heredoc, { keyword: 'COPY', sources: [], heredocs: ['hello\nworld\n'], exclude: [], parents: false });
+    const model = buildModel(
+      'FROM alpine\nCOPY <<EOF /etc/motd\nhello\nworld\nEOF\nCOPY --parents --exclude=*.md a b /dst/\nCOPY --from=build /x /y\n',
+    );
+    const [heredoc, parents, fromStage] = model.instructions
+      .slice(1)
+      .map((instruction) => copyRequestOf(model, instruction));
+    assert.deepEqual(heredoc, {
+      keyword: 'COPY',
+      sources: [],
+      heredocs: ['hello\nworld\n'],
+      exclude: [],
+      parents: false,
+    });
     assert.deepEqual(parents, { keyword: 'COPY', sources: ['a', 'b'], heredocs: [], exclude: ['*.md'], parents: true });
     assert.equal(fromStage, undefined);
     assert.deepEqual(copySize(index, heredoc as CopyRequest), exact(12, 1));
   });
 
   it('is unknown while the context is being measured, and fails on a .dockerignore Docker rejects', async () => {
-    assert.deepEqual(copySize(undefined, copy(['.'])), { ...failed(), notes: ['The build context is still being measured.'] });
+    assert.deepEqual(copySize(undefined, copy(['.'])), {
+      ...failed(),
+      notes: ['The build context is still being measured.'],
+    });
     const invalid = await walkContext(root, { dockerignore: '[z\n' });
-    assert.deepEqual(copySize(invalid, copy(['src'])), failed(['src', 'the .dockerignore is invalid (syntax error in pattern: [z)']));
+    assert.deepEqual(
+      copySize(invalid, copy(['src'])),
+      failed(['src', 'the .dockerignore is invalid (syntax error in pattern: [z)']),
+    );
     // An unreadable .dockerignore: walked as if there were none, so the figure may include excluded files.
     const unknown = await walkContext(root, { dockerignore: undefined });
-    assert.deepEqual(copySize(unknown, copy(['vendor'])), { ...exact(507, 3), confidence: 'estimate', notes: ['The .dockerignore could not be read: sizes assume it excludes nothing.'] });
+    assert.deepEqual(copySize(unknown, copy(['vendor'])), {
+      ...exact(507, 3),
+      confidence: 'estimate',
+      notes: ['The .dockerignore could not be read: sizes assume it excludes nothing.'],
+    });
   });
 
   it('gives lower bounds, and no false "not found", when the walk stopped early', async () => {
@@ -192,7 +253,10 @@ describe('COPY/ADD size from the build context (copySize)', () => {
       const bounded = await walkContext(small, { dockerignore: null, maxEntries: 4 });
       const partial = 'Part of the build context was not measured (too large, or unreadable): sizes are lower bounds.';
       assert.deepEqual(copySize(bounded, copy(['big'])), { ...exact(30, 3), confidence: 'estimate', notes: [partial] });
-      assert.deepEqual(copySize(bounded, copy(['big/never-listed.txt'])), { ...failed(), notes: ['big/never-listed.txt: part of the build context was not measured.'] });
+      assert.deepEqual(copySize(bounded, copy(['big/never-listed.txt'])), {
+        ...failed(),
+        notes: ['big/never-listed.txt: part of the build context was not measured.'],
+      });
     } finally {
       rmSync(small, { recursive: true, force: true });
     }

@@ -15,7 +15,15 @@ describe('contextFileReader', () => {
   it('reads files inside the context and nothing outside, above 4 MB or not a file', () => {
     const read = contextFileReader(root);
     assert.deepEqual(
-      ['app/requirements.txt', './app/requirements.txt', '../secret.txt', '/etc/hostname', 'huge.lock', 'app', 'missing.txt'].map(read),
+      [
+        'app/requirements.txt',
+        './app/requirements.txt',
+        '../secret.txt',
+        '/etc/hostname',
+        'huge.lock',
+        'app',
+        'missing.txt',
+      ].map(read),
       ['flask==3.0.0\n', 'flask==3.0.0\n', undefined, undefined, undefined, undefined, undefined],
     );
   });

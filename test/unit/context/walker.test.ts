@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { copySize } from '../../../server/src/context/copySize';
@@ -29,13 +38,25 @@ function shape(index: ContextIndex): Record<string, string> {
   return Object.fromEntries(
     [...index.entries.values()]
       .sort((a, b) => a.path.localeCompare(b.path))
-      .map((entry) => [entry.path, entry.kind === 'dir' ? `dir ${entry.size}/${entry.files}` : entry.kind === 'symlink' ? `-> ${entry.target}` : `${entry.kind} ${entry.size}`]),
+      .map((entry) => [
+        entry.path,
+        entry.kind === 'dir'
+          ? `dir ${entry.size}/${entry.files}`
+          : entry.kind === 'symlink'
+            ? `-> ${entry.target}`
+            : `${entry.kind} ${entry.size}`,
+      ]),
   );
 }
 
 /** The outcome of a walk apart from its entries. */
 function status(index: ContextIndex) {
-  return { complete: index.complete, stoppedBy: index.stoppedBy, unreadable: [...index.unreadable].sort(), dockerignore: index.dockerignore };
+  return {
+    complete: index.complete,
+    stoppedBy: index.stoppedBy,
+    unreadable: [...index.unreadable].sort(),
+    dockerignore: index.dockerignore,
+  };
 }
 
 const done = { complete: true, stoppedBy: undefined, unreadable: [], dockerignore: 'none' };
@@ -52,7 +73,12 @@ describe('build-context walker (walkContext)', () => {
   });
 
   it('indexes files and folders with folder totals', async () => {
-    makeTree(root, { 'package.json': '{"a":1}', 'src/index.ts': 'x'.repeat(30), 'src/lib/util.ts': 'y'.repeat(12), 'empty/': '' });
+    makeTree(root, {
+      'package.json': '{"a":1}',
+      'src/index.ts': 'x'.repeat(30),
+      'src/lib/util.ts': 'y'.repeat(12),
+      'empty/': '',
+    });
     const index = await walkContext(root, { dockerignore: null });
     assert.deepEqual(status(index), done);
     assert.deepEqual(shape(index), {
@@ -67,13 +93,31 @@ describe('build-context walker (walkContext)', () => {
   });
 
   it('leaves out what the .dockerignore excludes and does not walk excluded folders', async () => {
-    makeTree(root, { '.dockerignore': 'node_modules\r\n*.log\r\n', 'app.js': 'abc', 'debug.log': 'zzzz', 'node_modules/x/index.js': 'x'.repeat(100), 'src/a.log': 'q' });
+    makeTree(root, {
+      '.dockerignore': 'node_modules\r\n*.log\r\n',
+      'app.js': 'abc',
+      'debug.log': 'zzzz',
+      'node_modules/x/index.js': 'x'.repeat(100),
+      'src/a.log': 'q',
+    });
     const index = await walkContext(root, { dockerignore: 'node_modules\r\n*.log\r\n' });
     assert.deepEqual(status(index), { ...done, dockerignore: 'applied' });
-    assert.deepEqual(shape(index), { '': 'dir 25/3', '.dockerignore': 'file 21', 'app.js': 'file 3', src: 'dir 1/1', 'src/a.log': 'file 1' });
+    assert.deepEqual(shape(index), {
+      '': 'dir 25/3',
+      '.dockerignore': 'file 21',
+      'app.js': 'file 3',
+      src: 'dir 1/1',
+      'src/a.log': 'file 1',
+    });
     // node_modules was never entered: nothing below it can change the index.
-    assert.deepEqual([index.ignoresChange('node_modules/x/new.js'), index.ignoresChange('debug.log'), index.ignoresChange('src/b.js')], [true, true, false]);
-    assert.deepEqual([index.isExcluded('node_modules/x/index.js'), index.isExcluded('src/a.log'), index.isExcluded('app.js')], [true, false, false]);
+    assert.deepEqual(
+      [index.ignoresChange('node_modules/x/new.js'), index.ignoresChange('debug.log'), index.ignoresChange('src/b.js')],
+      [true, true, false],
+    );
+    assert.deepEqual(
+      [index.isExcluded('node_modules/x/index.js'), index.isExcluded('src/a.log'), index.isExcluded('app.js')],
+      [true, false, false],
+    );
   });
 
   it('walks into an excluded folder when a ! pattern may bring something below it back', async () => {
@@ -104,7 +148,7 @@ describe('build-context walker (walkContext)', () => {
   });
 
   it('keeps an allow-list .dockerignore (* then !dist)', async () => {
-    makeTree(root, { 'dist/app.js': 'a'.repeat(8), 'src/app.ts': 'b', 'Dockerfile': 'FROM x' });
+    makeTree(root, { 'dist/app.js': 'a'.repeat(8), 'src/app.ts': 'b', Dockerfile: 'FROM x' });
     const index = await walkContext(root, { dockerignore: '*\n!dist\n' });
     assert.deepEqual(shape(index), { '': 'dir 8/1', dist: 'dir 8/1', 'dist/app.js': 'file 8' });
   });
@@ -113,10 +157,24 @@ describe('build-context walker (walkContext)', () => {
     const outside = mkdtempSync(join(tmpdir(), 'layerlens-outside-'));
     try {
       writeFileSync(join(outside, 'secret.txt'), 'do not read');
-      makeTree(root, { 'a/file.txt': 'abcd', 'a/loop': { link: '..' }, self: { link: '.' }, out: { link: outside }, 'a/b': { link: '../a' } });
+      makeTree(root, {
+        'a/file.txt': 'abcd',
+        'a/loop': { link: '..' },
+        self: { link: '.' },
+        out: { link: outside },
+        'a/b': { link: '../a' },
+      });
       const index = await walkContext(root, { dockerignore: null });
       assert.deepEqual(status(index), done);
-      assert.deepEqual(shape(index), { '': 'dir 4/5', a: 'dir 4/3', 'a/b': '-> ../a', 'a/file.txt': 'file 4', 'a/loop': '-> ..', out: `-> ${outside}`, self: '-> .' });
+      assert.deepEqual(shape(index), {
+        '': 'dir 4/5',
+        a: 'dir 4/3',
+        'a/b': '-> ../a',
+        'a/file.txt': 'file 4',
+        'a/loop': '-> ..',
+        out: `-> ${outside}`,
+        self: '-> .',
+      });
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
@@ -125,7 +183,10 @@ describe('build-context walker (walkContext)', () => {
   it('resolves a symlinked context root', async () => {
     makeTree(root, { 'real/x.txt': 'xx', ctx: { link: 'real' } });
     const index = await walkContext(join(root, 'ctx'), { dockerignore: null });
-    assert.deepEqual({ root: index.root, shape: shape(index) }, { root: join(root, 'real'), shape: { '': 'dir 2/1', 'x.txt': 'file 2' } });
+    assert.deepEqual(
+      { root: index.root, shape: shape(index) },
+      { root: join(root, 'real'), shape: { '': 'dir 2/1', 'x.txt': 'file 2' } },
+    );
   });
 
   it('skips a folder it cannot read and reports it', async function () {
@@ -142,10 +203,15 @@ describe('build-context walker (walkContext)', () => {
         result = walkAsNobody(root);
       }
       if (!result) {
-        (this.test as Mocha.Runnable).title += ' (skipped: the folder stays readable to this process and no child could run as nobody)';
+        (this.test as Mocha.Runnable).title +=
+          ' (skipped: the folder stays readable to this process and no child could run as nobody)';
         return this.skip();
       }
-      assert.deepEqual(result, { unreadable: ['locked'], complete: false, shape: { '': 'dir 2/1', 'a.txt': 'file 2', locked: 'dir 0/0' } });
+      assert.deepEqual(result, {
+        unreadable: ['locked'],
+        complete: false,
+        shape: { '': 'dir 2/1', 'a.txt': 'file 2', locked: 'dir 0/0' },
+      });
     } finally {
       chmodSync(join(root, 'locked'), 0o755);
     }
@@ -156,13 +222,19 @@ describe('build-context walker (walkContext)', () => {
     for (let n = 0; n < 20; n++) spec[`f${n}.txt`] = 'x';
     makeTree(root, spec);
     const index = await walkContext(root, { dockerignore: null, maxEntries: 5 });
-    assert.deepEqual({ ...status(index), files: index.rootEntry.files, entryCount: index.entryCount }, { ...done, complete: false, stoppedBy: 'entry-limit', files: 5, entryCount: 5 });
+    assert.deepEqual(
+      { ...status(index), files: index.rootEntry.files, entryCount: index.entryCount },
+      { ...done, complete: false, stoppedBy: 'entry-limit', files: 5, entryCount: 5 },
+    );
   });
 
   it('stops at the time budget and marks the index incomplete', async () => {
     makeTree(root, { 'a/b/c.txt': 'x', 'd.txt': 'y' });
     const index = await walkContext(root, { dockerignore: null, timeBudgetMs: 0 });
-    assert.deepEqual({ ...status(index), listed: index.rootEntry.listed }, { ...done, complete: false, stoppedBy: 'time-budget', listed: true });
+    assert.deepEqual(
+      { ...status(index), listed: index.rootEntry.listed },
+      { ...done, complete: false, stoppedBy: 'time-budget', listed: true },
+    );
     assert.equal(index.entries.get('a')?.listed, false);
   });
 
@@ -170,10 +242,13 @@ describe('build-context walker (walkContext)', () => {
     const missing = await walkContext(join(root, 'nope'), { dockerignore: null });
     assert.deepEqual(status(missing), { ...done, complete: false, unreadable: [''] });
     const invalid = await walkContext(root, { dockerignore: 'ok\n[z\n' });
-    assert.deepEqual({ ...status(invalid), error: invalid.dockerignoreError }, { ...done, complete: false, dockerignore: 'invalid', error: 'syntax error in pattern: [z' });
+    assert.deepEqual(
+      { ...status(invalid), error: invalid.dockerignoreError },
+      { ...done, complete: false, dockerignore: 'invalid', error: 'syntax error in pattern: [z' },
+    );
   });
 
-  it('matches .dockerignore patterns exactly as @balena/dockerignore (a port of moby\'s matcher) does', () => {
+  it("matches .dockerignore patterns exactly as @balena/dockerignore (a port of moby's matcher) does", () => {
     const texts = [
       '*/temp*\n*/*/temp*\ntemp?\n',
       'node_modules\n',
@@ -189,12 +264,49 @@ describe('build-context walker (walkContext)', () => {
       '  # not a comment\n# a comment\n\n**\n!keep/**\n',
     ];
     const paths = [
-      'somedir/temporary.txt', 'somedir/temp/x', 'somedir/subdir/temporary.txt', 'tempa', 'temporary.txt', 'a/b/c/temp',
-      'node_modules', 'node_modules/x/index.js', 'node_modules/keep/a.js', 'packages/a/node_modules/x.js',
-      'main.go', 'cmd/app/main.go', 'go.mod', 'README.md', 'README-dev.md', 'README-secret.md', 'CHANGELOG.md',
-      'a/b', 'a/x/b', 'a/x/y/b', 'a/x/b/c', 'a/y/z', 'dist/app.js', 'build/x', 'tmp/a', 'src/tmp',
-      'c++', '(x)', '{a,b}', '$HOME', 'apple.txt', 'banana.txt', 'cherry.txt', 'dog.txt',
-      'docs/a.md', 'docs/x/y.md', 'docs/x/y.txt', 'src/a.ts', 'src/x/a.test.ts', 'other/a.ts', ' # not a comment', 'keep/a', 'x/keep/a',
+      'somedir/temporary.txt',
+      'somedir/temp/x',
+      'somedir/subdir/temporary.txt',
+      'tempa',
+      'temporary.txt',
+      'a/b/c/temp',
+      'node_modules',
+      'node_modules/x/index.js',
+      'node_modules/keep/a.js',
+      'packages/a/node_modules/x.js',
+      'main.go',
+      'cmd/app/main.go',
+      'go.mod',
+      'README.md',
+      'README-dev.md',
+      'README-secret.md',
+      'CHANGELOG.md',
+      'a/b',
+      'a/x/b',
+      'a/x/y/b',
+      'a/x/b/c',
+      'a/y/z',
+      'dist/app.js',
+      'build/x',
+      'tmp/a',
+      'src/tmp',
+      'c++',
+      '(x)',
+      '{a,b}',
+      '$HOME',
+      'apple.txt',
+      'banana.txt',
+      'cherry.txt',
+      'dog.txt',
+      'docs/a.md',
+      'docs/x/y.md',
+      'docs/x/y.txt',
+      'src/a.ts',
+      'src/x/a.test.ts',
+      'other/a.ts',
+      ' # not a comment',
+      'keep/a',
+      'x/keep/a',
     ];
     for (const text of texts) {
       const patterns = DockerPatterns.fromDockerignore(text);
@@ -207,14 +319,28 @@ describe('build-context walker (walkContext)', () => {
 
   it('implements filepath.Match for one segment, bad patterns included', () => {
     const cases: [string, string][] = [
-      ['*.ts', 'index.ts'], ['*.ts', '.hidden.ts'], ['*', ''], ['a?c', 'abc'], ['a?c', 'ac'],
-      ['[a-c]x', 'bx'], ['[^a-c]x', 'bx'], ['[^a-c]x', 'dx'], ['[\\]]', ']'], ['[z-a]', 'q'], ['\\*', '*'], ['\\*', 'a'], ['**', 'abc'],
+      ['*.ts', 'index.ts'],
+      ['*.ts', '.hidden.ts'],
+      ['*', ''],
+      ['a?c', 'abc'],
+      ['a?c', 'ac'],
+      ['[a-c]x', 'bx'],
+      ['[^a-c]x', 'bx'],
+      ['[^a-c]x', 'dx'],
+      ['[\\]]', ']'],
+      ['[z-a]', 'q'],
+      ['\\*', '*'],
+      ['\\*', 'a'],
+      ['**', 'abc'],
     ];
     assert.deepEqual(
       cases.map(([pattern, name]) => segmentMatcher(pattern)?.(name)),
       [true, true, true, true, false, true, false, true, true, false, true, false, true],
     );
-    assert.deepEqual(['[', '[]a]', '[a-]', '[-a]', 'a\\', '[^]'].map((pattern) => segmentMatcher(pattern)), [undefined, undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(
+      ['[', '[]a]', '[a-]', '[-a]', 'a\\', '[^]'].map((pattern) => segmentMatcher(pattern)),
+      [undefined, undefined, undefined, undefined, undefined, undefined],
+    );
   });
 
   describe('100,000 files', function () {
@@ -229,7 +355,8 @@ describe('build-context walker (walkContext)', () => {
         for (let b = 0; b < 10; b++) {
           const folder = join(big, `pkg${a}`, `dir${b}`);
           mkdirSync(folder, { recursive: true });
-          for (let c = 0; c < 100; c++) writeFileSync(join(folder, `f${c}.${c % 10 === 0 ? 'test.js' : 'js'}`), c % 7 === 0 ? 'x'.repeat(c) : '');
+          for (let c = 0; c < 100; c++)
+            writeFileSync(join(folder, `f${c}.${c % 10 === 0 ? 'test.js' : 'js'}`), c % 7 === 0 ? 'x'.repeat(c) : '');
         }
       }
     });
@@ -241,9 +368,26 @@ describe('build-context walker (walkContext)', () => {
     it('indexes every file, then sizes COPY sources from the index', async () => {
       const index = await walkContext(big, { dockerignore: 'pkg9?\n', timeBudgetMs: 120_000 });
       // Per folder the files of size c (c % 7 === 0) hold 0+7+…+98 = 735 bytes; pkg9? drops pkg90…pkg99.
-      assert.deepEqual({ ...status(index), files: index.rootEntry.files, bytes: index.rootEntry.size }, { ...done, dockerignore: 'applied', files: 90_000, bytes: 90 * 10 * 735 });
-      assert.deepEqual(copySize(index, { keyword: 'COPY', sources: ['pkg1*/dir1/f7.js'] }), { bytes: 11 * 7, files: 11, matched: true, confidence: 'exact', errors: [], notes: [] });
-      assert.deepEqual(copySize(index, { keyword: 'COPY', sources: ['.'], exclude: ['**/*.test.js'] }), { bytes: 90 * 10 * (735 - 70), files: 81_000, matched: true, confidence: 'exact', errors: [], notes: [] });
+      assert.deepEqual(
+        { ...status(index), files: index.rootEntry.files, bytes: index.rootEntry.size },
+        { ...done, dockerignore: 'applied', files: 90_000, bytes: 90 * 10 * 735 },
+      );
+      assert.deepEqual(copySize(index, { keyword: 'COPY', sources: ['pkg1*/dir1/f7.js'] }), {
+        bytes: 11 * 7,
+        files: 11,
+        matched: true,
+        confidence: 'exact',
+        errors: [],
+        notes: [],
+      });
+      assert.deepEqual(copySize(index, { keyword: 'COPY', sources: ['.'], exclude: ['**/*.test.js'] }), {
+        bytes: 90 * 10 * (735 - 70),
+        files: 81_000,
+        matched: true,
+        confidence: 'exact',
+        errors: [],
+        notes: [],
+      });
     });
   });
 });
@@ -322,12 +466,16 @@ function walkAsNobody(root: string): WalkSummary | undefined {
     for (const entry of index.entries.values()) shape[entry.path] = entry.kind === 'dir' ? 'dir ' + entry.size + '/' + entry.files : entry.kind + ' ' + entry.size;
     console.log(JSON.stringify({ unreadable: index.unreadable, complete: index.complete, shape }));
   })`;
-  const child = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script, require.resolve('../../../server/src/context/walker'), root], {
-    uid: 65534,
-    gid: 65534,
-    env: { ...process.env, HOME: tmpdir() },
-    encoding: 'utf8',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['-r', require.resolve('tsx/cjs'), '-e', script, require.resolve('../../../server/src/context/walker'), root],
+    {
+      uid: 65534,
+      gid: 65534,
+      env: { ...process.env, HOME: tmpdir() },
+      encoding: 'utf8',
+    },
+  );
   if (child.status !== 0) return undefined;
   const parsed = JSON.parse(child.stdout) as WalkSummary;
   return { ...parsed, shape: Object.fromEntries(Object.entries(parsed.shape).sort(([a], [b]) => a.localeCompare(b))) };
@@ -339,6 +487,7 @@ function walkAsNobody(root: string): WalkSummary | undefined {
  * escaped here first, as moby would.
  */
 function balenaIgnores(text: string, path: string): boolean {
-  const escape = (line: string) => (line.startsWith('#') ? line : line.replace(/\\.|[+()|{}]/g, (match) => (match.length === 2 ? match : `\\${match}`)));
+  const escape = (line: string) =>
+    line.startsWith('#') ? line : line.replace(/\\.|[+()|{}]/g, (match) => (match.length === 2 ? match : `\\${match}`));
   return ignore({ ignorecase: false }).add(text.split(/\r?\n/).map(escape)).ignores(path);
 }

@@ -6,7 +6,15 @@ import type { ImageSizeEstimate, StageEstimate } from '../../../server/src/size/
 
 function stage(shipped: boolean, diskBytes: number | null, unknownLayers = 0): StageEstimate {
   return {
-    name: null, index: 0, shipped, diskBytes, compressedBytes: diskBytes, addedDiskBytes: 0, addedCompressedBytes: 0, unknownLayers, layers: [],
+    name: null,
+    index: 0,
+    shipped,
+    diskBytes,
+    compressedBytes: diskBytes,
+    addedDiskBytes: 0,
+    addedCompressedBytes: 0,
+    unknownLayers,
+    layers: [],
     base: { reference: 'x', diskBytes, compressedBytes: diskBytes, confidence: 'data', notes: [] },
   };
 }
@@ -33,7 +41,11 @@ describe('convert feature', () => {
     }
 
     it('keeps the unchanged lines out of the edit', () => {
-      assert.deepEqual(changedSpan('FROM a\nRUN b\nCMD c\n', 'FROM a\nRUN x\nCMD c\n'), { start: 7, end: 13, newText: 'RUN x\n' });
+      assert.deepEqual(changedSpan('FROM a\nRUN b\nCMD c\n', 'FROM a\nRUN x\nCMD c\n'), {
+        start: 7,
+        end: 13,
+        newText: 'RUN x\n',
+      });
     });
   });
 
@@ -48,7 +60,11 @@ describe('convert feature', () => {
           {
             textDocument: { uri: 'file:///p/Dockerfile', version: 3 },
             edits: [
-              { range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: 'FROM a AS build\nRUN b\n\nFROM z\n', annotationId: 'layerlens.convert' },
+              {
+                range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } },
+                newText: 'FROM a AS build\nRUN b\n\nFROM z\n',
+                annotationId: 'layerlens.convert',
+              },
               { range: { start: end, end }, newText: '', annotationId: 'layerlens.convert.confirm' },
             ],
           },
@@ -69,7 +85,13 @@ describe('convert feature', () => {
 
   describe('sizeChangeOf', () => {
     it('quotes the shipped stages before and after, ≥ where layers are unknown', () => {
-      assert.equal(sizeChangeOf(image(stage(true, 1_100_000_000, 1)), image(stage(false, 1_200_000_000), stage(true, 180_000_000))), '≥ 1.1 GB → ≈ 180 MB on disk');
+      assert.equal(
+        sizeChangeOf(
+          image(stage(true, 1_100_000_000, 1)),
+          image(stage(false, 1_200_000_000), stage(true, 180_000_000)),
+        ),
+        '≥ 1.1 GB → ≈ 180 MB on disk',
+      );
     });
 
     it('says nothing when a shipped size is unknown', () => {

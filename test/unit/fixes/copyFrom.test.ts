@@ -16,18 +16,34 @@ describe('COPY --from fix', () => {
           'FROM python:3.12\nRUN python3 -m venv /opt/venv && pip wheel -w /wheels -r requirements.txt\nRUN virtualenv .venv\n' +
           'FROM gcc:14\nRUN gcc -O2 -o /usr/local/bin/tool tool.c\nRUN cd sub && go build -o rel .\nRUN tsc --outDir dist\n',
       ),
-      ['go build /src/bin/api', 'go build /out/cli', 'dotnet publish /app/', 'venv /opt/venv/', 'pip wheel /wheels/', 'virtualenv /.venv/', 'gcc -o /usr/local/bin/tool', 'tsc /dist/'],
+      [
+        'go build /src/bin/api',
+        'go build /out/cli',
+        'dotnet publish /app/',
+        'venv /opt/venv/',
+        'pip wheel /wheels/',
+        'virtualenv /.venv/',
+        'gcc -o /usr/local/bin/tool',
+        'tsc /dist/',
+      ],
     );
   });
 
   it('gives the fix a title that names the copy and the dropped rebuild', () => {
-    const model = buildModel('FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM golang:1.23\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n');
+    const model = buildModel(
+      'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM golang:1.23\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
+    );
     const copy = model.stages[1].instructions[0];
-    assert.equal(copyFromFix(model, copy)?.title, 'Add COPY --from=build /app /app in place of the context copy and drop the rebuild on line 5');
+    assert.equal(
+      copyFromFix(model, copy)?.title,
+      'Add COPY --from=build /app /app in place of the context copy and drop the rebuild on line 5',
+    );
   });
 
   it('offers nothing for a copy outside the shipped stage, or in a single-stage file', () => {
-    const multi = buildModel('FROM golang:1.23 AS build\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nCMD ["/app"]\n');
+    const multi = buildModel(
+      'FROM golang:1.23 AS build\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nCMD ["/app"]\n',
+    );
     assert.equal(copyFromFix(multi, multi.stages[0].instructions[0]), undefined);
     const single = buildModel('FROM golang:1.23\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n');
     assert.equal(copyFromFix(single, single.stages[0].instructions[0]), undefined);

@@ -8,14 +8,32 @@ const sha = 'sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1d
 
 ruleTester(rule, {
   valid: [
-    { name: 'ADD with a checksum', code: `FROM debian:12-slim\nADD --checksum=${sha} https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini\n` },
-    { name: 'a verified archive unpacked and deleted later: cleanup-in-later-layer reports that', code: `FROM debian:12-slim\nADD --checksum=${sha} https://example.com/tool.tar.gz /tmp/\nRUN tar -xzf /tmp/tool.tar.gz -C /opt\nRUN rm /tmp/tool.tar.gz\n` },
-    { name: 'a verified archive ADD unpacks itself', code: `# syntax=docker/dockerfile:1.17\nFROM debian:12-slim\nADD --unpack=true --checksum=${sha} https://example.com/tool.tar.gz /opt/\n` },
-    { name: 'a verified archive that is not unpacked', code: `FROM eclipse-temurin:21-jre\nADD --checksum=${sha} https://repo1.maven.org/maven2/org/example/app/1.0/app-1.0.jar /app/app.jar\n` },
+    {
+      name: 'ADD with a checksum',
+      code: `FROM debian:12-slim\nADD --checksum=${sha} https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini\n`,
+    },
+    {
+      name: 'a verified archive unpacked and deleted later: cleanup-in-later-layer reports that',
+      code: `FROM debian:12-slim\nADD --checksum=${sha} https://example.com/tool.tar.gz /tmp/\nRUN tar -xzf /tmp/tool.tar.gz -C /opt\nRUN rm /tmp/tool.tar.gz\n`,
+    },
+    {
+      name: 'a verified archive ADD unpacks itself',
+      code: `# syntax=docker/dockerfile:1.17\nFROM debian:12-slim\nADD --unpack=true --checksum=${sha} https://example.com/tool.tar.gz /opt/\n`,
+    },
+    {
+      name: 'a verified archive that is not unpacked',
+      code: `FROM eclipse-temurin:21-jre\nADD --checksum=${sha} https://repo1.maven.org/maven2/org/example/app/1.0/app-1.0.jar /app/app.jar\n`,
+    },
     { name: 'a local file', code: 'FROM debian:12-slim\nADD rootfs.tar.gz /\nADD app.conf /etc/app.conf\n' },
     { name: 'a git repository', code: 'FROM alpine:3.20\nADD https://github.com/moby/buildkit.git#v0.14.1 /src\n' },
-    { name: 'a build stage the shipped image does not use', code: 'FROM alpine:3.20 AS tools\nADD https://example.com/tool /usr/local/bin/tool\nFROM alpine:3.20\nUSER nobody\n' },
-    { name: 'downloading in a RUN', code: 'FROM debian:12-slim\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz\n' },
+    {
+      name: 'a build stage the shipped image does not use',
+      code: 'FROM alpine:3.20 AS tools\nADD https://example.com/tool /usr/local/bin/tool\nFROM alpine:3.20\nUSER nobody\n',
+    },
+    {
+      name: 'downloading in a RUN',
+      code: 'FROM debian:12-slim\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz\n',
+    },
   ],
   invalid: [
     {
@@ -27,7 +45,9 @@ ruleTester(rule, {
     {
       name: 'an unverified archive unpacked by a later RUN',
       code: 'FROM debian:bookworm-slim\nADD «https://example.com/tool-1.2.tar.gz» /tmp/\nRUN tar -xzf /tmp/tool-1.2.tar.gz -C /opt\n',
-      messages: ['downloads without a checksum and keeps the archive in its own layer; the RUN on line 3 unpacks it again'],
+      messages: [
+        'downloads without a checksum and keeps the archive in its own layer; the RUN on line 3 unpacks it again',
+      ],
     },
     {
       name: 'a verified archive unpacked by a later RUN and kept',
@@ -57,6 +77,11 @@ describe('add-remote-archive severities', () => {
 
   it('warns in the shipped image and hints in a build stage it uses', () => {
     assert.deepEqual(severities('FROM alpine:3.20\nADD https://example.com/tool /tool\n'), ['warning']);
-    assert.deepEqual(severities('FROM alpine:3.20 AS fetch\nADD https://example.com/tool /tool\nFROM scratch\nCOPY --from=fetch /tool /tool\n'), ['hint']);
+    assert.deepEqual(
+      severities(
+        'FROM alpine:3.20 AS fetch\nADD https://example.com/tool /tool\nFROM scratch\nCOPY --from=fetch /tool /tool\n',
+      ),
+      ['hint'],
+    );
   });
 });

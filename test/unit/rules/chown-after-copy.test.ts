@@ -4,19 +4,42 @@ import { ruleTester } from '../ruleTester';
 ruleTester(rule, {
   valid: [
     { name: 'owner set in the COPY', code: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\n' },
-    { name: 'chown of a directory nothing was copied into', code: 'FROM node:22-slim\nCOPY . /app\nRUN mkdir -p /var/log/app && chown -R node:node /var/log/app\n' },
-    { name: 'non-recursive chown of the directory a COPY filled: only the directory entry changes', code: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN chown node:node /app\n' },
-    { name: 'chown of a base-image directory next to a copied file', code: 'FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/\nRUN chown -R nginx:nginx /etc/nginx/conf.d /var/cache/nginx\n' },
-    { name: 'a build stage that is not shipped', code: 'FROM node:22 AS build\nWORKDIR /src\nCOPY . .\nRUN chown -R node:node /src\nFROM node:22-slim\nCOPY --from=build /src/dist /app\n' },
-    { name: 'the chown happens before the COPY', code: 'FROM node:22-slim\nRUN mkdir /app && chown -R node:node /app\nCOPY --chown=node:node . /app\n' },
-    { name: 'Windows containers have no chown', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app C:/app\nRUN chown -R app C:/app\n' },
-    { name: 'a path that depends on a variable', code: 'FROM node:22-slim\nCOPY . /app\nRUN chown -R node:node $APP_DIR\n' },
+    {
+      name: 'chown of a directory nothing was copied into',
+      code: 'FROM node:22-slim\nCOPY . /app\nRUN mkdir -p /var/log/app && chown -R node:node /var/log/app\n',
+    },
+    {
+      name: 'non-recursive chown of the directory a COPY filled: only the directory entry changes',
+      code: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN chown node:node /app\n',
+    },
+    {
+      name: 'chown of a base-image directory next to a copied file',
+      code: 'FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/\nRUN chown -R nginx:nginx /etc/nginx/conf.d /var/cache/nginx\n',
+    },
+    {
+      name: 'a build stage that is not shipped',
+      code: 'FROM node:22 AS build\nWORKDIR /src\nCOPY . .\nRUN chown -R node:node /src\nFROM node:22-slim\nCOPY --from=build /src/dist /app\n',
+    },
+    {
+      name: 'the chown happens before the COPY',
+      code: 'FROM node:22-slim\nRUN mkdir /app && chown -R node:node /app\nCOPY --chown=node:node . /app\n',
+    },
+    {
+      name: 'Windows containers have no chown',
+      code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app C:/app\nRUN chown -R app C:/app\n',
+    },
+    {
+      name: 'a path that depends on a variable',
+      code: 'FROM node:22-slim\nCOPY . /app\nRUN chown -R node:node $APP_DIR\n',
+    },
   ],
   invalid: [
     {
       name: 'chown -R of the working directory after COPY . .: --chown on the COPY, the directory itself stays',
       code: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN «chown -R node:node /app»\nUSER node\n',
-      messages: ['`chown -R node:node /app` rewrites the files the COPY on line 3 put in `/app`: the image stores them twice.'],
+      messages: [
+        '`chown -R node:node /app` rewrites the files the COPY on line 3 put in `/app`: the image stores them twice.',
+      ],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN chown node:node /app\nUSER node\n',
     },
     {
@@ -34,13 +57,17 @@ ruleTester(rule, {
     {
       name: 'one copied file: the RUN goes away',
       code: 'FROM eclipse-temurin:21-jre\nCOPY target/app.jar /app/app.jar\nRUN «chown app:app /app/app.jar»\nUSER app\n',
-      messages: ['`chown app:app /app/app.jar` stores `/app/app.jar` (from the COPY on line 2) a second time just to change its owner.'],
+      messages: [
+        '`chown app:app /app/app.jar` stores `/app/app.jar` (from the COPY on line 2) a second time just to change its owner.',
+      ],
       output: 'FROM eclipse-temurin:21-jre\nCOPY --chown=app:app target/app.jar /app/app.jar\nUSER app\n',
     },
     {
       name: 'chmod +x of a copied script: octal only, so no fix without a recent syntax',
       code: 'FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nRUN «chmod +x /usr/local/bin/entrypoint.sh»\n',
-      messages: ['stores `/usr/local/bin/entrypoint.sh` (from the COPY on line 2) a second time just to change its mode'],
+      messages: [
+        'stores `/usr/local/bin/entrypoint.sh` (from the COPY on line 2) a second time just to change its mode',
+      ],
       output: null,
     },
     {
@@ -55,7 +82,8 @@ ruleTester(rule, {
       name: 'two COPYs into the directory both get the flag',
       code: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt ./\nCOPY src/ ./src/\nRUN «chown -R app:app /srv»\n',
       messages: ['the COPY on line 4 put in `/srv`'],
-      output: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY --chown=app:app requirements.txt ./\nCOPY --chown=app:app src/ ./src/\nRUN chown app:app /srv\n',
+      output:
+        'FROM python:3.12-slim\nWORKDIR /srv\nCOPY --chown=app:app requirements.txt ./\nCOPY --chown=app:app src/ ./src/\nRUN chown app:app /srv\n',
     },
     {
       name: 'the COPY already sets the owner: only the recursion goes',

@@ -3,11 +3,26 @@ import { ruleTester } from '../ruleTester';
 
 ruleTester(rule, {
   valid: [
-    { name: 'cleanup in the same RUN', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n' },
-    { name: 'apk --no-cache then unrelated rm', code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN rm -rf /tmp/other\n' },
-    { name: 'cleanup in a build stage that is not shipped', code: 'FROM debian:12 AS build\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\nFROM debian:12-slim\nCOPY --from=build /etc/hostname /x\n' },
-    { name: 'deleting what the same RUN downloaded', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt && rm /tmp/x.tgz\n' },
-    { name: 'removing a package installed in the same RUN', code: 'FROM alpine:3.20\nRUN apk add --virtual .deps gcc && make && apk del .deps\n' },
+    {
+      name: 'cleanup in the same RUN',
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
+    },
+    {
+      name: 'apk --no-cache then unrelated rm',
+      code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN rm -rf /tmp/other\n',
+    },
+    {
+      name: 'cleanup in a build stage that is not shipped',
+      code: 'FROM debian:12 AS build\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\nFROM debian:12-slim\nCOPY --from=build /etc/hostname /x\n',
+    },
+    {
+      name: 'deleting what the same RUN downloaded',
+      code: 'FROM debian:12\nRUN curl -fsSLo /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt && rm /tmp/x.tgz\n',
+    },
+    {
+      name: 'removing a package installed in the same RUN',
+      code: 'FROM alpine:3.20\nRUN apk add --virtual .deps gcc && make && apk del .deps\n',
+    },
     { name: 'exec-form rm of something never created', code: 'FROM debian:12\nRUN ["rm", "-f", "/etc/motd"]\n' },
     {
       name: 'apt-get clean later: docker-clean already deleted the downloaded packages',
@@ -33,12 +48,18 @@ ruleTester(rule, {
       name: 'an empty directory made earlier, deleted later',
       code: 'FROM ubuntu:24.04\nRUN mkdir -p /home/testuser && chown testuser /home/testuser && chmod 0000 /home/testuser\nRUN ./test.sh && rm -Rf /home/testuser\n',
     },
-    { name: 'yarn cache cleaned in the same RUN', code: 'FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\nRUN yarn cache clean\n' },
+    {
+      name: 'yarn cache cleaned in the same RUN',
+      code: 'FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\nRUN yarn cache clean\n',
+    },
     {
       name: 'lists written into a cache mount never reach the layer',
       code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n',
     },
-    { name: 'wget to stdout writes no file', code: 'FROM debian:12\nRUN wget -qO- https://example.com/x.tar.gz | tar -xz -C /opt\nRUN rm -f /x.tar.gz\n' },
+    {
+      name: 'wget to stdout writes no file',
+      code: 'FROM debian:12\nRUN wget -qO- https://example.com/x.tar.gz | tar -xz -C /opt\nRUN rm -f /x.tar.gz\n',
+    },
   ],
   invalid: [
     {
@@ -51,13 +72,15 @@ ruleTester(rule, {
       name: 'continuation lines keep their indentation',
       code: 'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl\nLABEL x=y\nRUN «rm -rf /var/lib/apt/lists/*»\n',
       messages: ['deletes `/var/lib/apt/lists/*`'],
-      output: 'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n  && rm -rf /var/lib/apt/lists/*\nLABEL x=y\n',
+      output:
+        'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n  && rm -rf /var/lib/apt/lists/*\nLABEL x=y\n',
     },
     {
       name: 'the move follows a semicolon-style RUN',
       code: 'FROM python:3.12-slim\nRUN set -eux; \\\n\tpip install flask; \\\n\tflask --version\nRUN «rm -rf /root/.cache/pip»\n',
       messages: ['deletes `/root/.cache/pip` that the RUN on line 2'],
-      output: 'FROM python:3.12-slim\nRUN set -eux; \\\n\tpip install flask; \\\n\tflask --version; \\\n\trm -rf /root/.cache/pip\n',
+      output:
+        'FROM python:3.12-slim\nRUN set -eux; \\\n\tpip install flask; \\\n\tflask --version; \\\n\trm -rf /root/.cache/pip\n',
     },
     {
       name: 'the move into a heredoc RUN adds a line before its terminator',
@@ -74,7 +97,10 @@ ruleTester(rule, {
     {
       name: 'bundled download options',
       code: 'FROM debian:12\nWORKDIR /tmp\nRUN curl -fsSLo mambaforge.sh https://example.com/Mambaforge-Linux-x86_64.sh && wget -qO cli.zip https://example.com/cli.zip\nRUN bash mambaforge.sh -b -p /opt/conda && «rm mambaforge.sh»\nRUN «rm -f /tmp/cli.zip»\n',
-      messages: ['deletes `/tmp/mambaforge.sh` that the RUN on line 3', 'deletes `/tmp/cli.zip` that the RUN on line 3'],
+      messages: [
+        'deletes `/tmp/mambaforge.sh` that the RUN on line 3',
+        'deletes `/tmp/cli.zip` that the RUN on line 3',
+      ],
     },
     {
       name: 'copied files deleted later',
@@ -131,7 +157,8 @@ ruleTester(rule, {
       name: 'with a semicolon the moved commands are grouped',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN «rm -rf /var/lib/apt/lists/*»; rm -rf /var/cache/apt/archives/partial\n',
       messages: ['deletes `/var/lib/apt/lists/*`'],
-      output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && { rm -rf /var/lib/apt/lists/*; rm -rf /var/cache/apt/archives/partial; }\n',
+      output:
+        'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && { rm -rf /var/lib/apt/lists/*; rm -rf /var/cache/apt/archives/partial; }\n',
     },
   ],
 });

@@ -8,11 +8,26 @@ const goBuild = 'FROM golang:1.23 AS builder\nWORKDIR /src\nCOPY . .\nRUN go bui
 
 ruleTester(rule, {
   valid: [
-    { name: 'stage defined earlier', code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=builder /out/app /app\n` },
-    { name: 'stage names are case-insensitive', code: 'FROM node:22 AS Deps\nRUN npm ci\nFROM node:22-slim\nCOPY --from=DEPS /node_modules /app/node_modules\n' },
-    { name: 'image with a tag', code: 'FROM nginx:1.27-alpine\nCOPY --from=traefik:v3.1 /usr/local/bin/traefik /usr/local/bin/\n' },
-    { name: 'image with a registry', code: 'FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.5.31 /uv /uvx /bin/\n' },
-    { name: 'image with a digest', code: 'FROM alpine:3.20\nCOPY --from=busybox@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7 /bin/busybox /busybox\n' },
+    {
+      name: 'stage defined earlier',
+      code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=builder /out/app /app\n`,
+    },
+    {
+      name: 'stage names are case-insensitive',
+      code: 'FROM node:22 AS Deps\nRUN npm ci\nFROM node:22-slim\nCOPY --from=DEPS /node_modules /app/node_modules\n',
+    },
+    {
+      name: 'image with a tag',
+      code: 'FROM nginx:1.27-alpine\nCOPY --from=traefik:v3.1 /usr/local/bin/traefik /usr/local/bin/\n',
+    },
+    {
+      name: 'image with a registry',
+      code: 'FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.5.31 /uv /uvx /bin/\n',
+    },
+    {
+      name: 'image with a digest',
+      code: 'FROM alpine:3.20\nCOPY --from=busybox@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7 /bin/busybox /busybox\n',
+    },
     {
       name: 'a bare image far from every stage name (composer)',
       code: 'FROM php:8.3-cli AS app-build\nRUN docker-php-ext-install pdo\nFROM php:8.3-fpm\nCOPY --from=composer /usr/bin/composer /usr/bin/composer\n',
@@ -21,18 +36,35 @@ ruleTester(rule, {
       name: 'a named build context (--build-context templates=…)',
       code: 'FROM axllent/mailpit:v1.20 AS mailpit\nFROM discourse/base:slim AS repo-fetcher\nRUN git clone https://github.com/discourse/discourse /repo\nFROM discourse/base:slim\nCOPY --from=templates /redis.template.yml /pups/redis.yml\n',
     },
-    { name: 'a variable', code: 'ARG BUILDER=builder\nFROM golang:1.23 AS builder\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=${BUILDER} /app /app\n' },
+    {
+      name: 'a variable',
+      code: 'ARG BUILDER=builder\nFROM golang:1.23 AS builder\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=${BUILDER} /app /app\n',
+    },
     { name: 'an index of an earlier stage', code: `${goBuild}FROM alpine:3.20\nCOPY --from=0 /out/app /app\n` },
-    { name: 'short names are not guessed at', code: 'FROM node:22 AS ui\nRUN npm run build\nFROM golang:1.23 AS api\nRUN go build -o /api .\nFROM alpine:3.20\nCOPY --from=go /usr/local/go/bin/gofmt /bin/\n' },
-    { name: 'cache mount without from', code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n' },
-    { name: 'bind mount from a stage', code: `${goBuild}FROM alpine:3.20\nRUN --mount=type=bind,from=builder,source=/out,target=/in cp /in/app /usr/local/bin/app\n` },
-    { name: 'mount from an image', code: 'FROM debian:12\nRUN --mount=from=ghcr.io/org/tools:1.2,source=/bin/tool,target=/tool /tool --version\n' },
+    {
+      name: 'short names are not guessed at',
+      code: 'FROM node:22 AS ui\nRUN npm run build\nFROM golang:1.23 AS api\nRUN go build -o /api .\nFROM alpine:3.20\nCOPY --from=go /usr/local/go/bin/gofmt /bin/\n',
+    },
+    {
+      name: 'cache mount without from',
+      code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n',
+    },
+    {
+      name: 'bind mount from a stage',
+      code: `${goBuild}FROM alpine:3.20\nRUN --mount=type=bind,from=builder,source=/out,target=/in cp /in/app /usr/local/bin/app\n`,
+    },
+    {
+      name: 'mount from an image',
+      code: 'FROM debian:12\nRUN --mount=from=ghcr.io/org/tools:1.2,source=/bin/tool,target=/tool /tool --version\n',
+    },
   ],
   invalid: [
     {
       name: 'typo of a stage name',
       code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=«buidler» /out/app /app\n`,
-      messages: ['No stage is named `buidler`, so Docker takes it for an image and tries to pull `buidler:latest`. Did you mean the stage `builder` (line 1)?'],
+      messages: [
+        'No stage is named `buidler`, so Docker takes it for an image and tries to pull `buidler:latest`. Did you mean the stage `builder` (line 1)?',
+      ],
       output: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=builder /out/app /app\n`,
     },
     {
@@ -51,7 +83,8 @@ ruleTester(rule, {
       name: 'a stage whose name ends with the word (docker/compose: set for license-set)',
       code: 'FROM alpine:3.20 AS license-set\nRUN mkdir /out && cp /src/LICENSE /out/\n\nFROM scratch AS license-update\nCOPY --from=«set» /out /\n',
       messages: ['Did you mean the stage `license-set` (line 1)?'],
-      output: 'FROM alpine:3.20 AS license-set\nRUN mkdir /out && cp /src/LICENSE /out/\n\nFROM scratch AS license-update\nCOPY --from=license-set /out /\n',
+      output:
+        'FROM alpine:3.20 AS license-set\nRUN mkdir /out && cp /src/LICENSE /out/\n\nFROM scratch AS license-update\nCOPY --from=license-set /out /\n',
     },
     {
       name: 'JSON form and a continuation line',
@@ -107,13 +140,20 @@ describe('copy-from-unknown-stage severities', () => {
   });
 
   it('is a warning for a stage defined later, which BuildKit builds', () => {
-    assert.deepEqual(severityOf('FROM nginx:1.27 AS web\nCOPY --from=assets /dist /srv\nFROM node:22 AS assets\nRUN npm run build\n'), ['warning']);
+    assert.deepEqual(
+      severityOf('FROM nginx:1.27 AS web\nCOPY --from=assets /dist /srv\nFROM node:22 AS assets\nRUN npm run build\n'),
+      ['warning'],
+    );
   });
 
   it('marks a fix as preferred only for an unambiguous typo', () => {
-    const preferred = (text: string) => analyze(buildModel(text), {}, [rule]).map((finding) => finding.fixes[0]?.preferred);
+    const preferred = (text: string) =>
+      analyze(buildModel(text), {}, [rule]).map((finding) => finding.fixes[0]?.preferred);
     assert.deepEqual(preferred(`${goBuild}FROM alpine:3.20\nCOPY --from=buidler /out/app /app\n`), [true]);
     assert.deepEqual(preferred('FROM alpine AS license-set\nFROM scratch\nCOPY --from=set /out /\n'), [false]);
-    assert.deepEqual(preferred('FROM alpine AS build1\nFROM alpine AS build2\nFROM scratch\nCOPY --from=build3 /out /\n'), [false]);
+    assert.deepEqual(
+      preferred('FROM alpine AS build1\nFROM alpine AS build2\nFROM scratch\nCOPY --from=build3 /out /\n'),
+      [false],
+    );
   });
 });

@@ -6,17 +6,47 @@ import { ruleTester } from '../ruleTester';
 
 ruleTester(rule, {
   valid: [
-    { name: 'download, verify, run', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \\\n    && echo "abc123  /tmp/install.sh" | sha256sum -c - \\\n    && sh /tmp/install.sh\n' },
-    { name: 'piped into an unpacker', code: 'FROM debian:12\nRUN curl -fsSL https://example.com/app.tar.gz | tar -xz -C /usr/local/bin\n' },
-    { name: 'piped into gpg', code: 'FROM debian:12\nRUN curl -fsSL https://example.com/key.asc | gpg --dearmor -o /usr/share/keyrings/example.gpg\n' },
-    { name: 'curl saves to a file, so the pipe carries nothing', code: 'FROM debian:12\nRUN curl -fsSLo /tmp/x https://example.com/x | sh\n' },
+    {
+      name: 'download, verify, run',
+      code: 'FROM debian:12\nRUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \\\n    && echo "abc123  /tmp/install.sh" | sha256sum -c - \\\n    && sh /tmp/install.sh\n',
+    },
+    {
+      name: 'piped into an unpacker',
+      code: 'FROM debian:12\nRUN curl -fsSL https://example.com/app.tar.gz | tar -xz -C /usr/local/bin\n',
+    },
+    {
+      name: 'piped into gpg',
+      code: 'FROM debian:12\nRUN curl -fsSL https://example.com/key.asc | gpg --dearmor -o /usr/share/keyrings/example.gpg\n',
+    },
+    {
+      name: 'curl saves to a file, so the pipe carries nothing',
+      code: 'FROM debian:12\nRUN curl -fsSLo /tmp/x https://example.com/x | sh\n',
+    },
     { name: 'wget without -O - writes a file', code: 'FROM debian:12\nRUN wget -q https://example.com/x.sh | sh\n' },
-    { name: 'the shell runs its own code, stdin is data', code: "FROM debian:12\nRUN curl -fsSL https://example.com/list | sh -c 'cat > /etc/list'\n" },
-    { name: 'the shell runs a file', code: 'FROM debian:12\nRUN curl -fsSL https://example.com/data | bash /usr/local/bin/import.sh\n' },
-    { name: 'python reads JSON from curl', code: 'FROM python:3.12\nRUN curl -s https://example.com/v.json | python3 -c "import json,sys; print(json.load(sys.stdin))"\n' },
-    { name: 'version lookup in a substitution', code: 'FROM debian:12\nRUN VERSION="$(curl -fsSL https://example.com/latest | jq -r .tag)" && echo "$VERSION"\n' },
-    { name: 'separate pipelines', code: 'FROM debian:12\nRUN curl -fsSL https://example.com/x | tar -xz && sh ./install.sh\n' },
-    { name: 'exec form is not parsed', code: 'FROM debian:12\nRUN ["sh", "-c", "curl -fsSL https://example.com/x | sh"]\n' },
+    {
+      name: 'the shell runs its own code, stdin is data',
+      code: "FROM debian:12\nRUN curl -fsSL https://example.com/list | sh -c 'cat > /etc/list'\n",
+    },
+    {
+      name: 'the shell runs a file',
+      code: 'FROM debian:12\nRUN curl -fsSL https://example.com/data | bash /usr/local/bin/import.sh\n',
+    },
+    {
+      name: 'python reads JSON from curl',
+      code: 'FROM python:3.12\nRUN curl -s https://example.com/v.json | python3 -c "import json,sys; print(json.load(sys.stdin))"\n',
+    },
+    {
+      name: 'version lookup in a substitution',
+      code: 'FROM debian:12\nRUN VERSION="$(curl -fsSL https://example.com/latest | jq -r .tag)" && echo "$VERSION"\n',
+    },
+    {
+      name: 'separate pipelines',
+      code: 'FROM debian:12\nRUN curl -fsSL https://example.com/x | tar -xz && sh ./install.sh\n',
+    },
+    {
+      name: 'exec form is not parsed',
+      code: 'FROM debian:12\nRUN ["sh", "-c", "curl -fsSL https://example.com/x | sh"]\n',
+    },
   ],
   invalid: [
     {
@@ -85,7 +115,11 @@ ruleTester(rule, {
 
 describe('curl-pipe-to-shell severity', () => {
   it('is a hint in a stage the build never reaches', () => {
-    const text = 'FROM debian:12 AS tools\nRUN curl -fsSL https://example.com/x | sh\nFROM debian:12 AS app\nRUN curl -fsSL https://example.com/y | sh\n';
-    assert.deepEqual(analyze(buildModel(text, { target: 'app' }), {}, [rule]).map((finding) => finding.severity), ['hint', 'warning']);
+    const text =
+      'FROM debian:12 AS tools\nRUN curl -fsSL https://example.com/x | sh\nFROM debian:12 AS app\nRUN curl -fsSL https://example.com/y | sh\n';
+    assert.deepEqual(
+      analyze(buildModel(text, { target: 'app' }), {}, [rule]).map((finding) => finding.severity),
+      ['hint', 'warning'],
+    );
   });
 });

@@ -12,23 +12,56 @@ ruleTester(rule, {
     { name: 'NODE_ENV=production set before', code: `${node}ENV NODE_ENV=production\nRUN npm ci\n${start}` },
     { name: 'legacy ENV syntax', code: `${node}ENV NODE_ENV production\nRUN npm ci\n${start}` },
     { name: 'ARG with a production default', code: `${node}ARG NODE_ENV=production\nRUN npm ci\n${start}` },
-    { name: 'NODE_ENV from an ARG LayerLens cannot know', code: `${node}ARG MODE\nENV NODE_ENV=$MODE\nRUN npm ci\n${start}` },
+    {
+      name: 'NODE_ENV from an ARG LayerLens cannot know',
+      code: `${node}ARG MODE\nENV NODE_ENV=$MODE\nRUN npm ci\n${start}`,
+    },
     { name: 'inline NODE_ENV for the command', code: `${node}RUN NODE_ENV=production npm ci\n${start}` },
-    { name: 'pruned in the same RUN after the build', code: `${node}COPY . .\nRUN npm ci \\\n    && npm run build \\\n    && npm prune --omit=dev\n${start}` },
-    { name: 'yarn reinstalls production only in the same RUN', code: `${node}COPY . .\nRUN yarn install --frozen-lockfile && yarn build && yarn install --production --ignore-scripts --prefer-offline\n${start}` },
+    {
+      name: 'pruned in the same RUN after the build',
+      code: `${node}COPY . .\nRUN npm ci \\\n    && npm run build \\\n    && npm prune --omit=dev\n${start}`,
+    },
+    {
+      name: 'yarn reinstalls production only in the same RUN',
+      code: `${node}COPY . .\nRUN yarn install --frozen-lockfile && yarn build && yarn install --production --ignore-scripts --prefer-offline\n${start}`,
+    },
     { name: 'global tool install', code: `${node}RUN npm install -g pnpm@9\n${start}` },
     { name: 'installing named packages', code: `${node}RUN npm install express\n${start}` },
     { name: 'yarn --production', code: `${node}RUN yarn install --production --frozen-lockfile\n${start}` },
     { name: 'yarn --version prints a version', code: `${node}RUN yarn --version\n${start}` },
     { name: 'pnpm --prod', code: `${node}RUN pnpm install --prod --frozen-lockfile\n${start}` },
-    { name: 'dev dependencies only in a build stage', code: 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=build /app/dist ./dist\nCMD ["node", "dist/main.js"]\n' },
-    { name: 'runtime requirements', code: 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "app.py"]\n' },
-    { name: 'poetry main group only', code: 'FROM python:3.12-slim\nRUN poetry install --only main --no-root\nCMD ["python", "app.py"]\n' },
-    { name: 'poetry without dev', code: 'FROM python:3.12-slim\nRUN poetry install --without dev,test\nCMD ["python", "app.py"]\n' },
-    { name: 'uv sync --no-dev', code: 'FROM python:3.12-slim\nRUN uv sync --frozen --no-dev\nCMD ["python", "app.py"]\n' },
-    { name: 'BUNDLE_WITHOUT set', code: 'FROM ruby:3.3-slim\nENV BUNDLE_WITHOUT="development:test"\nRUN bundle install\nCMD ["bundle", "exec", "puma"]\n' },
-    { name: 'bundle config set without', code: 'FROM ruby:3.3-slim\nRUN bundle config set --local without \'development test\' && bundle install\nCMD ["bundle", "exec", "puma"]\n' },
-    { name: 'composer --no-dev', code: 'FROM php:8.3-fpm\nRUN composer install --no-dev --optimize-autoloader\nCMD ["php-fpm"]\n' },
+    {
+      name: 'dev dependencies only in a build stage',
+      code: 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY --from=build /app/dist ./dist\nCMD ["node", "dist/main.js"]\n',
+    },
+    {
+      name: 'runtime requirements',
+      code: 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "app.py"]\n',
+    },
+    {
+      name: 'poetry main group only',
+      code: 'FROM python:3.12-slim\nRUN poetry install --only main --no-root\nCMD ["python", "app.py"]\n',
+    },
+    {
+      name: 'poetry without dev',
+      code: 'FROM python:3.12-slim\nRUN poetry install --without dev,test\nCMD ["python", "app.py"]\n',
+    },
+    {
+      name: 'uv sync --no-dev',
+      code: 'FROM python:3.12-slim\nRUN uv sync --frozen --no-dev\nCMD ["python", "app.py"]\n',
+    },
+    {
+      name: 'BUNDLE_WITHOUT set',
+      code: 'FROM ruby:3.3-slim\nENV BUNDLE_WITHOUT="development:test"\nRUN bundle install\nCMD ["bundle", "exec", "puma"]\n',
+    },
+    {
+      name: 'bundle config set without',
+      code: 'FROM ruby:3.3-slim\nRUN bundle config set --local without \'development test\' && bundle install\nCMD ["bundle", "exec", "puma"]\n',
+    },
+    {
+      name: 'composer --no-dev',
+      code: 'FROM php:8.3-fpm\nRUN composer install --no-dev --optimize-autoloader\nCMD ["php-fpm"]\n',
+    },
     { name: 'a dev-server image needs them', code: `${node}RUN npm install\nCMD ["npm", "run", "dev"]\n` },
     { name: 'a test image needs them', code: `${node}RUN npm ci\nENTRYPOINT ["npx", "playwright"]\nCMD ["test"]\n` },
     { name: 'an environment image without a program of its own', code: `${node}RUN npm ci\n` },
@@ -37,7 +70,9 @@ ruleTester(rule, {
     {
       name: 'npm ci: --omit=dev added',
       code: `${node}RUN «npm ci»\n${start}`,
-      messages: ['`npm ci` installs devDependencies (test runners, bundlers, type definitions) into the shipped image. Add --omit=dev'],
+      messages: [
+        '`npm ci` installs devDependencies (test runners, bundlers, type definitions) into the shipped image. Add --omit=dev',
+      ],
       output: `${node}RUN npm ci --omit=dev\n${start}`,
     },
     {
@@ -50,7 +85,8 @@ ruleTester(rule, {
       name: 'Node older than 15 (npm 6): --only=production',
       code: 'FROM node:10-alpine\nWORKDIR /app\nCOPY . .\nRUN «npm install»\nCMD ["node", "server.js"]\n',
       messages: ['`npm install` installs devDependencies'],
-      output: 'FROM node:10-alpine\nWORKDIR /app\nCOPY . .\nRUN npm install --only=production\nCMD ["node", "server.js"]\n',
+      output:
+        'FROM node:10-alpine\nWORKDIR /app\nCOPY . .\nRUN npm install --only=production\nCMD ["node", "server.js"]\n',
     },
     {
       name: 'NODE_ENV set only after the install',
@@ -67,7 +103,9 @@ ruleTester(rule, {
     {
       name: 'a build in the same RUN needs them: no fix',
       code: `${node}COPY . .\nRUN «npm ci» && npm run build\n${start}`,
-      messages: ['`npm ci` installs devDependencies (test runners, bundlers, type definitions) for `npm run build` on line 5, and they ship with the image. Build in an earlier stage and install here with --omit=dev, or prune in this same RUN (`npm prune --omit=dev`).'],
+      messages: [
+        '`npm ci` installs devDependencies (test runners, bundlers, type definitions) for `npm run build` on line 5, and they ship with the image. Build in an earlier stage and install here with --omit=dev, or prune in this same RUN (`npm prune --omit=dev`).',
+      ],
       output: null,
     },
     {
@@ -95,7 +133,11 @@ ruleTester(rule, {
     {
       name: 'pip dev requirement files and extras',
       code: 'FROM python:3.12-slim\nRUN «pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt»\nRUN «python -m pip install -r requirements/test.txt»\nRUN «pip install -e ".[dev,docs]"»\nCMD ["python", "app.py"]\n',
-      messages: ['the development requirements of `requirements-dev.txt`', 'the development requirements of `requirements/test.txt`', 'the development extras of `.[dev,docs]`'],
+      messages: [
+        'the development requirements of `requirements-dev.txt`',
+        'the development requirements of `requirements/test.txt`',
+        'the development extras of `.[dev,docs]`',
+      ],
     },
     {
       name: 'poetry install',
@@ -115,7 +157,9 @@ ruleTester(rule, {
     {
       name: 'bundle install without BUNDLE_WITHOUT',
       code: 'FROM ruby:3.3-slim\nRUN «bundle install --jobs 4»\nCMD ["bundle", "exec", "puma"]\n',
-      messages: ['the development and test gem groups into the shipped image. Set `ENV BUNDLE_WITHOUT="development:test"` before it.'],
+      messages: [
+        'the development and test gem groups into the shipped image. Set `ENV BUNDLE_WITHOUT="development:test"` before it.',
+      ],
     },
     {
       name: 'composer install',
@@ -138,7 +182,8 @@ ruleTester(rule, {
       name: 'inherited from the stage the shipped one is built FROM',
       code: 'FROM node:22-slim AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN «npm ci»\n\nFROM deps\nCOPY . .\nCMD ["node", "server.js"]\n',
       messages: ['`npm ci` installs devDependencies'],
-      output: 'FROM node:22-slim AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\n\nFROM deps\nCOPY . .\nCMD ["node", "server.js"]\n',
+      output:
+        'FROM node:22-slim AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\n\nFROM deps\nCOPY . .\nCMD ["node", "server.js"]\n',
     },
   ],
 });

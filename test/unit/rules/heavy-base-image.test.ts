@@ -9,18 +9,32 @@ ruleTester(rule, {
     { name: 'alpine variant', code: `FROM python:3.12-alpine\n${app}` },
     { name: 'slim with a suite', code: `FROM python:3.12-slim-bookworm\n${app}` },
     { name: 'ubuntu has no slim variant', code: 'FROM ubuntu:24.04\nCOPY app /app\nCMD ["/app"]\n' },
-    { name: 'full image only in a build stage', code: 'FROM python:3.12 AS build\nRUN pip wheel -w /wheels -r requirements.txt\n\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nCMD ["python", "app.py"]\n' },
-    { name: 'an environment image without a program of its own', code: 'FROM python:3.12\nRUN pip install --no-cache-dir poetry\n' },
-    { name: 'full node image that only runs a bundle is sdk-image-in-final-stage\'s', code: 'FROM node:22 AS build\nRUN npm ci && npm run build\n\nFROM node:22\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n' },
+    {
+      name: 'full image only in a build stage',
+      code: 'FROM python:3.12 AS build\nRUN pip wheel -w /wheels -r requirements.txt\n\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nCMD ["python", "app.py"]\n',
+    },
+    {
+      name: 'an environment image without a program of its own',
+      code: 'FROM python:3.12\nRUN pip install --no-cache-dir poetry\n',
+    },
+    {
+      name: "full node image that only runs a bundle is sdk-image-in-final-stage's",
+      code: 'FROM node:22 AS build\nRUN npm ci && npm run build\n\nFROM node:22\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n',
+    },
     { name: 'image from an ARG without default', code: 'ARG PYTHON_IMAGE\nFROM ${PYTHON_IMAGE}\nCMD ["python"]\n' },
-    { name: 'an ONBUILD base builds the application in child images', code: 'FROM erlang:27\nWORKDIR /usr/src/app\nONBUILD COPY . /usr/src/app\nONBUILD RUN rebar3 release\nCMD ["rebar3", "shell"]\n' },
+    {
+      name: 'an ONBUILD base builds the application in child images',
+      code: 'FROM erlang:27\nWORKDIR /usr/src/app\nONBUILD COPY . /usr/src/app\nONBUILD RUN rebar3 release\nCMD ["rebar3", "shell"]\n',
+    },
     { name: 'a release candidate tag has no slim we know of', code: `FROM python:3.14-rc\n${app}` },
   ],
   invalid: [
     {
       name: 'python full tag, with sizes',
       code: `FROM «python:3.12»\n${app}`,
-      messages: ['`python:3.12` is the full variant (≈ 411 MB to pull; the slim one ≈ 43 MB); `python:3.12-slim` has the same runtime without compilers, -dev headers and version-control tools'],
+      messages: [
+        '`python:3.12` is the full variant (≈ 411 MB to pull; the slim one ≈ 43 MB); `python:3.12-slim` has the same runtime without compilers, -dev headers and version-control tools',
+      ],
       output: `FROM python:3.12-slim\n${app}`,
     },
     {
@@ -33,7 +47,8 @@ ruleTester(rule, {
       name: 'node installing modules',
       code: 'FROM «node:22»\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
       messages: ['`node:22` is the full variant (≈ 408 MB to pull; the slim one ≈ 80 MB); `node:22-slim`'],
-      output: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
+      output:
+        'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
     },
     {
       name: 'node with a suite: slim goes after it',
@@ -44,7 +59,9 @@ ruleTester(rule, {
     {
       name: 'debian by version number: sizes through the codename',
       code: 'FROM «debian:12»\nCOPY app /app\nCMD ["/app"]\n',
-      messages: ['`debian:12` is the full variant (≈ 48 MB to pull; the slim one ≈ 28 MB); `debian:12-slim` has the same runtime without man pages, documentation and most locales. Use it unless the container reads man pages'],
+      messages: [
+        '`debian:12` is the full variant (≈ 48 MB to pull; the slim one ≈ 28 MB); `debian:12-slim` has the same runtime without man pages, documentation and most locales. Use it unless the container reads man pages',
+      ],
       output: 'FROM debian:12-slim\nCOPY app /app\nCMD ["/app"]\n',
     },
     {
@@ -62,7 +79,7 @@ ruleTester(rule, {
     {
       name: 'a pinned digest: no quick fix',
       code: `FROM «python:3.12@sha256:6c7a9cbaf81f5466d0b4311a249ba5eeb8cc3290c22a7d9d93392cc4d3a6c6ac»\n${app}`,
-      messages: ['The digest pins the full image: pin the slim variant\'s digest instead.'],
+      messages: ["The digest pins the full image: pin the slim variant's digest instead."],
       output: null,
     },
     {
@@ -85,7 +102,8 @@ ruleTester(rule, {
       name: 'inherited through FROM <stage>',
       code: 'FROM «python:3.11» AS base\nRUN pip install --no-cache-dir flask\n\nFROM base\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
       messages: ['`python:3.11-slim`'],
-      output: 'FROM python:3.11-slim AS base\nRUN pip install --no-cache-dir flask\n\nFROM base\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
+      output:
+        'FROM python:3.11-slim AS base\nRUN pip install --no-cache-dir flask\n\nFROM base\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
     },
   ],
 });

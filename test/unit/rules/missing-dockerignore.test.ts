@@ -4,29 +4,59 @@ import { ruleTester } from '../ruleTester';
 
 const none = (...rootEntries: string[]): BuildContextFacts => ({ dockerignore: null, rootEntries });
 
-const header = '# Keeps VCS data, local secrets and host build output out of the build context (created by LayerLens).\n# https://docs.docker.com/build/concepts/context/#dockerignore-files\n';
+const header =
+  '# Keeps VCS data, local secrets and host build output out of the build context (created by LayerLens).\n# https://docs.docker.com/build/concepts/context/#dockerignore-files\n';
 const common = '.git\n.env\n.env.local\n.env.*.local\nDockerfile*\n.dockerignore\n';
 
-const nodeApp = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\n«COPY . .»\nCMD ["node", "server.js"]\n';
+const nodeApp =
+  'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\n«COPY . .»\nCMD ["node", "server.js"]\n';
 
 ruleTester(rule, {
   valid: [
     { name: 'context unknown (unsaved or remote file): nothing claimed', code: 'FROM node:22-slim\nCOPY . .\n' },
-    { name: 'a .dockerignore exists', code: 'FROM node:22-slim\nCOPY . .\n', context: { dockerignore: { path: '/p/.dockerignore', text: '' }, rootEntries: ['.dockerignore', 'package.json'] } },
-    { name: 'named sources only', code: 'FROM node:22-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY src ./src\n', context: none('.git', 'package.json', 'src') },
-    { name: 'COPY --from a stage', code: 'FROM node:22 AS build\nCOPY package.json .\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build . .\n', context: none('.git', 'package.json') },
-    { name: 'COPY . . only in a stage the build never runs', code: 'FROM node:22 AS test\nCOPY . .\nRUN npm test\nFROM node:22-slim\nCOPY server.js .\n', context: none('.git', 'server.js') },
-    { name: 'bind mount of a single file', code: 'FROM node:22\nRUN --mount=type=bind,source=package.json,target=package.json npm ci\n', context: none('package.json') },
-    { name: 'cache mount is not the context', code: 'FROM golang:1.23\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n', context: none('go.mod', 'go.sum') },
+    {
+      name: 'a .dockerignore exists',
+      code: 'FROM node:22-slim\nCOPY . .\n',
+      context: { dockerignore: { path: '/p/.dockerignore', text: '' }, rootEntries: ['.dockerignore', 'package.json'] },
+    },
+    {
+      name: 'named sources only',
+      code: 'FROM node:22-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY src ./src\n',
+      context: none('.git', 'package.json', 'src'),
+    },
+    {
+      name: 'COPY --from a stage',
+      code: 'FROM node:22 AS build\nCOPY package.json .\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build . .\n',
+      context: none('.git', 'package.json'),
+    },
+    {
+      name: 'COPY . . only in a stage the build never runs',
+      code: 'FROM node:22 AS test\nCOPY . .\nRUN npm test\nFROM node:22-slim\nCOPY server.js .\n',
+      context: none('.git', 'server.js'),
+    },
+    {
+      name: 'bind mount of a single file',
+      code: 'FROM node:22\nRUN --mount=type=bind,source=package.json,target=package.json npm ci\n',
+      context: none('package.json'),
+    },
+    {
+      name: 'cache mount is not the context',
+      code: 'FROM golang:1.23\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n',
+      context: none('go.mod', 'go.sum'),
+    },
   ],
   invalid: [
     {
       name: 'Node.js app that installs its dependencies: node_modules left out',
       code: nodeApp,
       context: none('.git', '.env', 'node_modules', 'package.json', 'package-lock.json', 'server.js'),
-      messages: ['There is no .dockerignore, so `COPY . .` copies everything in the build context (`.git`, `.env`, `node_modules` included)'],
+      messages: [
+        'There is no .dockerignore, so `COPY . .` copies everything in the build context (`.git`, `.env`, `node_modules` included)',
+      ],
       output: nodeApp,
-      createdFiles: { '.dockerignore': `${header}${common}\n# Node.js\n**/node_modules\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n` },
+      createdFiles: {
+        '.dockerignore': `${header}${common}\n# Node.js\n**/node_modules\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n`,
+      },
     },
     {
       name: 'Node.js app that relies on the host node_modules: kept',
@@ -34,14 +64,17 @@ ruleTester(rule, {
       context: none('node_modules', 'package.json', 'server.js'),
       messages: ['(`node_modules` included)'],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
-      createdFiles: { '.dockerignore': `${header}${common}\n# Node.js\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n` },
+      createdFiles: {
+        '.dockerignore': `${header}${common}\n# Node.js\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n`,
+      },
     },
     {
       name: 'Python, ecosystem seen in the COPY sources when the entries are unknown',
       code: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n«COPY . .»\n',
       context: { dockerignore: null },
       messages: ['so `COPY . .` copies everything in the build context. Add one'],
-      output: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
+      output:
+        'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
       createdFiles: { '.dockerignore': `${header}${common}\n# Python\n**/__pycache__\n**/*.pyc\n.venv\nvenv\n` },
     },
     {
@@ -49,8 +82,11 @@ ruleTester(rule, {
       code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\n',
       context: { dockerignore: null },
       messages: ['so `COPY . .` copies everything in the build context. Add one'],
-      output: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nCOPY --from=builder /node_modules ./node_modules\nCOPY . .\n',
-      createdFiles: { '.dockerignore': `${header}${common}\n# Node.js\n**/node_modules\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n` },
+      output:
+        'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nCOPY --from=builder /node_modules ./node_modules\nCOPY . .\n',
+      createdFiles: {
+        '.dockerignore': `${header}${common}\n# Node.js\n**/node_modules\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n`,
+      },
     },
     {
       name: 'a file the Dockerfile copies by name is never excluded',
@@ -65,7 +101,8 @@ ruleTester(rule, {
       code: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\n«COPY . .»\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
       context: none('.git', 'pom.xml', 'src', 'target'),
       messages: ['`COPY . .` copies everything in the build context (`.git` included)'],
-      output: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
+      output:
+        'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
       createdFiles: { '.dockerignore': `${header}${common}\n# Maven\ntarget\n` },
     },
     {
@@ -89,7 +126,8 @@ ruleTester(rule, {
       code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\n«COPY . .»\nRUN dotnet publish -c Release -o /out\n',
       context: none('Api.csproj', 'Program.cs', 'bin', 'obj'),
       messages: ['copies everything in the build context'],
-      output: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\n',
+      output:
+        'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\n',
       createdFiles: { '.dockerignore': `${header}${common}\n# .NET\n**/bin\n**/obj\n` },
     },
     {
@@ -105,7 +143,8 @@ ruleTester(rule, {
       code: 'FROM golang:1.23 AS build\n«COPY . .»\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
       context: none('.git', 'go.mod', 'vendor'),
       messages: ['(`.git` included)'],
-      output: 'FROM golang:1.23 AS build\nCOPY . .\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
+      output:
+        'FROM golang:1.23 AS build\nCOPY . .\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
       createdFiles: { '.dockerignore': `${header}.env\n.env.local\n.env.*.local\nDockerfile*\n.dockerignore\n` },
     },
     {
@@ -113,7 +152,8 @@ ruleTester(rule, {
       code: 'FROM golang:1.23 AS build\nRUN «--mount=type=bind,target=.» \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
       context: none('.git', 'go.mod', 'main.go'),
       messages: ['so `RUN --mount=type=bind,target=.` mounts everything in the build context (`.git` included)'],
-      output: 'FROM golang:1.23 AS build\nRUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
+      output:
+        'FROM golang:1.23 AS build\nRUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
       createdFiles: { '.dockerignore': `${header}${common}` },
     },
     {

@@ -31,9 +31,15 @@ ruleTester(rule, {
       name: 'removed in a later RUN: gone from the running image (cleanup-in-later-layer covers the bytes)',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN curl -fsSLo /app https://example.com/app\nRUN apt-get remove -y curl\n',
     },
-    { name: 'library packages are not tools', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y libcurl4 php8.2-curl\n' },
+    {
+      name: 'library packages are not tools',
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y libcurl4 php8.2-curl\n',
+    },
     { name: 'pip package named like a tool', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir wget\n' },
-    { name: 'package list in a variable', code: 'FROM debian:12\nARG PKGS=curl\nRUN apt-get update && apt-get install -y $PKGS\n' },
+    {
+      name: 'package list in a variable',
+      code: 'FROM debian:12\nARG PKGS=curl\nRUN apt-get update && apt-get install -y $PKGS\n',
+    },
     { name: 'exec-form RUN without a package manager', code: 'FROM debian:12\nRUN ["/bin/true"]\n' },
     {
       name: 'not in the shipped target',
@@ -84,7 +90,7 @@ ruleTester(rule, {
       name: 'apt-mark manual keeps the tool',
       code:
         'FROM debian:12\nRUN savedAptMark="$(apt-mark showmanual)"; apt-get update; apt-get install -y «curl» gcc; \\\n' +
-        '    apt-mark auto \'.*\'; apt-mark manual $savedAptMark curl; apt-get purge -y --auto-remove\n',
+        "    apt-mark auto '.*'; apt-mark manual $savedAptMark curl; apt-get purge -y --auto-remove\n",
       messages: ['`curl` puts curl'],
     },
     {
@@ -100,7 +106,10 @@ ruleTester(rule, {
     {
       name: 'a development image that keeps git and a compiler: informational',
       code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y build-essential git «curl» «openssh-client» \\\n    && curl -fsSL https://example.com/x -o /x\n',
-      messages: ['`curl` puts curl in the shipped image next to `build-essential`: a build or development image', '`openssh-client` puts ssh'],
+      messages: [
+        '`curl` puts curl in the shipped image next to `build-essential`: a build or development image',
+        '`openssh-client` puts ssh',
+      ],
     },
     {
       name: 'HEALTHCHECK script probably uses curl; one finding for a package installed twice',
@@ -138,8 +147,12 @@ describe('network-tools-in-final-stage severity', () => {
   const severities = (text: string) => analyze(buildModel(text), {}, [rule]).map((finding) => finding.severity);
 
   it('warns when the build uses the tool, informs when the HEALTHCHECK or only the container needs it', () => {
-    const text = 'FROM debian:12\nRUN apt-get install -y curl wget socat && curl -fsSLo /app https://example.com/app\nHEALTHCHECK CMD wget -qO- http://localhost/\n';
+    const text =
+      'FROM debian:12\nRUN apt-get install -y curl wget socat && curl -fsSLo /app https://example.com/app\nHEALTHCHECK CMD wget -qO- http://localhost/\n';
     assert.deepEqual(severities(text), ['warning', 'info', 'info']);
-    assert.deepEqual(severities('FROM debian:12\nRUN apt-get install -y git curl && curl -fsSLo /app https://example.com/app\n'), ['info']);
+    assert.deepEqual(
+      severities('FROM debian:12\nRUN apt-get install -y git curl && curl -fsSLo /app https://example.com/app\n'),
+      ['info'],
+    );
   });
 });

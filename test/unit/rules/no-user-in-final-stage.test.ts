@@ -8,14 +8,36 @@ ruleTester(rule, {
     { name: 'distroless nonroot', code: 'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\n' },
     { name: 'chainguard', code: 'FROM cgr.dev/chainguard/node:latest\nCOPY . /app\n' },
     { name: 'USER inherited from a parent stage', code: 'FROM node:22 AS base\nUSER node\nFROM base\nCMD ["node"]\n' },
-    { name: 'USER root in a build stage only', code: 'FROM node:22 AS build\nUSER root\nRUN npm ci\nFROM node:22-slim\nUSER node\n' },
-    { name: 'build stage without USER is not shipped', code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n' },
-    { name: 'target picks a stage with USER', code: 'FROM node:22 AS app\nUSER node\nFROM debian:12 AS debug\n', target: 'app' },
-    { name: 'postgres drops root in its entrypoint', code: 'FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n' },
-    { name: 'entrypoint drops root with gosu', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n' },
-    { name: 'su-exec copied in', code: 'FROM alpine:3.20\nCOPY --from=tools /usr/local/bin/su-exec /usr/local/bin/su-exec\n' },
+    {
+      name: 'USER root in a build stage only',
+      code: 'FROM node:22 AS build\nUSER root\nRUN npm ci\nFROM node:22-slim\nUSER node\n',
+    },
+    {
+      name: 'build stage without USER is not shipped',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n',
+    },
+    {
+      name: 'target picks a stage with USER',
+      code: 'FROM node:22 AS app\nUSER node\nFROM debian:12 AS debug\n',
+      target: 'app',
+    },
+    {
+      name: 'postgres drops root in its entrypoint',
+      code: 'FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
+    },
+    {
+      name: 'entrypoint drops root with gosu',
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+    },
+    {
+      name: 'su-exec copied in',
+      code: 'FROM alpine:3.20\nCOPY --from=tools /usr/local/bin/su-exec /usr/local/bin/su-exec\n',
+    },
     { name: 'Windows base image', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\n' },
-    { name: '.NET chiseled runs as app', code: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out /app\n' },
+    {
+      name: '.NET chiseled runs as app',
+      code: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out /app\n',
+    },
     { name: 'USER given through a variable', code: 'FROM debian:12\nARG UID=1000\nUSER $UID\n' },
   ],
   invalid: [
@@ -42,7 +64,8 @@ ruleTester(rule, {
       name: 'scratch: numeric user at the end',
       code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM «scratch»\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
       messages: ['scratch runs as root'],
-      output: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\nUSER 65534:65534\nENTRYPOINT ["/app"]\n',
+      output:
+        'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\nUSER 65534:65534\nENTRYPOINT ["/app"]\n',
     },
     {
       name: 'USER only in a build stage does not carry over',
@@ -75,7 +98,12 @@ ruleTester(rule, {
       messages: ['(e.g. `USER app`)'],
       output: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out /app\nUSER app\nENTRYPOINT ["dotnet", "app.dll"]\n',
     },
-    { name: '.NET Core 3.1 has no app user', code: 'FROM «mcr.microsoft.com/dotnet/core/aspnet:3.1»\nCOPY out /app\n', messages: ['Add a USER before'], output: null },
+    {
+      name: '.NET Core 3.1 has no app user',
+      code: 'FROM «mcr.microsoft.com/dotnet/core/aspnet:3.1»\nCOPY out /app\n',
+      messages: ['Add a USER before'],
+      output: null,
+    },
     {
       name: 'distroless without :nonroot',
       code: 'FROM «gcr.io/distroless/static-debian12»\nCOPY app /app\n',

@@ -3,67 +3,138 @@ import { ruleTester } from '../ruleTester';
 
 ruleTester(rule, {
   valid: [
-    { name: 'apt lists deleted in the same RUN', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n' },
-    { name: 'apt-get install without update leaves no lists', code: 'FROM debian:12\nRUN apt-get install -y --no-install-recommends ./app.deb\n' },
-    { name: 'apt-get distclean deletes the lists', code: 'FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get distclean\n' },
-    { name: 'apt lists in a cache mount', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y --no-install-recommends curl\n' },
+    {
+      name: 'apt lists deleted in the same RUN',
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
+    },
+    {
+      name: 'apt-get install without update leaves no lists',
+      code: 'FROM debian:12\nRUN apt-get install -y --no-install-recommends ./app.deb\n',
+    },
+    {
+      name: 'apt-get distclean deletes the lists',
+      code: 'FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get distclean\n',
+    },
+    {
+      name: 'apt lists in a cache mount',
+      code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y --no-install-recommends curl\n',
+    },
     { name: 'apk add --no-cache', code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n' },
-    { name: 'apk add --no-network reads no index', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc && make && apk add --no-network --virtual .run-deps so:libc.musl-x86_64.so.1 && apk del --no-network .build-deps\n' },
-    { name: 'apk index deleted in the same RUN', code: 'FROM alpine:3.20\nRUN apk update && apk add curl && rm -rf /var/cache/apk/*\n' },
+    {
+      name: 'apk add --no-network reads no index',
+      code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc && make && apk add --no-network --virtual .run-deps so:libc.musl-x86_64.so.1 && apk del --no-network .build-deps\n',
+    },
+    {
+      name: 'apk index deleted in the same RUN',
+      code: 'FROM alpine:3.20\nRUN apk update && apk add curl && rm -rf /var/cache/apk/*\n',
+    },
     { name: 'pip --no-cache-dir', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n' },
-    { name: 'PIP_NO_CACHE_DIR set earlier in the stage', code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1\nRUN pip install flask\n' },
-    { name: 'PIP_NO_CACHE_DIR as a legacy ENV', code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR off\nRUN pip install flask\n' },
-    { name: 'PIP_NO_CACHE_DIR as an ARG default', code: 'FROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=true\nRUN pip install flask\n' },
-    { name: 'PIP_NO_CACHE_DIR on the command line', code: 'FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1 pip install flask\n' },
-    { name: 'pip cache in a cache mount', code: 'FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache pip install flask\n' },
-    { name: 'pip cache purged in the same RUN', code: 'FROM python:3.12-slim\nRUN pip install flask && pip cache purge\n' },
-    { name: 'pip cache of another user deleted by path', code: 'FROM python:3.12-slim\nUSER app\nRUN pip install --user flask && rm -rf /home/app/.cache/pip\n' },
-    { name: 'npm cache cleaned in the same RUN', code: 'FROM node:22-slim\nRUN npm ci --omit=dev && npm cache clean --force\n' },
-    { name: 'npm cache in a cache mount', code: 'FROM node:22-slim\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev\n' },
+    {
+      name: 'PIP_NO_CACHE_DIR set earlier in the stage',
+      code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1\nRUN pip install flask\n',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR as a legacy ENV',
+      code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR off\nRUN pip install flask\n',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR as an ARG default',
+      code: 'FROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=true\nRUN pip install flask\n',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR on the command line',
+      code: 'FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1 pip install flask\n',
+    },
+    {
+      name: 'pip cache in a cache mount',
+      code: 'FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache pip install flask\n',
+    },
+    {
+      name: 'pip cache purged in the same RUN',
+      code: 'FROM python:3.12-slim\nRUN pip install flask && pip cache purge\n',
+    },
+    {
+      name: 'pip cache of another user deleted by path',
+      code: 'FROM python:3.12-slim\nUSER app\nRUN pip install --user flask && rm -rf /home/app/.cache/pip\n',
+    },
+    {
+      name: 'npm cache cleaned in the same RUN',
+      code: 'FROM node:22-slim\nRUN npm ci --omit=dev && npm cache clean --force\n',
+    },
+    {
+      name: 'npm cache in a cache mount',
+      code: 'FROM node:22-slim\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev\n',
+    },
     { name: 'yarn --version installs nothing', code: 'FROM node:22-slim\nRUN yarn --version\n' },
-    { name: 'yarn cache cleaned in the same RUN', code: 'FROM node:22-slim\nRUN yarn install --frozen-lockfile && yarn cache clean\n' },
+    {
+      name: 'yarn cache cleaned in the same RUN',
+      code: 'FROM node:22-slim\nRUN yarn install --frozen-lockfile && yarn cache clean\n',
+    },
     { name: 'yum clean all', code: 'FROM centos:7\nRUN yum install -y epel-release && yum clean all\n' },
-    { name: 'microdnf clean all', code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all\n' },
-    { name: 'zypper clean', code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl && zypper clean --all\n' },
-    { name: 'conda clean in the same RUN', code: 'FROM continuumio/miniconda3\nRUN conda install -y -c conda-forge numpy && conda clean -ya\n' },
+    {
+      name: 'microdnf clean all',
+      code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils && microdnf clean all\n',
+    },
+    {
+      name: 'zypper clean',
+      code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl && zypper clean --all\n',
+    },
+    {
+      name: 'conda clean in the same RUN',
+      code: 'FROM continuumio/miniconda3\nRUN conda install -y -c conda-forge numpy && conda clean -ya\n',
+    },
     {
       name: 'deleted by a later RUN that only cleans: cleanup-in-later-layer reports that',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n',
     },
-    { name: 'a build stage that is not shipped', code: 'FROM python:3.12 AS build\nRUN pip wheel -w /wheels flask && pip install flask\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nUSER nobody\n' },
-    { name: 'exec form with the option', code: 'FROM python:3.12-slim\nRUN ["pip", "install", "--no-cache-dir", "flask"]\n' },
-    { name: 'heredoc that cleans up', code: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\n' },
+    {
+      name: 'a build stage that is not shipped',
+      code: 'FROM python:3.12 AS build\nRUN pip wheel -w /wheels flask && pip install flask\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nUSER nobody\n',
+    },
+    {
+      name: 'exec form with the option',
+      code: 'FROM python:3.12-slim\nRUN ["pip", "install", "--no-cache-dir", "flask"]\n',
+    },
+    {
+      name: 'heredoc that cleans up',
+      code: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\n',
+    },
   ],
   invalid: [
     {
       name: 'apt lists on one line: the cleanup is appended',
       code: 'FROM debian:12\nRUN «apt-get update» && apt-get install -y --no-install-recommends curl\n',
       messages: ['`apt-get update` leaves the apt package lists (/var/lib/apt/lists) in this layer'],
-      output: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
+      output:
+        'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
     },
     {
       name: 'trailing && continuations: the cleanup follows them',
       code: 'FROM ubuntu:24.04\nRUN «apt-get update» && \\\n    apt-get install -y --no-install-recommends \\\n        ca-certificates \\\n        curl && \\\n    apt-get clean\n',
       messages: ['`rm -rf /var/lib/apt/lists/*`'],
-      output: 'FROM ubuntu:24.04\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends \\\n        ca-certificates \\\n        curl && \\\n    apt-get clean && \\\n    rm -rf /var/lib/apt/lists/*\n',
+      output:
+        'FROM ubuntu:24.04\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends \\\n        ca-certificates \\\n        curl && \\\n    apt-get clean && \\\n    rm -rf /var/lib/apt/lists/*\n',
     },
     {
       name: 'leading && continuations keep their indentation',
       code: 'FROM debian:12\nRUN «apt-get update» \\\n  && apt-get install -y --no-install-recommends \\\n       curl \\\n       git\n',
       messages: ['leaves the apt package lists'],
-      output: 'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y --no-install-recommends \\\n       curl \\\n       git \\\n  && rm -rf /var/lib/apt/lists/*\n',
+      output:
+        'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y --no-install-recommends \\\n       curl \\\n       git \\\n  && rm -rf /var/lib/apt/lists/*\n',
     },
     {
       name: 'semicolon style, as official images write it',
       code: 'FROM node:22-alpine\nRUN set -eux; \\\n\t«npm install» -g pm2; \\\n\tpm2 --version\n',
       messages: ["`npm install` leaves npm's cache (~/.npm) in this layer"],
-      output: 'FROM node:22-alpine\nRUN set -eux; \\\n\tnpm install -g pm2; \\\n\tpm2 --version; \\\n\tnpm cache clean --force\n',
+      output:
+        'FROM node:22-alpine\nRUN set -eux; \\\n\tnpm install -g pm2; \\\n\tpm2 --version; \\\n\tnpm cache clean --force\n',
     },
     {
       name: 'lists cleaned before the update, not after',
       code: 'FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && «apt-get update» && apt-get install -y --no-install-recommends curl && apt-get clean\n',
       messages: ['leaves the apt package lists'],
-      output: 'FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean \\\n    && rm -rf /var/lib/apt/lists/*\n',
+      output:
+        'FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean \\\n    && rm -rf /var/lib/apt/lists/*\n',
     },
     {
       name: 'a cache mount for another directory does not keep the lists out',
@@ -78,7 +149,9 @@ ruleTester(rule, {
     {
       name: 'apk add: --no-cache is added',
       code: 'FROM alpine:3.20\nRUN «apk add» --virtual .run-deps curl\n',
-      messages: ['`apk add` leaves the apk package index (/var/cache/apk) in this layer of the shipped image. Add `--no-cache`.'],
+      messages: [
+        '`apk add` leaves the apk package index (/var/cache/apk) in this layer of the shipped image. Add `--no-cache`.',
+      ],
       output: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .run-deps curl\n',
     },
     {
@@ -97,7 +170,8 @@ ruleTester(rule, {
       name: 'python -m pip and versioned pip names',
       code: 'FROM python:3.12-slim\nRUN «python3 -m pip install» --upgrade pip && pip3.12 install flask\n',
       messages: ['`python3 -m pip install`'],
-      output: 'FROM python:3.12-slim\nRUN python3 -m pip install --no-cache-dir --upgrade pip && pip3.12 install --no-cache-dir flask\n',
+      output:
+        'FROM python:3.12-slim\nRUN python3 -m pip install --no-cache-dir --upgrade pip && pip3.12 install --no-cache-dir flask\n',
     },
     {
       name: 'a cache mount covers only its own RUN',
@@ -108,7 +182,8 @@ ruleTester(rule, {
       name: 'npm ci: the cache clean is appended',
       code: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN «npm ci» --omit=dev\n',
       messages: ['`npm cache clean --force`'],
-      output: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev \\\n    && npm cache clean --force\n',
+      output:
+        'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev \\\n    && npm cache clean --force\n',
     },
     {
       name: 'bare yarn installs',
@@ -120,7 +195,8 @@ ruleTester(rule, {
       name: 'dnf: clean all with the program as written',
       code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN «microdnf install» -y shadow-utils\n',
       messages: ['`microdnf clean all`'],
-      output: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils \\\n    && microdnf clean all\n',
+      output:
+        'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils \\\n    && microdnf clean all\n',
     },
     {
       name: 'yum update',
@@ -138,13 +214,15 @@ ruleTester(rule, {
       name: 'conda install: clean with the program as written',
       code: 'FROM continuumio/miniconda3\nRUN «/opt/conda/bin/conda install» -y -c conda-forge gperftools mkl\n',
       messages: ["conda's package cache (pkgs)"],
-      output: 'FROM continuumio/miniconda3\nRUN /opt/conda/bin/conda install -y -c conda-forge gperftools mkl \\\n    && /opt/conda/bin/conda clean -afy\n',
+      output:
+        'FROM continuumio/miniconda3\nRUN /opt/conda/bin/conda install -y -c conda-forge gperftools mkl \\\n    && /opt/conda/bin/conda clean -afy\n',
     },
     {
       name: 'heredoc: a line before the terminator',
       code: 'FROM debian:12\nRUN <<EOF\nset -e\n«apt-get update»\napt-get install -y --no-install-recommends curl\nEOF\n',
       messages: ['leaves the apt package lists'],
-      output: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\n',
+      output:
+        'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\n',
     },
     {
       name: 'exec form: reported without a fix',

@@ -5,25 +5,45 @@ const goBuild = 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENAB
 
 ruleTester(rule, {
   valid: [
-    { name: 'SDK only in the build stage', code: `${goBuild}FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nCMD ["/app"]\n` },
-    { name: 'JRE image in the final stage', code: 'FROM maven:3.9-eclipse-temurin-21 AS build\nRUN mvn -q package\n\nFROM eclipse-temurin:21-jre-alpine\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n' },
-    { name: 'a toolchain image without a program of its own', code: 'FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest\n' },
     {
-      name: 'a single stage that builds is single-stage-build\'s finding',
+      name: 'SDK only in the build stage',
+      code: `${goBuild}FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nCMD ["/app"]\n`,
+    },
+    {
+      name: 'JRE image in the final stage',
+      code: 'FROM maven:3.9-eclipse-temurin-21 AS build\nRUN mvn -q package\n\nFROM eclipse-temurin:21-jre-alpine\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
+    },
+    {
+      name: 'a toolchain image without a program of its own',
+      code: 'FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest\n',
+    },
+    {
+      name: "a single stage that builds is single-stage-build's finding",
       code: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
       // A stage put in front makes it a multi-stage file, where this rule does report the SDK.
       variants: { multiStage: false },
     },
-    { name: 'full node image that installs modules (heavy-base-image reports it)', code: 'FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n' },
-    { name: 'node slim running a bundle', code: 'FROM node:22 AS build\nRUN npm ci && npm run build\n\nFROM node:22-slim\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n' },
+    {
+      name: 'full node image that installs modules (heavy-base-image reports it)',
+      code: 'FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
+    },
+    {
+      name: 'node slim running a bundle',
+      code: 'FROM node:22 AS build\nRUN npm ci && npm run build\n\nFROM node:22-slim\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n',
+    },
     { name: 'image from an ARG without default', code: 'ARG BASE\nFROM ${BASE}\nCOPY app /app\nCMD ["/app"]\n' },
-    { name: '.NET runtime image', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nENTRYPOINT ["dotnet", "/app/Api.dll"]\n' },
+    {
+      name: '.NET runtime image',
+      code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nENTRYPOINT ["dotnet", "/app/Api.dll"]\n',
+    },
   ],
   invalid: [
     {
       name: 'Go SDK as the final base',
       code: `${goBuild}FROM «golang:1.23»\nCOPY --from=build /app /app\nCMD ["/app"]\n`,
-      messages: ['`golang:1.23` is a Go build image, so the whole toolchain ships with the program. Run the built output on `gcr.io/distroless/static-debian13` or `scratch` (for a CGO_ENABLED=0 binary)'],
+      messages: [
+        '`golang:1.23` is a Go build image, so the whole toolchain ships with the program. Run the built output on `gcr.io/distroless/static-debian13` or `scratch` (for a CGO_ENABLED=0 binary)',
+      ],
       output: null,
     },
     {
@@ -41,13 +61,15 @@ ruleTester(rule, {
       name: 'JDK tag swapped for the JRE tag of the same variant',
       code: 'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM «eclipse-temurin:21-jdk-jammy»\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
       messages: ['Run the built output on `eclipse-temurin:21-jre-jammy`'],
-      output: 'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM eclipse-temurin:21-jre-jammy\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
+      output:
+        'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM eclipse-temurin:21-jre-jammy\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
     },
     {
       name: 'temurin tag without jdk is a JDK too; a registry prefix stays',
       code: 'FROM «docker.io/library/eclipse-temurin:17»\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
       messages: ['`eclipse-temurin:17-jre`'],
-      output: 'FROM docker.io/library/eclipse-temurin:17-jre\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
+      output:
+        'FROM docker.io/library/eclipse-temurin:17-jre\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
     },
     {
       name: 'no swap when a RUN uses a JDK tool',
@@ -75,14 +97,20 @@ ruleTester(rule, {
     {
       name: '.NET SDK: aspnet of the same major.minor and variant',
       code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM «mcr.microsoft.com/dotnet/sdk:8.0.403-alpine3.20»\nCOPY --from=build /out /app\nENTRYPOINT ["/app/Api"]\n',
-      messages: ['`mcr.microsoft.com/dotnet/aspnet:8.0-alpine3.20` or `mcr.microsoft.com/dotnet/runtime:8.0-alpine3.20`'],
-      output: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0-alpine3.20\nCOPY --from=build /out /app\nENTRYPOINT ["/app/Api"]\n',
+      messages: [
+        '`mcr.microsoft.com/dotnet/aspnet:8.0-alpine3.20` or `mcr.microsoft.com/dotnet/runtime:8.0-alpine3.20`',
+      ],
+      output:
+        'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0-alpine3.20\nCOPY --from=build /out /app\nENTRYPOINT ["/app/Api"]\n',
     },
     {
       name: 'full node image that only runs a bundle',
       code: 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM «node:22»\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n',
-      messages: ['`node:22` is the full Node.js image (≈ 408 MB to pull; node:22-slim ≈ 80 MB), with compilers and headers for native modules, but this stage installs and builds nothing: `node:22-slim` runs the same code.'],
-      output: 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM node:22-slim\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n',
+      messages: [
+        '`node:22` is the full Node.js image (≈ 408 MB to pull; node:22-slim ≈ 80 MB), with compilers and headers for native modules, but this stage installs and builds nothing: `node:22-slim` runs the same code.',
+      ],
+      output:
+        'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM node:22-slim\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n',
     },
     {
       name: 'inherited through FROM <stage>: reported at the root image',

@@ -7,14 +7,33 @@ import { ruleTester } from '../ruleTester';
 
 ruleTester(rule, {
   valid: [
-    { name: 'secret mount instead of ARG', code: 'FROM node:22-slim\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n' },
-    { name: 'GPG key fingerprints are public', code: 'FROM python:3.12-slim\nENV GPG_KEY A035C8C19219BA821ECEA86B64E628F8D684696D\nARG GPG_KEYS=177F4010FE56CA3336300305F1656F24C74CD1D8\n' },
-    { name: 'names that point at a secret', code: 'FROM minio/minio:RELEASE.2024-01-01T00-00-00Z\nENV MINIO_ACCESS_KEY_FILE=access_key \\\n    MINIO_SECRET_KEY_FILE=secret_key \\\n    GITHUB_TOKEN_URL=https://example.com/token\n' },
-    { name: 'switches about passwords', code: 'FROM mysql:8.4\nENV MYSQL_ALLOW_EMPTY_PASSWORD=yes MYSQL_RANDOM_ROOT_PASSWORD=1 POSTGRES_HOST_AUTH_METHOD=trust\n' },
+    {
+      name: 'secret mount instead of ARG',
+      code: 'FROM node:22-slim\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n',
+    },
+    {
+      name: 'GPG key fingerprints are public',
+      code: 'FROM python:3.12-slim\nENV GPG_KEY A035C8C19219BA821ECEA86B64E628F8D684696D\nARG GPG_KEYS=177F4010FE56CA3336300305F1656F24C74CD1D8\n',
+    },
+    {
+      name: 'names that point at a secret',
+      code: 'FROM minio/minio:RELEASE.2024-01-01T00-00-00Z\nENV MINIO_ACCESS_KEY_FILE=access_key \\\n    MINIO_SECRET_KEY_FILE=secret_key \\\n    GITHUB_TOKEN_URL=https://example.com/token\n',
+    },
+    {
+      name: 'switches about passwords',
+      code: 'FROM mysql:8.4\nENV MYSQL_ALLOW_EMPTY_PASSWORD=yes MYSQL_RANDOM_ROOT_PASSWORD=1 POSTGRES_HOST_AUTH_METHOD=trust\n',
+    },
     { name: 'a path to a key file', code: 'FROM nginx:1.27\nENV SSL_PRIVATE_KEY=/etc/ssl/private/server.key\n' },
-    { name: 'words that only contain a secret word', code: 'FROM python:3.12\nENV TOKENIZERS_PARALLELISM=false KEYCLOAK_VERSION=25.0 PWD=/app PUBLIC_KEY=abc\n' },
+    {
+      name: 'words that only contain a secret word',
+      code: 'FROM python:3.12\nENV TOKENIZERS_PARALLELISM=false KEYCLOAK_VERSION=25.0 PWD=/app PUBLIC_KEY=abc\n',
+    },
     { name: 'an empty ENV holds nothing', code: 'FROM debian:12\nENV API_TOKEN=""\n' },
-    { name: 'a global ARG only feeds FROM', code: 'ARG REGISTRY_TOKEN\nFROM debian:12\nRUN echo hi\n', variants: { multiStage: false } },
+    {
+      name: 'a global ARG only feeds FROM',
+      code: 'ARG REGISTRY_TOKEN\nFROM debian:12\nRUN echo hi\n',
+      variants: { multiStage: false },
+    },
     { name: 'ARG with a switch default', code: 'FROM debian:12\nARG SKIP_SECRET=false\n' },
   ],
   invalid: [
@@ -27,7 +46,7 @@ ruleTester(rule, {
     {
       name: 'hard-coded password in ENV, legacy form',
       code: 'FROM mysql:8.4\nENV «MYSQL_PASSWORD» gordonpassword\n',
-      messages: ['`ENV MYSQL_PASSWORD` looks like a secret, and ENV values stay in the shipped image\'s config'],
+      messages: ["`ENV MYSQL_PASSWORD` looks like a secret, and ENV values stay in the shipped image's config"],
     },
     {
       name: 'several ENV pairs on continuation lines',
@@ -52,7 +71,9 @@ ruleTester(rule, {
     {
       name: 'a value that is an AWS key is reported in any stage, masked',
       code: 'FROM alpine:3.20 AS fetch\nENV AWS_ACCESS_KEY_ID=«AKIAIOSFODNN7EXAMPLE»\nFROM alpine:3.20\n',
-      messages: ['The value of `AWS_ACCESS_KEY_ID` looks like an AWS access key ID (AKIA…), committed with this Dockerfile.'],
+      messages: [
+        'The value of `AWS_ACCESS_KEY_ID` looks like an AWS access key ID (AKIA…), committed with this Dockerfile.',
+      ],
     },
     {
       name: 'a GitHub token under an innocent name',
@@ -81,13 +102,48 @@ describe('secret-in-arg-or-env details', () => {
 
   it('is a hint in build stages and a warning in the shipped one', () => {
     const text = 'FROM node:22 AS build\nARG NPM_TOKEN\nFROM node:22-slim\nARG NPM_TOKEN\n';
-    assert.deepEqual(analyze(buildModel(text), {}, [rule]).map((finding) => finding.severity), ['hint', 'warning']);
+    assert.deepEqual(
+      analyze(buildModel(text), {}, [rule]).map((finding) => finding.severity),
+      ['hint', 'warning'],
+    );
   });
 
   it('tells secret names from names about secrets', () => {
-    const secret = ['PASSWORD', 'DB_PASSWD', 'MYSQL_ROOT_PASSWORD', 'API_KEY', 'APIKEY', 'apiKey', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'GITHUB_PAT', 'MYSQL_PWD', 'NPM_CONFIG__AUTH', 'SECRET_KEY_BASE', 'CREDENTIALS', 'client-secret'];
-    const notSecret = ['PWD', 'PASSWORD_FILE', 'TOKEN_URL', 'SECRET_KEY_BASE_DUMMY', 'AWS_ACCESS_KEY_ID', 'GPG_KEY', 'KEY_ID', 'PUBLIC_KEY', 'SSH_KEY_PATH', 'AUTH_METHOD', 'DOCKER_AUTH_VERSION', 'TOKENIZERS_PARALLELISM', 'KEYSERVER'];
-    assert.deepEqual(secret.filter((name) => !looksLikeSecretName(name)), []);
+    const secret = [
+      'PASSWORD',
+      'DB_PASSWD',
+      'MYSQL_ROOT_PASSWORD',
+      'API_KEY',
+      'APIKEY',
+      'apiKey',
+      'AWS_SECRET_ACCESS_KEY',
+      'PRIVATE_KEY',
+      'GITHUB_PAT',
+      'MYSQL_PWD',
+      'NPM_CONFIG__AUTH',
+      'SECRET_KEY_BASE',
+      'CREDENTIALS',
+      'client-secret',
+    ];
+    const notSecret = [
+      'PWD',
+      'PASSWORD_FILE',
+      'TOKEN_URL',
+      'SECRET_KEY_BASE_DUMMY',
+      'AWS_ACCESS_KEY_ID',
+      'GPG_KEY',
+      'KEY_ID',
+      'PUBLIC_KEY',
+      'SSH_KEY_PATH',
+      'AUTH_METHOD',
+      'DOCKER_AUTH_VERSION',
+      'TOKENIZERS_PARALLELISM',
+      'KEYSERVER',
+    ];
+    assert.deepEqual(
+      secret.filter((name) => !looksLikeSecretName(name)),
+      [],
+    );
     assert.deepEqual(notSecret.filter(looksLikeSecretName), []);
   });
 });

@@ -6,7 +6,10 @@ const message = 'builds in the only stage';
 ruleTester(rule, {
   valid: [
     { name: 'runtime-only single stage', code: 'FROM node:22-slim\nCOPY dist /app\nCMD ["node", "/app/index.js"]\n' },
-    { name: 'install without build', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nCMD ["flask", "run"]\n' },
+    {
+      name: 'install without build',
+      code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nCMD ["flask", "run"]\n',
+    },
     {
       name: 'multi-stage build',
       code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n',
@@ -14,14 +17,23 @@ ruleTester(rule, {
     { name: 'npm run start is not a build', code: 'FROM node:22\nRUN npm run start\n' },
     { name: 'go mod download does not build', code: 'FROM golang:1.23\nRUN go mod download\n' },
     { name: 'make in a comment', code: 'FROM debian:12\n# RUN make\nRUN echo make\n' },
-    { name: 'make install alone copies files', code: 'FROM alpine:3.20\nRUN git clone https://example.com/plugin.git && cd plugin && make install\n' },
+    {
+      name: 'make install alone copies files',
+      code: 'FROM alpine:3.20\nRUN git clone https://example.com/plugin.git && cd plugin && make install\n',
+    },
     { name: 'version check', code: 'FROM eclipse-temurin:21-jdk\nRUN javac --version && java -version\n' },
     {
       name: 'toolchain purged in the same RUN (official-image style)',
       code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc make \\\n  && make -j4 && make install \\\n  && apk del .build-deps\n',
     },
-    { name: 'apt-mark auto then purge --auto-remove (docker-library idiom)', code: 'FROM debian:12\nRUN apt-mark auto gcc && make && make install && apt-get purge -y --auto-remove\n' },
-    { name: 'apt purge in the same RUN', code: 'FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get purge -y --auto-remove gcc make\n' },
+    {
+      name: 'apt-mark auto then purge --auto-remove (docker-library idiom)',
+      code: 'FROM debian:12\nRUN apt-mark auto gcc && make && make install && apt-get purge -y --auto-remove\n',
+    },
+    {
+      name: 'apt purge in the same RUN',
+      code: 'FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get purge -y --auto-remove gcc make\n',
+    },
   ],
   invalid: [
     {
@@ -31,17 +43,77 @@ ruleTester(rule, {
       output: null,
       variants: { multiStage: false },
     },
-    { name: 'go build', code: 'FROM golang:1.23\nRUN «go build -o /app ./cmd/server»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'maven package with flags', code: 'FROM maven:3-eclipse-temurin-21\nRUN «mvn -B -DskipTests clean package»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'gradle wrapper', code: 'FROM eclipse-temurin:21\nRUN «./gradlew bootJar»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'cargo build', code: 'FROM rust:1.80\nRUN «cargo build --release»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'dotnet publish', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN «dotnet publish -c Release -o /out»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'make after sudo', code: 'FROM debian:12\nRUN «make -j4» && sudo make install\n', messages: [message], variants: { multiStage: false } },
-    { name: 'gcc behind env', code: 'FROM gcc:14\nRUN env CFLAGS=-O2 «gcc -o /app main.c»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'yarn build on a continuation line', code: 'FROM node:22\nRUN yarn install --frozen-lockfile \\\n  # build the bundle\n  && «yarn build»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'heredoc RUN', code: 'FROM node:22\nRUN <<EOF\nnpm ci\n«pnpm run build:prod»\nEOF\n', messages: [message], variants: { multiStage: false } },
-    { name: 'exec-form RUN', code: 'FROM golang:1.23\nRUN «["go", "build", "-o", "/app"]»\n', messages: [message], variants: { multiStage: false } },
-    { name: 'a purge in a later RUN does not help', code: 'FROM debian:12\nRUN apt-get install -y gcc && «make»\nRUN apt-get purge -y gcc\n', messages: [message], variants: { multiStage: false } },
-    { name: 'only the first build is reported', code: 'FROM node:22\nRUN «npm run build»\nRUN npm run build:docs\n', messages: [message], variants: { multiStage: false } },
+    {
+      name: 'go build',
+      code: 'FROM golang:1.23\nRUN «go build -o /app ./cmd/server»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'maven package with flags',
+      code: 'FROM maven:3-eclipse-temurin-21\nRUN «mvn -B -DskipTests clean package»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'gradle wrapper',
+      code: 'FROM eclipse-temurin:21\nRUN «./gradlew bootJar»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'cargo build',
+      code: 'FROM rust:1.80\nRUN «cargo build --release»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'dotnet publish',
+      code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN «dotnet publish -c Release -o /out»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'make after sudo',
+      code: 'FROM debian:12\nRUN «make -j4» && sudo make install\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'gcc behind env',
+      code: 'FROM gcc:14\nRUN env CFLAGS=-O2 «gcc -o /app main.c»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'yarn build on a continuation line',
+      code: 'FROM node:22\nRUN yarn install --frozen-lockfile \\\n  # build the bundle\n  && «yarn build»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'heredoc RUN',
+      code: 'FROM node:22\nRUN <<EOF\nnpm ci\n«pnpm run build:prod»\nEOF\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'exec-form RUN',
+      code: 'FROM golang:1.23\nRUN «["go", "build", "-o", "/app"]»\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'a purge in a later RUN does not help',
+      code: 'FROM debian:12\nRUN apt-get install -y gcc && «make»\nRUN apt-get purge -y gcc\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
+    {
+      name: 'only the first build is reported',
+      code: 'FROM node:22\nRUN «npm run build»\nRUN npm run build:docs\n',
+      messages: [message],
+      variants: { multiStage: false },
+    },
   ],
 });

@@ -5,7 +5,16 @@ import { rule } from '../../../server/src/rules/source-copied-into-final-stage';
 import type { BuildContextFacts } from '../../../server/src/rules/types';
 import { ruleTester } from '../ruleTester';
 
-const nodeProject = ['.git', '.env', '.env.example', 'node_modules', 'package.json', 'package-lock.json', 'server.js', 'test'];
+const nodeProject = [
+  '.git',
+  '.env',
+  '.env.example',
+  'node_modules',
+  'package.json',
+  'package-lock.json',
+  'server.js',
+  'test',
+];
 const dockerignore = (text: string): BuildContextFacts['dockerignore'] => ({ path: '/project/.dockerignore', text });
 
 ruleTester(rule, {
@@ -14,20 +23,51 @@ ruleTester(rule, {
       name: 'COPY . . in a build stage, only the binary shipped',
       code: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\n',
     },
-    { name: 'named sources only', code: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY src ./src\n' },
-    { name: 'a sub-folder is not the whole context', code: 'FROM nginx:1.27\nCOPY ./public /usr/share/nginx/html\nCOPY conf/*.conf /etc/nginx/conf.d/\n' },
-    { name: 'COPY --from a stage copies from that stage, not the context', code: 'FROM node:22 AS build\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build . .\n' },
+    {
+      name: 'named sources only',
+      code: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY src ./src\n',
+    },
+    {
+      name: 'a sub-folder is not the whole context',
+      code: 'FROM nginx:1.27\nCOPY ./public /usr/share/nginx/html\nCOPY conf/*.conf /etc/nginx/conf.d/\n',
+    },
+    {
+      name: 'COPY --from a stage copies from that stage, not the context',
+      code: 'FROM node:22 AS build\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build . .\n',
+    },
     { name: 'COPY --from an image', code: 'FROM alpine:3.20\nCOPY --from=busybox:1.36 . /busybox\n' },
     { name: 'heredoc COPY whose body has dots', code: 'FROM alpine:3.20\nCOPY <<EOF /etc/app.conf\nroot = . .\nEOF\n' },
     { name: 'ADD of a URL', code: 'FROM alpine:3.20\nADD https://example.com/app.tar.gz .\n' },
     { name: 'source from a variable', code: 'FROM alpine:3.20\nARG SRC=dist\nCOPY $SRC /app\n' },
-    { name: 'bind mount of the context leaves no layer', code: 'FROM golang:1.23\nRUN --mount=type=bind,target=. go build -o /usr/local/bin/app\n' },
-    { name: 'COPY . . in a test stage the shipped one does not use', code: 'FROM node:22 AS test\nCOPY . .\nRUN npm test\nFROM node:22-slim\nCOPY server.js .\n' },
-    { name: 'a test stage built by default (the last one)', code: 'FROM golang:1.23 AS base\nWORKDIR /src\nFROM base AS test\nCOPY . .\nRUN go test ./...\n' },
-    { name: 'a test image whose CMD runs the test script', code: 'FROM node:22-slim\nADD . /app\nWORKDIR /app\nCMD ["/app/tests.sh"]\n' },
-    { name: 'a test image running npm test (shell form)', code: 'FROM node:22\nCOPY . .\nRUN npm ci\nCMD npm test -- --ci\n' },
-    { name: 'a test image with ENTRYPOINT pytest', code: 'FROM python:3.12\nCOPY . /src\nENTRYPOINT ["python", "-m", "pytest"]\n' },
-    { name: 'target picks a stage without COPY . .', code: 'FROM node:22-slim AS app\nCOPY server.js .\nFROM app AS dev\nCOPY . .\n', target: 'app' },
+    {
+      name: 'bind mount of the context leaves no layer',
+      code: 'FROM golang:1.23\nRUN --mount=type=bind,target=. go build -o /usr/local/bin/app\n',
+    },
+    {
+      name: 'COPY . . in a test stage the shipped one does not use',
+      code: 'FROM node:22 AS test\nCOPY . .\nRUN npm test\nFROM node:22-slim\nCOPY server.js .\n',
+    },
+    {
+      name: 'a test stage built by default (the last one)',
+      code: 'FROM golang:1.23 AS base\nWORKDIR /src\nFROM base AS test\nCOPY . .\nRUN go test ./...\n',
+    },
+    {
+      name: 'a test image whose CMD runs the test script',
+      code: 'FROM node:22-slim\nADD . /app\nWORKDIR /app\nCMD ["/app/tests.sh"]\n',
+    },
+    {
+      name: 'a test image running npm test (shell form)',
+      code: 'FROM node:22\nCOPY . .\nRUN npm ci\nCMD npm test -- --ci\n',
+    },
+    {
+      name: 'a test image with ENTRYPOINT pytest',
+      code: 'FROM python:3.12\nCOPY . /src\nENTRYPOINT ["python", "-m", "pytest"]\n',
+    },
+    {
+      name: 'target picks a stage without COPY . .',
+      code: 'FROM node:22-slim AS app\nCOPY server.js .\nFROM app AS dev\nCOPY . .\n',
+      target: 'app',
+    },
   ],
   invalid: [
     {
@@ -52,8 +92,7 @@ ruleTester(rule, {
     },
     {
       name: 'no fix: the app runs a source file next to the built venv',
-      code:
-        'FROM python:3.12 AS build\nRUN python -m venv /opt/venv\nFROM python:3.12-slim\nWORKDIR /app\n«COPY . .»\nCMD ["/opt/venv/bin/python", "app.py"]\n',
+      code: 'FROM python:3.12 AS build\nRUN python -m venv /opt/venv\nFROM python:3.12-slim\nWORKDIR /app\n«COPY . .»\nCMD ["/opt/venv/bin/python", "app.py"]\n',
       messages: ['`COPY . .` copies the whole build context'],
       output: null,
     },
@@ -72,13 +111,23 @@ ruleTester(rule, {
     {
       name: 'single stage, context unknown: info, nothing said about .dockerignore',
       code: 'FROM node:22-slim\nWORKDIR /app\n«COPY . .»\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
-      messages: ['`COPY . .` copies the whole build context into the shipped image, not just what the app runs: tests, build files, docs'],
+      messages: [
+        '`COPY . .` copies the whole build context into the shipped image, not just what the app runs: tests, build files, docs',
+      ],
       output: null,
     },
     {
       name: 'every spelling of the whole context',
       code: 'FROM python:3.12-slim\n«COPY . /app»\n«ADD . .»\n«COPY ./ /app/»\n«COPY * ./»\n«COPY ./* /srv/»\n«COPY [".", "/opt/app"]»\n«copy --chown=app:app . .»\n',
-      messages: ['`COPY . /app`', '`ADD . .`', '`COPY ./ /app/`', '`COPY * ./`', '`COPY ./* /srv/`', '`COPY . /opt/app`', '`COPY . .`'],
+      messages: [
+        '`COPY . /app`',
+        '`ADD . .`',
+        '`COPY ./ /app/`',
+        '`COPY * ./`',
+        '`COPY ./* /srv/`',
+        '`COPY . /opt/app`',
+        '`COPY . .`',
+      ],
     },
     {
       name: 'continuation lines',
@@ -100,7 +149,9 @@ ruleTester(rule, {
       name: 'after node_modules came from a builder: the host copy lands on top',
       code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\n',
       context: { dockerignore: null, rootEntries: nodeProject },
-      messages: ['there is no .dockerignore: everything in it goes in, `.git`, `.env`, `node_modules`, `test` included'],
+      messages: [
+        'there is no .dockerignore: everything in it goes in, `.git`, `.env`, `node_modules`, `test` included',
+      ],
     },
     {
       name: 'no .dockerignore, entries unknown',
@@ -123,7 +174,10 @@ ruleTester(rule, {
     {
       name: 'a re-include brings a secret back',
       code: 'FROM node:22-slim\n«COPY . .»\n',
-      context: { dockerignore: dockerignore('.git\n.env*\n!.env.production.local\nnode_modules\ntest\n'), rootEntries: ['.git', '.env', '.env.production.local', 'node_modules', 'test'] },
+      context: {
+        dockerignore: dockerignore('.git\n.env*\n!.env.production.local\nnode_modules\ntest\n'),
+        rootEntries: ['.git', '.env', '.env.production.local', 'node_modules', 'test'],
+      },
       messages: ['`.env.production.local` is not excluded by .dockerignore. Exclude it there'],
     },
     {
@@ -166,11 +220,15 @@ ruleTester(rule, {
 });
 
 describe('source-copied-into-final-stage severity', () => {
-  const severity = (context: BuildContextFacts) => analyze(buildModel('FROM node:22-slim\nCOPY . .\n'), {}, [rule], context).map((finding) => finding.severity);
+  const severity = (context: BuildContextFacts) =>
+    analyze(buildModel('FROM node:22-slim\nCOPY . .\n'), {}, [rule], context).map((finding) => finding.severity);
 
   it('is info when the context is unknown or well excluded', () => {
     assert.deepEqual(severity({}), ['info']);
-    assert.deepEqual(severity({ dockerignore: dockerignore('.git\n.env\nnode_modules\ntest\n'), rootEntries: nodeProject }), ['info']);
+    assert.deepEqual(
+      severity({ dockerignore: dockerignore('.git\n.env\nnode_modules\ntest\n'), rootEntries: nodeProject }),
+      ['info'],
+    );
   });
 
   it('rises to warning without a .dockerignore or when it lets a hazard through', () => {
@@ -179,6 +237,8 @@ describe('source-copied-into-final-stage severity', () => {
   });
 
   it('stays info when only tests get through', () => {
-    assert.deepEqual(severity({ dockerignore: dockerignore('.git\n.env\nnode_modules\n'), rootEntries: nodeProject }), ['info']);
+    assert.deepEqual(severity({ dockerignore: dockerignore('.git\n.env\nnode_modules\n'), rootEntries: nodeProject }), [
+      'info',
+    ]);
   });
 });

@@ -7,9 +7,18 @@ import { ruleTester } from '../ruleTester';
 ruleTester(rule, {
   valid: [
     { name: 'no sudo', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y tini\n' },
-    { name: 'installing the sudo package is not calling it', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y sudo\n' },
-    { name: 'sudo as an argument', code: 'FROM debian:12\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app && usermod -aG sudo app\n' },
-    { name: 'USER root around the RUN', code: 'FROM jenkins/jenkins:lts\nUSER root\nRUN apt-get update && apt-get install -y make\nUSER jenkins\n' },
+    {
+      name: 'installing the sudo package is not calling it',
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y sudo\n',
+    },
+    {
+      name: 'sudo as an argument',
+      code: 'FROM debian:12\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app && usermod -aG sudo app\n',
+    },
+    {
+      name: 'USER root around the RUN',
+      code: 'FROM jenkins/jenkins:lts\nUSER root\nRUN apt-get update && apt-get install -y make\nUSER jenkins\n',
+    },
     { name: 'sudo inside a shell string is not parsed', code: 'FROM debian:12\nRUN su app -c "sudo true"\n' },
   ],
   invalid: [
@@ -107,6 +116,9 @@ ruleTester(rule, {
 describe('sudo-in-run severity', () => {
   it('is a hint in a stage that is not shipped, info for sudo -u in a root RUN', () => {
     const text = 'FROM debian:12 AS build\nRUN sudo make\nFROM debian:12\nRUN sudo true\nRUN sudo -u app true\n';
-    assert.deepEqual(analyze(buildModel(text), {}, [rule]).map((finding) => finding.severity), ['hint', 'warning', 'info']);
+    assert.deepEqual(
+      analyze(buildModel(text), {}, [rule]).map((finding) => finding.severity),
+      ['hint', 'warning', 'info'],
+    );
   });
 });

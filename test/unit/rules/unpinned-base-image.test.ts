@@ -7,9 +7,18 @@ import { ruleTester } from '../ruleTester';
 ruleTester(rule, {
   valid: [
     { name: 'version tag', code: 'FROM python:3.12-slim\n' },
-    { name: 'digest without a tag', code: 'FROM debian@sha256:5a4ea26b6dc8e4e1b4f3b3c9e0e6c4a1e2b7a1e2c3d4e5f60718293a4b5c6d7e\n' },
-    { name: 'latest pinned by digest', code: 'FROM alpine:latest@sha256:5a4ea26b6dc8e4e1b4f3b3c9e0e6c4a1e2b7a1e2c3d4e5f60718293a4b5c6d7e\n' },
-    { name: 'scratch', code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\n' },
+    {
+      name: 'digest without a tag',
+      code: 'FROM debian@sha256:5a4ea26b6dc8e4e1b4f3b3c9e0e6c4a1e2b7a1e2c3d4e5f60718293a4b5c6d7e\n',
+    },
+    {
+      name: 'latest pinned by digest',
+      code: 'FROM alpine:latest@sha256:5a4ea26b6dc8e4e1b4f3b3c9e0e6c4a1e2b7a1e2c3d4e5f60718293a4b5c6d7e\n',
+    },
+    {
+      name: 'scratch',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\n',
+    },
     { name: 'stage names', code: 'FROM node:22 AS base\nFROM base AS build\nRUN npm ci\nFROM build\n' },
     { name: 'registry with a port and a tag', code: 'FROM localhost:5000/team/app:1.4.2\n' },
     {
@@ -18,7 +27,11 @@ ruleTester(rule, {
       // A stage in front would turn the global ARG into a stage ARG.
       variants: { multiStage: false },
     },
-    { name: 'image from an ARG without a default cannot be judged', code: 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n', variants: { multiStage: false } },
+    {
+      name: 'image from an ARG without a default cannot be judged',
+      code: 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n',
+      variants: { multiStage: false },
+    },
     { name: 'tag from an ARG without a default', code: 'ARG TAG\nFROM redis:$TAG\n', variants: { multiStage: false } },
     { name: 'registry from an ARG, tag written', code: 'FROM ${REGISTRY}/library/nginx:1.27\n' },
     { name: 'a template placeholder is no image', code: 'FROM REPLACE-ME\nFROM cgr.dev/ORG/chainguard-base:latest\n' },
@@ -56,7 +69,9 @@ ruleTester(rule, {
     {
       name: 'distroless without a tag: only a digest pins it',
       code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM «gcr.io/distroless/static-debian12»\nCOPY --from=build /app /app\n',
-      messages: ['`gcr.io/distroless/static-debian12` publishes no version tags, so without a digest the build uses whatever `latest` is that day. Pin a digest'],
+      messages: [
+        '`gcr.io/distroless/static-debian12` publishes no version tags, so without a digest the build uses whatever `latest` is that day. Pin a digest',
+      ],
     },
     {
       name: 'chainguard latest',
@@ -74,7 +89,15 @@ ruleTester(rule, {
 
 describe('unpinned-base-image severity', () => {
   it('warns for the shipped base, informs for a builder, hints for an unused stage', () => {
-    const text = 'FROM alpine AS unused\nFROM golang AS build\nRUN go build -o /app\nFROM debian:latest AS base\nFROM base\nCOPY --from=build /app /app\n';
-    assert.deepEqual(analyze(buildModel(text), {}, [rule]).map((finding) => [finding.range.start.line, finding.severity]), [[0, 'hint'], [1, 'info'], [3, 'warning']]);
+    const text =
+      'FROM alpine AS unused\nFROM golang AS build\nRUN go build -o /app\nFROM debian:latest AS base\nFROM base\nCOPY --from=build /app /app\n';
+    assert.deepEqual(
+      analyze(buildModel(text), {}, [rule]).map((finding) => [finding.range.start.line, finding.severity]),
+      [
+        [0, 'hint'],
+        [1, 'info'],
+        [3, 'warning'],
+      ],
+    );
   });
 });

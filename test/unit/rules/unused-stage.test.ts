@@ -48,14 +48,18 @@ ruleTester(rule, {
     {
       name: 'leftover stage',
       code: 'FROM node:22 AS deps\nRUN npm ci\n\n«FROM node:22 AS legacy-build»\nRUN npm run build:legacy\n\nFROM node:22-slim\nCOPY --from=deps /node_modules /app/node_modules\n',
-      messages: ['Stage `legacy-build` is not used by the shipped stage (line 7): BuildKit skips it. Remove it, or build it with --target legacy-build.'],
+      messages: [
+        'Stage `legacy-build` is not used by the shipped stage (line 7): BuildKit skips it. Remove it, or build it with --target legacy-build.',
+      ],
       output: null,
       variants: single,
     },
     {
       name: 'unnamed stage',
       code: '«FROM alpine:3.20»\nRUN echo unused > /x\n\nFROM debian:12-slim AS runtime\nCMD ["bash"]\n',
-      messages: ['Stage 0 is not used by the shipped stage `runtime`: BuildKit skips it. Remove it, or name it and build it with --target.'],
+      messages: [
+        'Stage 0 is not used by the shipped stage `runtime`: BuildKit skips it. Remove it, or name it and build it with --target.',
+      ],
       variants: single,
     },
     {
@@ -89,6 +93,9 @@ ruleTester(rule, {
 describe('unused-stage presentation', () => {
   it('is a faded hint', () => {
     const findings = analyze(buildModel('FROM alpine AS old\nFROM debian:12\n'), {}, [rule]);
-    assert.deepEqual(findings.map((finding) => [finding.severity, finding.unnecessary]), [['hint', true]]);
+    assert.deepEqual(
+      findings.map((finding) => [finding.severity, finding.unnecessary]),
+      [['hint', true]],
+    );
   });
 });

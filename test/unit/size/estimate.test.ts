@@ -33,7 +33,13 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     mkdirSync(join(root, 'app'));
     writeFileSync(join(root, 'requirements.txt'), 'idna==3.0\ncertifi\n');
     writeFileSync(join(root, 'app', 'package.json'), JSON.stringify({ dependencies: { a: '1' } }));
-    writeFileSync(join(root, 'app', 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/a': {}, 'node_modules/b': {}, 'node_modules/c': { dev: true } } }));
+    writeFileSync(
+      join(root, 'app', 'package-lock.json'),
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: { '': {}, 'node_modules/a': {}, 'node_modules/b': {}, 'node_modules/c': { dev: true } },
+      }),
+    );
     writeFileSync(join(root, 'app', 'config.yml'), 'x'.repeat(2000));
     index = await walkContext(root, { dockerignore: null });
   });
@@ -41,16 +47,25 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads a copied requirements file and sizes its closure from measured installs; the cache counts unless turned off', () => {
-    const text = 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nRUN pip install --no-cache-dir idna\n';
+    const text =
+      'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nRUN pip install --no-cache-dir idna\n';
     const [, install, again] = layers(text, { contextIndex: index, readContextFile: read });
     const gzip = measured.idna.gzipBytes + measured.certifi.gzipBytes;
     assert.deepEqual(
-      { disk: install.diskBytes, compressed: install.compressedBytes, confidence: install.confidence, notes: install.notes.slice(1) },
+      {
+        disk: install.diskBytes,
+        compressed: install.compressedBytes,
+        confidence: install.confidence,
+        notes: install.notes.slice(1),
+      },
       {
         disk: measured.idna.diskBytes + measured.certifi.diskBytes + gzip,
         compressed: 2 * gzip,
         confidence: 'estimate',
-        notes: ['2 requirements read from requirements.txt', "pip's cache (~/.cache/pip) stays in the layer: the downloaded wheels are counted"],
+        notes: [
+          '2 requirements read from requirements.txt',
+          "pip's cache (~/.cache/pip) stays in the layer: the downloaded wheels are counted",
+        ],
       },
     );
     // idna is installed already: the second pip adds nothing.
@@ -58,40 +73,63 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
   });
 
   it('leaves a requirements file it cannot read unknown', () => {
-    const [, install] = layers('FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n', { contextIndex: index });
+    const [, install] = layers('FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n', {
+      contextIndex: index,
+    });
     assert.deepEqual(outline(install), { line: 3, confidence: 'unknown', known: false });
   });
 
   it('counts node_modules from the copied lockfile, dev dependencies out with NODE_ENV=production, cache cleaned', () => {
-    const text = 'FROM node:22-slim\nENV NODE_ENV=production\nWORKDIR /app\nCOPY app/package*.json ./\nRUN npm ci && npm cache clean --force\n';
+    const text =
+      'FROM node:22-slim\nENV NODE_ENV=production\nWORKDIR /app\nCOPY app/package*.json ./\nRUN npm ci && npm cache clean --force\n';
     const [, install] = layers(text, { contextIndex: index, readContextFile: read });
     assert.deepEqual(
-      { disk: install.diskBytes, compressed: install.compressedBytes, confidence: install.confidence, note: install.notes[0].split(';')[0] },
-      { disk: 2 * ruleOfThumb.bytesPerPackage, compressed: Math.round(2 * ruleOfThumb.bytesPerPackage * ruleOfThumb.gzipPerDiskByte), confidence: 'estimate', note: 'npm: 2 packages in package-lock.json (dev dependencies left out)' },
+      {
+        disk: install.diskBytes,
+        compressed: install.compressedBytes,
+        confidence: install.confidence,
+        note: install.notes[0].split(';')[0],
+      },
+      {
+        disk: 2 * ruleOfThumb.bytesPerPackage,
+        compressed: Math.round(2 * ruleOfThumb.bytesPerPackage * ruleOfThumb.gzipPerDiskByte),
+        confidence: 'estimate',
+        note: 'npm: 2 packages in package-lock.json (dev dependencies left out)',
+      },
     );
   });
 
   it('sizes a virtual environment: made (measured fresh venv), installed into, copied whole', () => {
-    const text = 'FROM python:3.12 AS build\nRUN python -m venv /opt/venv\nRUN /opt/venv/bin/pip install --no-cache-dir flask\nFROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n';
+    const text =
+      'FROM python:3.12 AS build\nRUN python -m venv /opt/venv\nRUN /opt/venv/bin/pip install --no-cache-dir flask\nFROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n';
     const all = layers(text);
     const [made, installed, copied] = [2, 3, 5].map((line) => all.find((layer) => layer.line === line));
     assert.deepEqual(
       { made: made?.diskBytes, copied: copied?.diskBytes, notes: copied?.notes },
-      { made: 23080717, copied: (made?.diskBytes ?? 0) + (installed?.diskBytes ?? 0), notes: ['/opt/venv: the virtual environment made on line 2 + at most the pip install layer of line 3'] },
+      {
+        made: 23080717,
+        copied: (made?.diskBytes ?? 0) + (installed?.diskBytes ?? 0),
+        notes: ['/opt/venv: the virtual environment made on line 2 + at most the pip install layer of line 3'],
+      },
     );
   });
 
   it('finds the lockfile a final stage copies from a build stage that copied it from the context', () => {
-    const text = 'FROM node:22 AS build\nWORKDIR /src\nCOPY app/ ./\nRUN npm ci && npm run build\nFROM node:22-slim\nWORKDIR /app\nCOPY --from=build /src/package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n';
+    const text =
+      'FROM node:22 AS build\nWORKDIR /src\nCOPY app/ ./\nRUN npm ci && npm run build\nFROM node:22-slim\nWORKDIR /app\nCOPY --from=build /src/package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n';
     const install = layers(text, { contextIndex: index, readContextFile: read }).find((layer) => layer.line === 8);
     assert.deepEqual(
       { disk: install?.diskBytes, note: install?.notes[0].split(';')[0] },
-      { disk: 2 * ruleOfThumb.bytesPerPackage, note: 'npm: 2 packages in package-lock.json (dev dependencies left out)' },
+      {
+        disk: 2 * ruleOfThumb.bytesPerPackage,
+        note: 'npm: 2 packages in package-lock.json (dev dependencies left out)',
+      },
     );
   });
 
   it('takes images that run apt to have at least their Debian base: slim, buildpack-deps or minbase', () => {
-    const run = 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+    const run =
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
     const sized = (base: string) => {
       const [layer] = layers(`FROM ${base}\n${run}`);
       return { disk: layer.diskBytes, notes: layer.notes };
@@ -106,24 +144,42 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     const [layer] = layers('FROM debian:trixie\nRUN apt-get update\n');
     assert.deepEqual(
       { disk: layer.diskBytes, compressed: layer.compressedBytes, confidence: layer.confidence },
-      { disk: loadAptIndex('trixie')?.data.aptLists?.diskBytes, compressed: loadAptIndex('trixie')?.data.aptLists?.gzipBytes, confidence: 'data' },
+      {
+        disk: loadAptIndex('trixie')?.data.aptLists?.diskBytes,
+        compressed: loadAptIndex('trixie')?.data.aptLists?.gzipBytes,
+        confidence: 'data',
+      },
     );
   });
 
   it('leaves apk unknown and says why', () => {
     const [install] = layers('FROM alpine:3.22\nRUN apk add --no-cache curl\n');
-    assert.deepEqual({ ...outline(install), notes: install.notes }, {
-      line: 2,
-      confidence: 'unknown',
-      known: false,
-      notes: ['size of `apk` is not estimated; apk: no Alpine package index is available offline, so Alpine package sizes are unknown'],
-    });
+    assert.deepEqual(
+      { ...outline(install), notes: install.notes },
+      {
+        line: 2,
+        confidence: 'unknown',
+        known: false,
+        notes: [
+          'size of `apk` is not estimated; apk: no Alpine package index is available offline, so Alpine package sizes are unknown',
+        ],
+      },
+    );
   });
 
   it('leaves a COPY --from path unknown when a build step wrote there after the COPY that seems to hold it', () => {
-    const text = 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /app/package.json /app/dist ./\n';
+    const text =
+      'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /app/package.json /app/dist ./\n';
     const copy = layers(text, { contextIndex: index }).find((layer) => layer.line === 6);
-    assert.deepEqual({ disk: copy?.diskBytes, notes: copy?.notes }, { disk: null, notes: ['what stage build produced at /app/package.json, /app/dist is not estimated (only COPY destinations, go build outputs and folders a package install fills are)'] });
+    assert.deepEqual(
+      { disk: copy?.diskBytes, notes: copy?.notes },
+      {
+        disk: null,
+        notes: [
+          'what stage build produced at /app/package.json, /app/dist is not estimated (only COPY destinations, go build outputs and folders a package install fills are)',
+        ],
+      },
+    );
   });
 
   it('sizes COPY --from paths by the instruction that produced them', () => {
@@ -149,14 +205,50 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     const byLine = (line: number) => all.find((layer) => layer.line === line)!;
     const binary = outputs.goBinary;
     assert.deepEqual(
-      all.filter((layer) => layer.line >= 10).map((layer) => ({ line: layer.line, disk: layer.diskBytes, confidence: layer.confidence, notes: layer.notes })),
+      all
+        .filter((layer) => layer.line >= 10)
+        .map((layer) => ({
+          line: layer.line,
+          disk: layer.diskBytes,
+          confidence: layer.confidence,
+          notes: layer.notes,
+        })),
       [
-        { line: 10, disk: binary.diskBytes, confidence: 'estimate', notes: [`/out/server: the Go binary built on line 4: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)`] },
-        { line: 11, disk: byLine(3).diskBytes, confidence: 'estimate', notes: ['/src/conf/config.yml: at most the layer of line 3 (COPY to /src/conf)'] },
+        {
+          line: 10,
+          disk: binary.diskBytes,
+          confidence: 'estimate',
+          notes: [
+            `/out/server: the Go binary built on line 4: a typical size (${binary.diskBytes / 1e6} MB, rule of thumb from measured Go programs)`,
+          ],
+        },
+        {
+          line: 11,
+          disk: byLine(3).diskBytes,
+          confidence: 'estimate',
+          notes: ['/src/conf/config.yml: at most the layer of line 3 (COPY to /src/conf)'],
+        },
         { line: 12, disk: 2000, confidence: 'estimate', notes: ['/: the whole of stage files'] },
-        { line: 13, disk: byLine(5).diskBytes, confidence: 'estimate', notes: ['/src/node_modules: at most the npm install layer of line 5'] },
-        { line: 14, disk: byLine(6).diskBytes, confidence: 'estimate', notes: ['/usr/bin: at most the apt install layer of line 6'] },
-        { line: 15, disk: null, confidence: 'unknown', notes: ['what stage build produced at /usr/bin/make is not estimated (only COPY destinations, go build outputs and folders a package install fills are)'] },
+        {
+          line: 13,
+          disk: byLine(5).diskBytes,
+          confidence: 'estimate',
+          notes: ['/src/node_modules: at most the npm install layer of line 5'],
+        },
+        {
+          line: 14,
+          disk: byLine(6).diskBytes,
+          confidence: 'estimate',
+          notes: ['/usr/bin: at most the apt install layer of line 6'],
+        },
+        {
+          line: 15,
+          disk: null,
+          confidence: 'unknown',
+          notes: [
+            'what stage build produced at /usr/bin/make is not estimated (only COPY destinations, go build outputs and folders a package install fills are)',
+          ],
+        },
         { line: 16, disk: null, confidence: 'unknown', notes: ['files of the image alpine:3.22 are not estimated'] },
       ],
     );

@@ -13,16 +13,49 @@ function fixture(crlf = false): { model: ReturnType<typeof buildModel>; estimate
     name: null,
     index: 0,
     shipped: true,
-    base: { reference: 'debian:bookworm-slim', diskBytes: 75_000_000, compressedBytes: 28_000_000, confidence: 'data', notes: ['pull size from docker-library/repo-info'] },
+    base: {
+      reference: 'debian:bookworm-slim',
+      diskBytes: 75_000_000,
+      compressedBytes: 28_000_000,
+      confidence: 'data',
+      notes: ['pull size from docker-library/repo-info'],
+    },
     diskBytes: 100_000_000,
     compressedBytes: 38_000_000,
     addedDiskBytes: 25_000_000,
     addedCompressedBytes: 10_000_000,
     unknownLayers: 1,
     layers: [
-      { line: 2, instruction: 'RUN apt-get install -y curl', keyword: 'RUN', range: run.range, diskBytes: 24_998_000, compressedBytes: 9_999_000, confidence: 'data', notes: ["apt: 37 packages from Debian bookworm's index"] },
-      { line: 3, instruction: 'COPY app.js /app/', keyword: 'COPY', range: copy.range, diskBytes: 2_000, compressedBytes: 1_000, confidence: 'exact', notes: ['1 files from the build context, measured; pull size ≈ half'] },
-      { line: 5, instruction: 'RUN make', keyword: 'RUN', range: make.range, diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: ['size of `make` is not estimated'] },
+      {
+        line: 2,
+        instruction: 'RUN apt-get install -y curl',
+        keyword: 'RUN',
+        range: run.range,
+        diskBytes: 24_998_000,
+        compressedBytes: 9_999_000,
+        confidence: 'data',
+        notes: ["apt: 37 packages from Debian bookworm's index"],
+      },
+      {
+        line: 3,
+        instruction: 'COPY app.js /app/',
+        keyword: 'COPY',
+        range: copy.range,
+        diskBytes: 2_000,
+        compressedBytes: 1_000,
+        confidence: 'exact',
+        notes: ['1 files from the build context, measured; pull size ≈ half'],
+      },
+      {
+        line: 5,
+        instruction: 'RUN make',
+        keyword: 'RUN',
+        range: make.range,
+        diskBytes: null,
+        compressedBytes: null,
+        confidence: 'unknown',
+        notes: ['size of `make` is not estimated'],
+      },
     ],
   };
   return { model, estimate: { stages: [stage] } };
@@ -70,7 +103,11 @@ describe('size hover', () => {
         });
         assert.deepEqual(sizeHover(estimate, model, { line: 4, character: 1 })?.contents, {
           kind: 'markdown',
-          value: ['**LayerLens: this layer adds an unknown size** (unknown)', '', '- size of `make` is not estimated'].join('\n'),
+          value: [
+            '**LayerLens: this layer adds an unknown size** (unknown)',
+            '',
+            '- size of `make` is not estimated',
+          ].join('\n'),
         });
       });
 

@@ -16,9 +16,14 @@ const packageLock = JSON.stringify({
 
 describe('node_modules estimates', () => {
   it('counts the packages of each lockfile format', () => {
-    const yarnLock = '# yarn lockfile v1\n\n"express@^4.0.0":\n  version "4.0.0"\n\ndebug@2.6.9, debug@^2.0.0:\n  version "2.6.9"\n';
-    const pnpmLock = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies: {}\n\npackages:\n\n  express@4.0.0:\n    resolution: {}\n\n  debug@2.6.9:\n    resolution: {}\n\nsnapshots:\n\n  express@4.0.0: {}\n";
-    const version1 = JSON.stringify({ lockfileVersion: 1, dependencies: { express: { dependencies: { debug: {} } }, mocha: { dev: true } } });
+    const yarnLock =
+      '# yarn lockfile v1\n\n"express@^4.0.0":\n  version "4.0.0"\n\ndebug@2.6.9, debug@^2.0.0:\n  version "2.6.9"\n';
+    const pnpmLock =
+      "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies: {}\n\npackages:\n\n  express@4.0.0:\n    resolution: {}\n\n  debug@2.6.9:\n    resolution: {}\n\nsnapshots:\n\n  express@4.0.0: {}\n";
+    const version1 = JSON.stringify({
+      lockfileVersion: 1,
+      dependencies: { express: { dependencies: { debug: {} } }, mocha: { dev: true } },
+    });
     assert.deepEqual(
       [
         lockfilePackages('package-lock.json', packageLock, false),
@@ -34,27 +39,52 @@ describe('node_modules estimates', () => {
   });
 
   it('counts direct dependencies of package.json, dev ones only when not production', () => {
-    const manifest = JSON.stringify({ dependencies: { a: '1', b: '1' }, devDependencies: { c: '1' }, optionalDependencies: { b: '1' } });
-    assert.deepEqual([directDependencies(manifest, false), directDependencies(manifest, true), directDependencies('x', false)], [3, 2, undefined]);
+    const manifest = JSON.stringify({
+      dependencies: { a: '1', b: '1' },
+      devDependencies: { c: '1' },
+      optionalDependencies: { b: '1' },
+    });
+    assert.deepEqual(
+      [directDependencies(manifest, false), directDependencies(manifest, true), directDependencies('x', false)],
+      [3, 2, undefined],
+    );
   });
 
   it('prefers the lockfile, then its size, then package.json, then names; nothing known is undefined', () => {
     const perPackage = ruleOfThumb.bytesPerPackage;
     const gzip = ruleOfThumb.gzipPerDiskByte;
     const base = { manager: 'npm' as const, named: [], production: true, cacheKept: false };
-    const fromLock = estimateNodeInstall({ ...base, lockfile: { name: 'package-lock.json', bytes: 10_000, text: packageLock }, packageJson: { bytes: 10, text: '{}' } });
-    assert.deepEqual(fromLock, { diskBytes: 2 * perPackage, compressedBytes: Math.round(2 * perPackage * gzip), packages: 2, basis: '2 packages in package-lock.json (dev dependencies left out)' });
-    const fromSize = estimateNodeInstall({ ...base, lockfile: { name: 'package-lock.json', bytes: 100 * ruleOfThumb.packageLockBytesPerEntry } });
+    const fromLock = estimateNodeInstall({
+      ...base,
+      lockfile: { name: 'package-lock.json', bytes: 10_000, text: packageLock },
+      packageJson: { bytes: 10, text: '{}' },
+    });
+    assert.deepEqual(fromLock, {
+      diskBytes: 2 * perPackage,
+      compressedBytes: Math.round(2 * perPackage * gzip),
+      packages: 2,
+      basis: '2 packages in package-lock.json (dev dependencies left out)',
+    });
+    const fromSize = estimateNodeInstall({
+      ...base,
+      lockfile: { name: 'package-lock.json', bytes: 100 * ruleOfThumb.packageLockBytesPerEntry },
+    });
     assert.equal(fromSize?.packages, 100);
-    const fromManifest = estimateNodeInstall({ ...base, packageJson: { bytes: 10, text: JSON.stringify({ dependencies: { a: '1', b: '1' } }) } });
+    const fromManifest = estimateNodeInstall({
+      ...base,
+      packageJson: { bytes: 10, text: JSON.stringify({ dependencies: { a: '1', b: '1' } }) },
+    });
     assert.equal(fromManifest?.packages, Math.round(2 * ruleOfThumb.packagesPerDirectDependency));
     const named = estimateNodeInstall({ ...base, named: ['pm2'], cacheKept: true });
     const count = Math.round(ruleOfThumb.packagesPerDirectDependency);
-    assert.deepEqual(named && { packages: named.packages, diskBytes: named.diskBytes, compressedBytes: named.compressedBytes }, {
-      packages: count,
-      diskBytes: Math.round(count * perPackage * (1 + gzip)),
-      compressedBytes: Math.round(2 * count * perPackage * gzip),
-    });
+    assert.deepEqual(
+      named && { packages: named.packages, diskBytes: named.diskBytes, compressedBytes: named.compressedBytes },
+      {
+        packages: count,
+        diskBytes: Math.round(count * perPackage * (1 + gzip)),
+        compressedBytes: Math.round(2 * count * perPackage * gzip),
+      },
+    );
     assert.equal(estimateNodeInstall(base), undefined);
   });
 });

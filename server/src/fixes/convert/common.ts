@@ -102,7 +102,16 @@ export function finalName(stage: Stage): string {
 }
 
 /** Keywords that only describe how the image runs: they go to the final stage wherever they were. */
-export const runtimeKeywords = new Set(['EXPOSE', 'LABEL', 'MAINTAINER', 'VOLUME', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'STOPSIGNAL']);
+export const runtimeKeywords = new Set([
+  'EXPOSE',
+  'LABEL',
+  'MAINTAINER',
+  'VOLUME',
+  'HEALTHCHECK',
+  'CMD',
+  'ENTRYPOINT',
+  'STOPSIGNAL',
+]);
 /** Keywords that matter to both stages: the build may read them and the runtime config keeps them. */
 export const sharedKeywords = new Set(['ARG', 'ENV', 'WORKDIR', 'USER']);
 /** Keywords that only build. */
@@ -139,19 +148,28 @@ export interface Plan {
 export function assemble(plan: Plan): string {
   const { model, stage, build, overrides } = plan;
   const eol = model.lines.eol;
-  const header = model.text.slice(0, model.lines.offsetAt({ line: stage.from.range.start.line - leadingComments(model, stage.from).length, character: 0 }));
+  const header = model.text.slice(
+    0,
+    model.lines.offsetAt({
+      line: stage.from.range.start.line - leadingComments(model, stage.from).length,
+      character: 0,
+    }),
+  );
   const builder: string[] = [builderFrom(model, stage)];
   const final: string[] = [`FROM ${plan.finalImage}${finalName(stage)}`];
   let userAdded = plan.addedUser === undefined;
   for (const instruction of stage.instructions) {
     const keyword = instruction.keyword;
     const beforeBuild = instruction.index <= build.index;
-    if (keyword === 'ONBUILD') refuse(`ONBUILD at line ${lineOf(instruction)}: a base image for other builds is not converted.`);
+    if (keyword === 'ONBUILD')
+      refuse(`ONBUILD at line ${lineOf(instruction)}: a base image for other builds is not converted.`);
     if (beforeBuild && (sharedKeywords.has(keyword) || buildKeywords.has(keyword))) {
       builder.push(kept(model, instruction, overrides.get(instruction) ?? sourceOf(model, instruction)));
     }
     if (!beforeBuild && buildKeywords.has(keyword) && keyword !== 'SHELL' && !plan.droppable(instruction)) {
-      refuse(`${keyword} at line ${lineOf(instruction)} runs after the build: cannot tell whether the shipped image needs what it makes.`);
+      refuse(
+        `${keyword} at line ${lineOf(instruction)} runs after the build: cannot tell whether the shipped image needs what it makes.`,
+      );
     }
     if (sharedKeywords.has(keyword) || runtimeKeywords.has(keyword) || plan.finalExtra?.has(keyword)) {
       if (!userAdded && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
@@ -167,7 +185,10 @@ export function assemble(plan: Plan): string {
 }
 
 /** Files a COPY/ADD before the build put into the image that the final stage no longer has, for a message. */
-export function buildOnlyCopies(plan: Pick<Plan, 'stage' | 'build'>, isBuildInput: (source: string) => boolean): string[] {
+export function buildOnlyCopies(
+  plan: Pick<Plan, 'stage' | 'build'>,
+  isBuildInput: (source: string) => boolean,
+): string[] {
   const sources: string[] = [];
   for (const instruction of plan.stage.instructions) {
     if (instruction.index > plan.build.index || !instruction.copy || instruction.copy.from !== undefined) continue;

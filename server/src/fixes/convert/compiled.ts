@@ -35,7 +35,8 @@ export function optionValue(command: EffectiveCommand, ...names: string[]): stri
     const value = args[index].value;
     for (const name of names) {
       if (value === name) return args[index + 1]?.value;
-      if (value.startsWith(`${name}=`) || (name.startsWith('--') && value.startsWith(`${name}:`))) return value.slice(name.length + 1);
+      if (value.startsWith(`${name}=`) || (name.startsWith('--') && value.startsWith(`${name}:`)))
+        return value.slice(name.length + 1);
     }
   }
   return undefined;
@@ -55,9 +56,21 @@ export interface StartCommand {
 const shellFeatures = /[;&|<>()`'"\\\n[\]{}~#]/;
 const globCharacters = /[*?]/;
 
-export function startCommand(model: DockerfileModel, stage: Stage, dirs: Map<Instruction, string>, allowGlob = false): StartCommand {
-  const start = startWords(model, stage, allowGlob ? shellFeatures : new RegExp(`${shellFeatures.source}|${globCharacters.source}`));
-  if (start.unsafe) refuse(`Shell-form ${start.unsafe.keyword} at line ${lineOf(start.unsafe)} uses shell features: cannot tell which file it runs.`);
+export function startCommand(
+  model: DockerfileModel,
+  stage: Stage,
+  dirs: Map<Instruction, string>,
+  allowGlob = false,
+): StartCommand {
+  const start = startWords(
+    model,
+    stage,
+    allowGlob ? shellFeatures : new RegExp(`${shellFeatures.source}|${globCharacters.source}`),
+  );
+  if (start.unsafe)
+    refuse(
+      `Shell-form ${start.unsafe.keyword} at line ${lineOf(start.unsafe)} uses shell features: cannot tell which file it runs.`,
+    );
   const { words, shell } = start;
   const last = start.entrypoint ?? start.cmd;
   if (!last || words.length === 0) refuse('No CMD or ENTRYPOINT: cannot tell what the final image runs.');
@@ -71,7 +84,10 @@ export function startCommand(model: DockerfileModel, stage: Stage, dirs: Map<Ins
 
 /** A shell glob (`*`, `?`) over one path as a regular expression; `*` does not cross `/`. */
 export function globPattern(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${source}$`);
 }
 
@@ -83,7 +99,11 @@ export function hasGlob(path: string): boolean {
  * Files a RUN copies or moves the build output to after the build command (`cp target/app.jar /app.jar`),
  * as absolute destination → absolute source. Destinations ending in `/` or `.` are folders.
  */
-export function copiedOutputs(instructions: Instruction[], after: FoundCommand, dirs: Map<Instruction, string>): Map<string, string> {
+export function copiedOutputs(
+  instructions: Instruction[],
+  after: FoundCommand,
+  dirs: Map<Instruction, string>,
+): Map<string, string> {
   const copies = new Map<string, string>();
   // `cp app /usr/local/bin` copies into the folder: folders every image has, and the stage's WORKDIRs, are known to be folders.
   const folders = new Set([...standardFolders, ...dirs.values()]);
@@ -107,14 +127,29 @@ export function copiedOutputs(instructions: Instruction[], after: FoundCommand, 
       const isDir = /(^|\/)\.?$/.test(target) || target.endsWith('/') || folders.has(absolute(target, dir));
       const name = from.slice(from.lastIndexOf('/') + 1);
       if (isDir && hasGlob(name)) continue;
-      const to = isDir ? `${absolute(target, dir).replace(/\/$/, '')}/${name}`.replace(/^\/\//, '/') : absolute(target, dir);
+      const to = isDir
+        ? `${absolute(target, dir).replace(/\/$/, '')}/${name}`.replace(/^\/\//, '/')
+        : absolute(target, dir);
       copies.set(to, from);
     }
   }
   return copies;
 }
 
-const standardFolders = ['/', '/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/local', '/opt', '/srv', '/tmp', '/usr/local/cargo/bin'];
+const standardFolders = [
+  '/',
+  '/bin',
+  '/sbin',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+  '/usr/local',
+  '/opt',
+  '/srv',
+  '/tmp',
+  '/usr/local/cargo/bin',
+];
 
 /** RUNs right after the build that only copy or move its output: they belong to the build stage. */
 export function trailingCopies(stage: Stage, build: Instruction): Instruction[] {
@@ -134,7 +169,31 @@ export function trailingCopies(stage: Stage, build: Instruction): Instruction[] 
 }
 
 /** Programs installed only to build or fetch: never a reason to think the app needs them at run time. */
-const buildHelpers = new Set(['curl', 'wget', 'ca-certificates', 'unzip', 'zip', 'xz-utils', 'tar', 'gnupg', 'gnupg2', 'pkg-config', 'pkgconf', 'pkgconfig', 'openssh-client', 'protobuf-compiler', 'protobuf', 'perl', 'python3', 'bash', 'findutils', 'file', 'binutils', 'musl-tools', 'jq']);
+const buildHelpers = new Set([
+  'curl',
+  'wget',
+  'ca-certificates',
+  'unzip',
+  'zip',
+  'xz-utils',
+  'tar',
+  'gnupg',
+  'gnupg2',
+  'pkg-config',
+  'pkgconf',
+  'pkgconfig',
+  'openssh-client',
+  'protobuf-compiler',
+  'protobuf',
+  'perl',
+  'python3',
+  'bash',
+  'findutils',
+  'file',
+  'binutils',
+  'musl-tools',
+  'jq',
+]);
 
 export interface InstalledPackages {
   manager: string;
@@ -153,11 +212,15 @@ export function installedPackages(stage: Stage, build: Instruction): InstalledPa
     for (const raw of instruction.run?.commands ?? []) {
       const installed = packagesInstalledBy(effectiveCommand(raw));
       if (!installed || !['apt', 'apk', 'yum', 'dnf', 'zypper'].includes(installed.manager)) continue;
-      const names = installed.packages.filter((name) => !name.startsWith('-') && !name.startsWith('.')).map((name) => name.replace(/:[a-z0-9]+$/, ''));
+      const names = installed.packages
+        .filter((name) => !name.startsWith('-') && !name.startsWith('.'))
+        .map((name) => name.replace(/:[a-z0-9]+$/, ''));
       result.push({
         manager: installed.manager,
         build: names.filter((name) => buildPackageKind(installed.manager, name) !== undefined),
-        other: names.filter((name) => buildPackageKind(installed.manager, name) === undefined && !buildHelpers.has(name)),
+        other: names.filter(
+          (name) => buildPackageKind(installed.manager, name) === undefined && !buildHelpers.has(name),
+        ),
         instruction,
       });
     }
@@ -169,7 +232,9 @@ export function installedPackages(stage: Stage, build: Instruction): InstalledPa
 export function refuseRuntimePackages(installs: InstalledPackages[], finalImage: string): void {
   for (const install of installs) {
     if (install.other.length > 0) {
-      refuse(`Line ${lineOf(install.instruction)} installs ${install.other.join(', ')}, which the app may need at run time and ${finalImage} does not have: cannot tell.`);
+      refuse(
+        `Line ${lineOf(install.instruction)} installs ${install.other.join(', ')}, which the app may need at run time and ${finalImage} does not have: cannot tell.`,
+      );
     }
   }
 }
@@ -179,13 +244,21 @@ export function refuseRuntimePackages(installs: InstalledPackages[], finalImage:
  * builds without landing in a layer. All or none: a restore and a build must see the same folder. Empty when
  * a RUN cannot take the mount (exec form, already has mounts) or something else touches the folder.
  */
-export function cacheMounts(model: DockerfileModel, stage: Stage, build: Instruction, programs: Set<string>, targets: string[], touches: RegExp): Map<Instruction, string> {
+export function cacheMounts(
+  model: DockerfileModel,
+  stage: Stage,
+  build: Instruction,
+  programs: Set<string>,
+  targets: string[],
+  touches: RegExp,
+): Map<Instruction, string> {
   const overrides = new Map<Instruction, string>();
   const runs: Instruction[] = [];
   for (const instruction of stage.instructions) {
     if (instruction.index > build.index) break;
     // The mount belongs to root's home or the image's tool folder: another user could not write it.
-    if (instruction.keyword === 'USER' && !/^(root|0)(:(root|0))?$/.test(argumentText(model, instruction))) return new Map();
+    if (instruction.keyword === 'USER' && !/^(root|0)(:(root|0))?$/.test(argumentText(model, instruction)))
+      return new Map();
     const text = sourceOf(model, instruction);
     const runsTool = (instruction.run?.commands ?? []).some((raw) => programs.has(effectiveCommand(raw).program));
     if (runsTool) {
@@ -204,7 +277,10 @@ export function cacheMounts(model: DockerfileModel, stage: Stage, build: Instruc
 }
 
 /** The HEALTHCHECK instructions that call a program, with their command words (exec form) or text. */
-export function healthchecks(model: DockerfileModel, stage: Stage): { instruction: Instruction; text: string; words?: string[] }[] {
+export function healthchecks(
+  model: DockerfileModel,
+  stage: Stage,
+): { instruction: Instruction; text: string; words?: string[] }[] {
   return stage.instructions
     .filter((instruction) => instruction.keyword === 'HEALTHCHECK' && !/^NONE$/i.test(argumentText(model, instruction)))
     .map((instruction) => {
@@ -217,12 +293,18 @@ export function healthchecks(model: DockerfileModel, stage: Stage): { instructio
 export function refuseMissingTools(model: DockerfileModel, stage: Stage, finalImage: string, missing: string[]): void {
   for (const check of healthchecks(model, stage)) {
     const tool = missing.find((name) => new RegExp(`(^|[\\s"/])${name}\\b`).test(check.text));
-    if (tool) refuse(`HEALTHCHECK at line ${lineOf(check.instruction)} uses ${tool}, which ${finalImage} does not have: check with the app itself (or install ${tool}) first.`);
+    if (tool)
+      refuse(
+        `HEALTHCHECK at line ${lineOf(check.instruction)} uses ${tool}, which ${finalImage} does not have: check with the app itself (or install ${tool}) first.`,
+      );
   }
 }
 
 /** The last USER of the stage, as written. */
-export function userValue(model: DockerfileModel, stage: Stage): { value: string; instruction: Instruction } | undefined {
+export function userValue(
+  model: DockerfileModel,
+  stage: Stage,
+): { value: string; instruction: Instruction } | undefined {
   const instruction = stage.instructions.filter((candidate) => candidate.keyword === 'USER').pop();
   return instruction ? { value: argumentText(model, instruction), instruction } : undefined;
 }
@@ -240,5 +322,6 @@ export function createAppUser(image: string): string | undefined {
 
 /** Refuses a base image pinned by digest: the digest of its runtime counterpart is unknown. */
 export function refuseDigest(stage: Stage): void {
-  if (stage.image.digest) refuse(`The base image is pinned by digest: cannot tell the digest of its runtime counterpart.`);
+  if (stage.image.digest)
+    refuse(`The base image is pinned by digest: cannot tell the digest of its runtime counterpart.`);
 }

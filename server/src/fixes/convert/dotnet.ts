@@ -19,9 +19,27 @@ import {
 } from './compiled';
 
 /** Options of `dotnet publish` that take a value: their value is not the project. */
-const valueOptions = new Set(['-c', '--configuration', '-o', '--output', '-f', '--framework', '-r', '--runtime', '-v', '--verbosity', '-a', '--arch', '--os', '--version-suffix', '--source', '-s']);
+const valueOptions = new Set([
+  '-c',
+  '--configuration',
+  '-o',
+  '--output',
+  '-f',
+  '--framework',
+  '-r',
+  '--runtime',
+  '-v',
+  '--verbosity',
+  '-a',
+  '--arch',
+  '--os',
+  '--version-suffix',
+  '--source',
+  '-s',
+]);
 /** What makes the output self-contained or native: it would need runtime-deps, not a .NET runtime image. */
-const selfContained = /^(--self-contained|--sc)(=true)?$|^[-/]p(roperty)?:(PublishAot|PublishSingleFile|SelfContained)=true$/i;
+const selfContained =
+  /^(--self-contained|--sc)(=true)?$|^[-/]p(roperty)?:(PublishAot|PublishSingleFile|SelfContained)=true$/i;
 /** Before .NET 8 a runtime identifier alone made the publish self-contained. */
 const runtimeIdentifier = /^(-r|--runtime|--ucr|--use-current-runtime)$/;
 /** SDKs whose apps run on the ASP.NET Core runtime. */
@@ -35,26 +53,49 @@ interface Project {
 }
 
 /** FROM dotnet/sdk + `dotnet publish -o DIR` + `dotnet X.dll` → build stage + aspnet or runtime with only the publish folder. */
-export function convertDotnet(model: DockerfileModel, stage: Stage, context: ConvertContext): { text: string; messages: string[] } {
+export function convertDotnet(
+  model: DockerfileModel,
+  stage: Stage,
+  context: ConvertContext,
+): { text: string; messages: string[] } {
   const messages: string[] = [];
   refuseDigest(stage);
   const dirs = workdirs(stage, '/');
-  const publishes = findCommands(stage, (command) => command.program === 'dotnet' && command.args[0]?.value === 'publish');
+  const publishes = findCommands(
+    stage,
+    (command) => command.program === 'dotnet' && command.args[0]?.value === 'publish',
+  );
   if (publishes.length === 0) refuse('No `dotnet publish` found in a RUN: nothing to separate.');
   const publish = publishes[publishes.length - 1];
   const output = optionValue(publish.command, '-o', '--output');
-  if (output === undefined) refuse(`\`dotnet publish\` at line ${lineOf(publish.instruction)} has no -o: cannot tell the publish folder.`);
-  if (output.includes('$')) refuse(`The -o path ${output} at line ${lineOf(publish.instruction)} uses a variable: cannot tell the publish folder.`);
-  if (publish.afterCd && !output.startsWith('/')) refuse(`\`dotnet publish -o ${output}\` at line ${lineOf(publish.instruction)} runs after cd: cannot tell the publish folder.`);
+  if (output === undefined)
+    refuse(`\`dotnet publish\` at line ${lineOf(publish.instruction)} has no -o: cannot tell the publish folder.`);
+  if (output.includes('$'))
+    refuse(
+      `The -o path ${output} at line ${lineOf(publish.instruction)} uses a variable: cannot tell the publish folder.`,
+    );
+  if (publish.afterCd && !output.startsWith('/'))
+    refuse(
+      `\`dotnet publish -o ${output}\` at line ${lineOf(publish.instruction)} runs after cd: cannot tell the publish folder.`,
+    );
   const args = publish.command.args;
   const sdkMajor = Number(/^(\d+)\./.exec(stage.image.tag ?? '')?.[1] ?? 0);
-  const flag = args.find((arg, index) => (selfContained.test(arg.value) && args[index + 1]?.value !== 'false') || (runtimeIdentifier.test(arg.value) && sdkMajor < 8));
-  if (flag) refuse(`\`dotnet publish ${flag.value}\` at line ${lineOf(publish.instruction)} makes a self-contained or native app (runtime-deps image): not converted yet.`);
+  const flag = args.find(
+    (arg, index) =>
+      (selfContained.test(arg.value) && args[index + 1]?.value !== 'false') ||
+      (runtimeIdentifier.test(arg.value) && sdkMajor < 8),
+  );
+  if (flag)
+    refuse(
+      `\`dotnet publish ${flag.value}\` at line ${lineOf(publish.instruction)} makes a self-contained or native app (runtime-deps image): not converted yet.`,
+    );
   const outputDir = absolute(output, dirs.get(publish.instruction) ?? '/').replace(/\/$/, '');
 
   const project = projectOf(publish.command, context, publish.afterCd);
   if (project.text && /<(PublishAot|SelfContained|PublishSingleFile)>\s*true/i.test(project.text)) {
-    refuse(`${project.file ?? 'The project'} publishes a self-contained or native app (runtime-deps image): not converted yet.`);
+    refuse(
+      `${project.file ?? 'The project'} publishes a self-contained or native app (runtime-deps image): not converted yet.`,
+    );
   }
   const framework = optionValue(publish.command, '-f', '--framework') ?? targetFramework(project);
   const assembly = assemblyName(project);
@@ -64,15 +105,25 @@ export function convertDotnet(model: DockerfileModel, stage: Stage, context: Con
   const [program, ...rest] = start.words;
   const runsDotnet = program === 'dotnet' || program === '/usr/bin/dotnet' || program === '/usr/share/dotnet/dotnet';
   const entry = runsDotnet ? rest.find((word) => !word.startsWith('-')) : program;
-  if (!entry || (runsDotnet && !entry.endsWith('.dll'))) refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs \`${start.words.join(' ')}\`, not \`dotnet <app>.dll\`: cannot tell which files it needs.`);
-  if (entry.includes('$')) refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entry}, a variable: cannot tell which files it needs.`);
+  if (!entry || (runsDotnet && !entry.endsWith('.dll')))
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs \`${start.words.join(' ')}\`, not \`dotnet <app>.dll\`: cannot tell which files it needs.`,
+    );
+  if (entry.includes('$'))
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entry}, a variable: cannot tell which files it needs.`,
+    );
   const entryPath = absolute(entry, start.workdir);
   if (!entryPath.startsWith(`${outputDir}/`)) {
-    refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entryPath}, which is not in the publish folder ${outputDir}.`);
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entryPath}, which is not in the publish folder ${outputDir}.`,
+    );
   }
   const entryName = entryPath.slice(entryPath.lastIndexOf('/') + 1).replace(/\.dll$/, '');
   if (assembly && entryName !== assembly) {
-    refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entryName}${runsDotnet ? '.dll' : ''}, but ${project.file ?? 'the project'} builds ${assembly}.dll.`);
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entryName}${runsDotnet ? '.dll' : ''}, but ${project.file ?? 'the project'} builds ${assembly}.dll.`,
+    );
   }
 
   const finalImage = runtimeImage(stage, project, framework, messages);
@@ -84,25 +135,54 @@ export function convertDotnet(model: DockerfileModel, stage: Stage, context: Con
   let addedUser: string | undefined;
   const appUser = knownImageUser(parseImageRef(finalImage, finalImage, false))?.user === 'app';
   if (user) {
-    if (!isRootUser(user.value) && !isNumericUser(user.value) && !(appUser && (user.value === 'app' || user.value === '$APP_UID'))) {
-      refuse(`USER ${user.value} (line ${lineOf(user.instruction)}) is created in the build stage only: use USER $APP_UID (.NET 8+) or a numeric UID.`);
+    if (
+      !isRootUser(user.value) &&
+      !isNumericUser(user.value) &&
+      !(appUser && (user.value === 'app' || user.value === '$APP_UID'))
+    ) {
+      refuse(
+        `USER ${user.value} (line ${lineOf(user.instruction)}) is created in the build stage only: use USER $APP_UID (.NET 8+) or a numeric UID.`,
+      );
     }
   } else if (!appUser) {
-    messages.push(`No USER added: ${finalImage} has no non-root user (.NET 8 images have app); add a numeric USER if the app can run unprivileged.`);
+    messages.push(
+      `No USER added: ${finalImage} has no non-root user (.NET 8 images have app); add a numeric USER if the app can run unprivileged.`,
+    );
   } else {
     const port = privilegedPort(model, stage);
     if (port !== undefined) {
-      messages.push(`No USER added: the app listens on port ${port}, which a non-root user cannot bind everywhere; listen on 8080 and add USER $APP_UID.`);
+      messages.push(
+        `No USER added: the app listens on port ${port}, which a non-root user cannot bind everywhere; listen on 8080 and add USER $APP_UID.`,
+      );
     } else {
       addedUser = 'USER $APP_UID';
-      messages.push('Added USER $APP_UID: the original ran as root; the .NET 8+ runtime images define the non-root user app (UID in $APP_UID).');
+      messages.push(
+        'Added USER $APP_UID: the original ran as root; the .NET 8+ runtime images define the non-root user app (UID in $APP_UID).',
+      );
     }
   }
 
-  const overrides = cacheMounts(model, stage, publish.instruction, new Set(['dotnet']), ['/root/.nuget/packages'], /NUGET_PACKAGES|\.nuget\b|--packages\b/);
-  if (overrides.size > 0) messages.push('Added a BuildKit cache mount for NuGet packages to the dotnet RUN lines: packages are downloaded once across builds and stay out of the layers.');
-  const left = buildOnlyCopies({ stage, build: publish.instruction }, (source) => /^(\.|\.\/|[^/]*\.(csproj|fsproj|vbproj|sln|props|targets)|\*\.\w+proj|nuget\.config|NuGet\.Config|global\.json|src\/?)$/i.test(source));
-  if (left.length > 0) messages.push(`Only the build stage has ${left.join(', ')}: if the app reads them at run time, COPY --from=build them too.`);
+  const overrides = cacheMounts(
+    model,
+    stage,
+    publish.instruction,
+    new Set(['dotnet']),
+    ['/root/.nuget/packages'],
+    /NUGET_PACKAGES|\.nuget\b|--packages\b/,
+  );
+  if (overrides.size > 0)
+    messages.push(
+      'Added a BuildKit cache mount for NuGet packages to the dotnet RUN lines: packages are downloaded once across builds and stay out of the layers.',
+    );
+  const left = buildOnlyCopies({ stage, build: publish.instruction }, (source) =>
+    /^(\.|\.\/|[^/]*\.(csproj|fsproj|vbproj|sln|props|targets)|\*\.\w+proj|nuget\.config|NuGet\.Config|global\.json|src\/?)$/i.test(
+      source,
+    ),
+  );
+  if (left.length > 0)
+    messages.push(
+      `Only the build stage has ${left.join(', ')}: if the app reads them at run time, COPY --from=build them too.`,
+    );
   messages.push(`The final stage is ${finalImage} with only ${outputDir}/ from the build stage.`);
   const text = assemble({
     model,
@@ -125,7 +205,8 @@ function projectOf(command: EffectiveCommand, context: ConvertContext, afterCd: 
     const value = args[index].value;
     if (valueOptions.has(value)) index++;
     // `/p:UseAppHost=false` is an MSBuild switch, `true`/`false` the value of a boolean option.
-    else if (!value.startsWith('-') && !/^\/\w+:/.test(value) && value !== 'true' && value !== 'false') operands.push(value);
+    else if (!value.startsWith('-') && !/^\/\w+:/.test(value) && value !== 'true' && value !== 'false')
+      operands.push(value);
   }
   const files = context.files ?? {};
   const named = operands[0];
@@ -141,39 +222,56 @@ function projectOf(command: EffectiveCommand, context: ConvertContext, afterCd: 
 
 function assemblyName(project: Project): string | undefined {
   const named = /<AssemblyName>\s*([^<$]+?)\s*<\/AssemblyName>/.exec(project.text ?? '')?.[1];
-  if (/<AssemblyName>[^<]*\$/.test(project.text ?? '')) refuse(`${project.file ?? 'The project'} computes its AssemblyName: cannot tell the entry dll.`);
+  if (/<AssemblyName>[^<]*\$/.test(project.text ?? ''))
+    refuse(`${project.file ?? 'The project'} computes its AssemblyName: cannot tell the entry dll.`);
   return named ?? project.file?.replace(/\.\w+proj$/i, '');
 }
 
 function targetFramework(project: Project): string | undefined {
   const text = project.text ?? '';
-  if (/<TargetFrameworks>/.test(text)) refuse(`${project.file ?? 'The project'} has several TargetFrameworks and the publish names none (-f): cannot tell the runtime.`);
+  if (/<TargetFrameworks>/.test(text))
+    refuse(
+      `${project.file ?? 'The project'} has several TargetFrameworks and the publish names none (-f): cannot tell the runtime.`,
+    );
   return /<TargetFramework>\s*([^<]+?)\s*<\/TargetFramework>/.exec(text)?.[1];
 }
 
 /** aspnet for web SDKs and projects that reference ASP.NET Core, runtime otherwise; the version follows the target framework. */
 function runtimeImage(stage: Stage, project: Project, framework: string | undefined, messages: string[]): string {
   // The -aot SDK tags build native apps; there is no aspnet or runtime image with that tag.
-  if (/(^|-)aot(-|$)/.test(stage.image.tag ?? '')) refuse(`${stage.image.raw} is an SDK for native AOT apps (runtime-deps image): not converted yet.`);
+  if (/(^|-)aot(-|$)/.test(stage.image.tag ?? ''))
+    refuse(`${stage.image.raw} is an SDK for native AOT apps (runtime-deps image): not converted yet.`);
   const runtimes = sdkImageOf(stage.image)?.runtimes ?? [];
   const [aspnet, runtime] = runtimes;
   if (!aspnet || !runtime) refuse(`Cannot tell the .NET version of ${stage.image.raw}: name it in the tag (e.g. 8.0).`);
   const sdk = /<Project\s+Sdk="([^"]+)"/.exec(project.text ?? '')?.[1];
-  if (sdk === 'Microsoft.NET.Sdk.BlazorWebAssembly') refuse(`${project.file ?? 'The project'} is a Blazor WebAssembly app: its publish output is static files for a web server, not a .NET runtime.`);
+  if (sdk === 'Microsoft.NET.Sdk.BlazorWebAssembly')
+    refuse(
+      `${project.file ?? 'The project'} is a Blazor WebAssembly app: its publish output is static files for a web server, not a .NET runtime.`,
+    );
   let image: string;
   if (project.text === undefined) {
     image = aspnet;
-    messages.push(`Cannot read ${project.file ?? 'the project file'} from the context root: the final image is aspnet, which runs console and web apps alike.`);
+    messages.push(
+      `Cannot read ${project.file ?? 'the project file'} from the context root: the final image is aspnet, which runs console and web apps alike.`,
+    );
   } else {
     const webSdk = sdk !== undefined && aspNetSdks.test(sdk);
     const reference = /<FrameworkReference\s+Include="Microsoft\.AspNetCore\.App"/.test(project.text);
     image = webSdk || reference ? aspnet : runtime;
     messages.push(
-      webSdk ? `${project.file} uses ${sdk}: the final image is aspnet.` : reference ? `${project.file} references Microsoft.AspNetCore.App: the final image is aspnet.` : `${project.file} is not a web project: the final image is runtime.`,
+      webSdk
+        ? `${project.file} uses ${sdk}: the final image is aspnet.`
+        : reference
+          ? `${project.file} references Microsoft.AspNetCore.App: the final image is aspnet.`
+          : `${project.file} is not a web project: the final image is runtime.`,
     );
   }
   const version = /^net(\d+\.\d+)$/.exec(framework ?? '')?.[1];
-  if (framework !== undefined && !version) refuse(`The target framework ${framework} is not a .NET (net<major>.<minor>) framework: cannot tell the runtime image.`);
+  if (framework !== undefined && !version)
+    refuse(
+      `The target framework ${framework} is not a .NET (net<major>.<minor>) framework: cannot tell the runtime image.`,
+    );
   const imageVersion = /:(\d+\.\d+)/.exec(image)?.[1];
   if (version && imageVersion && version !== imageVersion) {
     messages.push(`The project targets ${framework}: the final image is ${version}, not the SDK's ${imageVersion}.`);
@@ -189,7 +287,9 @@ function privilegedPort(model: DockerfileModel, stage: Stage): number | undefine
     const text = sourceOf(model, instruction);
     const urls = /ASPNETCORE_URLS[=\s]+["']?([^\s"']+)/.exec(text)?.[1];
     const ports = /(?:ASPNETCORE_HTTPS?_PORTS|HTTPS?_PORTS)[=\s]+["']?([^\s"']+)/.exec(text)?.[1];
-    const numbers = [...(urls?.matchAll(/:(\d+)/g) ?? [])].map((match) => Number(match[1])).concat((ports?.split(/[;,]/) ?? []).map(Number));
+    const numbers = [...(urls?.matchAll(/:(\d+)/g) ?? [])]
+      .map((match) => Number(match[1]))
+      .concat((ports?.split(/[;,]/) ?? []).map(Number));
     const low = numbers.find((port) => port > 0 && port < 1024);
     if (low !== undefined) return low;
   }

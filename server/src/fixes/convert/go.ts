@@ -3,7 +3,19 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import type { ConvertContext } from './common';
-import { absolute, argumentText, assemble, buildOnlyCopies, execForm, isNumericUser, lineOf, refuse, sourceOf, userOf, workdirs } from './common';
+import {
+  absolute,
+  argumentText,
+  assemble,
+  buildOnlyCopies,
+  execForm,
+  isNumericUser,
+  lineOf,
+  refuse,
+  sourceOf,
+  userOf,
+  workdirs,
+} from './common';
 
 const staticImage = 'gcr.io/distroless/static-debian12:nonroot';
 const glibcImage = 'gcr.io/distroless/base-debian12:nonroot';
@@ -20,7 +32,11 @@ interface GoBuild {
 }
 
 /** FROM golang + `go build -o out` → build stage + distroless with only the binary. */
-export function convertGo(model: DockerfileModel, stage: Stage, _context: ConvertContext): { text: string; messages: string[] } {
+export function convertGo(
+  model: DockerfileModel,
+  stage: Stage,
+  _context: ConvertContext,
+): { text: string; messages: string[] } {
   const messages: string[] = [];
   const dirs = workdirs(stage, '/go');
   const builds = goBuilds(stage, dirs);
@@ -28,22 +44,31 @@ export function convertGo(model: DockerfileModel, stage: Stage, _context: Conver
   const build = builds[builds.length - 1].instruction;
 
   const cgo = usesCgo(model, stage, build);
-  if (cgo && /alpine/.test(stage.image.tag ?? '')) refuse('The build uses cgo on Alpine (musl): the binary would not run on distroless, which has glibc.');
+  if (cgo && /alpine/.test(stage.image.tag ?? ''))
+    refuse('The build uses cgo on Alpine (musl): the binary would not run on distroless, which has glibc.');
   const overrides = new Map<Instruction, string>();
   if (!cgo) {
-    const setByEnv = stage.instructions.some((instruction) => (instruction.keyword === 'ENV' || instruction.keyword === 'ARG') && /\bCGO_ENABLED\b/.test(sourceOf(model, instruction)));
+    const setByEnv = stage.instructions.some(
+      (instruction) =>
+        (instruction.keyword === 'ENV' || instruction.keyword === 'ARG') &&
+        /\bCGO_ENABLED\b/.test(sourceOf(model, instruction)),
+    );
     for (const { instruction, command } of builds) {
       const text = overrides.get(instruction) ?? sourceOf(model, instruction);
       // An ENV, an export or a prefix the author wrote already decides cgo for this build.
       if (setByEnv || /\bCGO_ENABLED=/.test(sourceOf(model, instruction))) continue;
-      if (instruction.run?.form === 'exec') refuse(`The exec-form RUN at line ${lineOf(instruction)} cannot get CGO_ENABLED=0.`);
+      if (instruction.run?.form === 'exec')
+        refuse(`The exec-form RUN at line ${lineOf(instruction)} cannot get CGO_ENABLED=0.`);
       // Later builds in the same RUN were already shifted: insert from the end of the text backwards.
       const at = command.command.start - instruction.start + (text.length - sourceOf(model, instruction).length);
       overrides.set(instruction, `${text.slice(0, at)}CGO_ENABLED=0 ${text.slice(at)}`);
     }
-    if (overrides.size > 0) messages.push('Added CGO_ENABLED=0 to `go build` so the binary is static and runs on distroless/static.');
+    if (overrides.size > 0)
+      messages.push('Added CGO_ENABLED=0 to `go build` so the binary is static and runs on distroless/static.');
   } else {
-    messages.push(`The build uses cgo (a C compiler is installed or CGO_ENABLED=1): the final image is ${glibcImage}, which has glibc.`);
+    messages.push(
+      `The build uses cgo (a C compiler is installed or CGO_ENABLED=1): the final image is ${glibcImage}, which has glibc.`,
+    );
   }
   const finalImage = cgo ? glibcImage : staticImage;
 
@@ -62,7 +87,10 @@ export function convertGo(model: DockerfileModel, stage: Stage, _context: Conver
   const generated = [...new Set(outputs)].map((output) => `COPY --from=build ${output} ${output}`);
   const plan = { stage, build };
   const left = buildOnlyCopies(plan, (source) => /^(\.|\.\/|go\.(mod|sum)|.*\.go|vendor\/?)$/.test(source));
-  if (left.length > 0) messages.push(`Only the build stage has ${left.join(', ')}: if the program reads them at run time, COPY --from=build them too.`);
+  if (left.length > 0)
+    messages.push(
+      `Only the build stage has ${left.join(', ')}: if the program reads them at run time, COPY --from=build them too.`,
+    );
   messages.push(`The final stage is ${finalImage} with only ${outputs.join(', ')} from the build stage.`);
   const text = assemble({ model, stage, build, overrides, finalImage, generated, droppable: () => false });
   return { text, messages };
@@ -78,9 +106,12 @@ function goBuilds(stage: Stage, dirs: Map<Instruction, string>): GoBuild[] {
       if (command.program === 'cd') changedDir = true;
       if (command.program !== 'go' || command.args[0]?.value !== 'build') continue;
       const output = outputOf(command);
-      if (output === undefined) refuse(`\`go build\` at line ${lineOf(instruction)} has no -o: cannot tell the build output.`);
-      if (output.includes('$')) refuse(`The -o path ${output} at line ${lineOf(instruction)} uses a variable: cannot tell the build output.`);
-      if (!output.startsWith('/') && changedDir) refuse(`\`go build -o ${output}\` at line ${lineOf(instruction)} runs after cd: cannot tell the build output.`);
+      if (output === undefined)
+        refuse(`\`go build\` at line ${lineOf(instruction)} has no -o: cannot tell the build output.`);
+      if (output.includes('$'))
+        refuse(`The -o path ${output} at line ${lineOf(instruction)} uses a variable: cannot tell the build output.`);
+      if (!output.startsWith('/') && changedDir)
+        refuse(`\`go build -o ${output}\` at line ${lineOf(instruction)} runs after cd: cannot tell the build output.`);
       builds.push({ instruction, command, output: absolute(output, dirs.get(instruction) ?? '/go') });
     }
   }
@@ -117,7 +148,10 @@ function checkRuntime(model: DockerfileModel, stage: Stage, outputs: string[], d
     const keyword = instruction.keyword;
     if (keyword === 'CMD' || keyword === 'ENTRYPOINT') {
       const words = execForm(argumentText(model, instruction));
-      if (!words) refuse(`Shell-form ${keyword} at line ${lineOf(instruction)}: distroless has no shell. Write it in exec form (["/app", "…"]) first.`);
+      if (!words)
+        refuse(
+          `Shell-form ${keyword} at line ${lineOf(instruction)}: distroless has no shell. Write it in exec form (["/app", "…"]) first.`,
+        );
       if (keyword === 'ENTRYPOINT' || !stage.instructions.some((other) => other.keyword === 'ENTRYPOINT')) {
         if (words[0] !== undefined) program = { path: absolute(words[0], dirs.get(instruction) ?? '/go'), instruction };
       }
@@ -127,13 +161,17 @@ function checkRuntime(model: DockerfileModel, stage: Stage, outputs: string[], d
       if (/^NONE$/i.test(text)) continue;
       const words = execForm(text.replace(/^(--\S+\s+)*CMD\s+/i, ''));
       if (!words || !runsOutput(absolute(words[0] ?? '', dirs.get(instruction) ?? '/go'), outputs)) {
-        refuse(`HEALTHCHECK at line ${lineOf(instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`);
+        refuse(
+          `HEALTHCHECK at line ${lineOf(instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`,
+        );
       }
     }
   }
   if (!program) refuse('No exec-form CMD or ENTRYPOINT: cannot tell what the final image runs.');
   if (!runsOutput(program.path, outputs)) {
-    refuse(`${program.instruction.keyword} at line ${lineOf(program.instruction)} runs ${program.path}, which is not the build output: distroless has nothing else.`);
+    refuse(
+      `${program.instruction.keyword} at line ${lineOf(program.instruction)} runs ${program.path}, which is not the build output: distroless has nothing else.`,
+    );
   }
 }
 

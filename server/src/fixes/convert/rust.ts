@@ -31,19 +31,41 @@ const inDistrolessCc = /^(libc6|libgcc-s1|libstdc\+\+6|libssl3(t64)?|libgomp1)$/
 /** Where the rust image keeps cargo's home (`CARGO_HOME`): `cargo install` puts binaries in its bin/. */
 const cargoHome = '/usr/local/cargo';
 /** The PATH of the rust image; the final images have the same without cargo's bin. */
-const pathDirs = ['/usr/local/cargo/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+const pathDirs = [
+  '/usr/local/cargo/bin',
+  '/usr/local/sbin',
+  '/usr/local/bin',
+  '/usr/sbin',
+  '/usr/bin',
+  '/sbin',
+  '/bin',
+];
 
 /** FROM rust + `cargo build --release` (or `cargo install --path .`) → build stage + distroless/cc (or Debian slim with the libraries it links). */
-export function convertRust(model: DockerfileModel, stage: Stage, context: ConvertContext): { text: string; messages: string[] } {
+export function convertRust(
+  model: DockerfileModel,
+  stage: Stage,
+  context: ConvertContext,
+): { text: string; messages: string[] } {
   const messages: string[] = [];
   refuseDigest(stage);
   const dirs = workdirs(stage, '/');
-  const builds = findCommands(stage, (command) => command.program === 'cargo' && (command.args[0]?.value === 'build' || (command.args[0]?.value === 'install' && optionValue(command, '--path') !== undefined)));
+  const builds = findCommands(
+    stage,
+    (command) =>
+      command.program === 'cargo' &&
+      (command.args[0]?.value === 'build' ||
+        (command.args[0]?.value === 'install' && optionValue(command, '--path') !== undefined)),
+  );
   if (builds.length === 0) refuse('No `cargo build` or `cargo install --path` found in a RUN: nothing to separate.');
   const build = builds[builds.length - 1];
   const projectDir = dirs.get(build.instruction) ?? '/';
-  if (build.afterCd) refuse(`\`cargo\` at line ${lineOf(build.instruction)} runs after cd: cannot tell where the binary lands.`);
-  if (context.rootEntries?.includes('.cargo')) refuse('The context has .cargo/, whose config may set the target or target dir: cannot tell where the binary lands.');
+  if (build.afterCd)
+    refuse(`\`cargo\` at line ${lineOf(build.instruction)} runs after cd: cannot tell where the binary lands.`);
+  if (context.rootEntries?.includes('.cargo'))
+    refuse(
+      'The context has .cargo/, whose config may set the target or target dir: cannot tell where the binary lands.',
+    );
   const names = binaryNames(context, build.command);
   const outputs = binaryOutputs(model, stage, build, projectDir, names);
   const copiesAfter = trailingCopies(stage, build.instruction);
@@ -53,35 +75,60 @@ export function convertRust(model: DockerfileModel, stage: Stage, context: Conve
   // The image starts the binary: find which file that is in the build stage and where the final stage puts it.
   const start = startCommand(model, stage, dirs);
   const program = start.words[0];
-  if (program.includes('$')) refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, a variable: cannot tell which binary runs.`);
+  if (program.includes('$'))
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, a variable: cannot tell which binary runs.`,
+    );
   const shipped = shippedBinary(program, start.workdir, outputs, copies);
   if (!shipped) {
-    refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, which is not a binary the build makes (${[...outputs.keys()].join(', ')}).`);
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, which is not a binary the build makes (${[...outputs.keys()].join(', ')}).`,
+    );
   }
 
   const musl = /alpine/.test(stage.image.tag ?? '') || /musl/.test(targetTriple(model, stage, build) ?? '');
   const installs = installedPackages(stage, build.instruction);
-  const headers = installs.flatMap((install) => install.build.filter((name) => buildPackageKind(install.manager, name) === 'headers' && !/^(musl-dev|libc6?-dev|linux-libc-dev|linux-headers)$/.test(name)).map((name) => ({ manager: install.manager, name })));
+  const headers = installs.flatMap((install) =>
+    install.build
+      .filter(
+        (name) =>
+          buildPackageKind(install.manager, name) === 'headers' &&
+          !/^(musl-dev|libc6?-dev|linux-libc-dev|linux-headers)$/.test(name),
+      )
+      .map((name) => ({ manager: install.manager, name })),
+  );
   let finalImage: string;
   let runtimePackages: string[] = [];
   if (musl) {
-    if (headers.length > 0) refuse(`The build links ${headers.map((header) => header.name).join(', ')} on musl: cannot tell whether the binary is static.`);
+    if (headers.length > 0)
+      refuse(
+        `The build links ${headers.map((header) => header.name).join(', ')} on musl: cannot tell whether the binary is static.`,
+      );
     finalImage = staticImage;
     messages.push('The binary targets musl, which Rust links statically: the final image is distroless/static.');
   } else {
     const runtimes = sdkImageOf(stage.image)?.runtimes ?? [];
     const distroless = runtimes.find((image) => image.startsWith('gcr.io/distroless/cc'));
     const slim = runtimes.find((image) => image.startsWith('debian:') || image.startsWith('ubuntu:'));
-    if (!distroless || !slim) refuse(`Cannot tell the Debian release of ${stage.image.raw}: name it in the tag (e.g. 1-bookworm).`);
+    if (!distroless || !slim)
+      refuse(`Cannot tell the Debian release of ${stage.image.raw}: name it in the tag (e.g. 1-bookworm).`);
     const suite = /^debian:(\w+)-slim$/.exec(slim)?.[1];
-    runtimePackages = runtimeLibraries(headers.map((header) => header.name), suite);
+    runtimePackages = runtimeLibraries(
+      headers.map((header) => header.name),
+      suite,
+    );
     const missing = runtimePackages.filter((name) => !inDistrolessCc.test(name));
     if (missing.length === 0) {
       finalImage = `${distroless}:nonroot`;
-      if (runtimePackages.length > 0) messages.push(`The binary links ${runtimePackages.join(', ')} (from ${headers.map((header) => header.name).join(', ')}), which ${distroless} has.`);
+      if (runtimePackages.length > 0)
+        messages.push(
+          `The binary links ${runtimePackages.join(', ')} (from ${headers.map((header) => header.name).join(', ')}), which ${distroless} has.`,
+        );
     } else {
       finalImage = slim;
-      messages.push(`The binary links ${runtimePackages.join(', ')} (from ${headers.map((header) => header.name).join(', ')}); distroless/cc has no ${missing.join(', ')}: the final image is ${slim} with them installed.`);
+      messages.push(
+        `The binary links ${runtimePackages.join(', ')} (from ${headers.map((header) => header.name).join(', ')}); distroless/cc has no ${missing.join(', ')}: the final image is ${slim} with them installed.`,
+      );
     }
   }
   const distrolessFinal = finalImage.startsWith('gcr.io/distroless/');
@@ -91,38 +138,79 @@ export function convertRust(model: DockerfileModel, stage: Stage, context: Conve
   let addedUser: string | undefined;
   const generated: string[] = [];
   if (distrolessFinal) {
-    if (start.shell) refuse(`Shell-form ${start.instruction.keyword} at line ${lineOf(start.instruction)}: distroless has no shell. Write it in exec form (["/app", "…"]) first.`);
+    if (start.shell)
+      refuse(
+        `Shell-form ${start.instruction.keyword} at line ${lineOf(start.instruction)}: distroless has no shell. Write it in exec form (["/app", "…"]) first.`,
+      );
     for (const check of healthchecks(model, stage)) {
       if (!check.words || shippedBinary(check.words[0] ?? '', start.workdir, outputs, copies)?.to !== shipped.to) {
-        refuse(`HEALTHCHECK at line ${lineOf(check.instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`);
+        refuse(
+          `HEALTHCHECK at line ${lineOf(check.instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`,
+        );
       }
     }
     if (user && !isNumericUser(user.value) && !distrolessUsers.has(user.value)) {
-      refuse(`USER ${user.value} (line ${lineOf(user.instruction)}) is not a user of the distroless image: use a numeric UID.`);
+      refuse(
+        `USER ${user.value} (line ${lineOf(user.instruction)}) is not a user of the distroless image: use a numeric UID.`,
+      );
     }
     if (!user) messages.push('No USER added: the distroless :nonroot image already runs as nonroot (UID 65532).');
   } else {
     refuseMissingTools(model, stage, finalImage, ['curl', 'wget']);
-    if (user && !isRootUser(user.value) && !isNumericUser(user.value)) refuse(`USER ${user.value} (line ${lineOf(user.instruction)}) is created in the build stage only: use a numeric UID.`);
+    if (user && !isRootUser(user.value) && !isNumericUser(user.value))
+      refuse(
+        `USER ${user.value} (line ${lineOf(user.instruction)}) is created in the build stage only: use a numeric UID.`,
+      );
     const eol = model.lines.eol;
-    const steps = ['apt-get update', `apt-get install -y --no-install-recommends ${['ca-certificates', ...runtimePackages.filter((name) => name !== 'ca-certificates')].sort().join(' ')}`, 'rm -rf /var/lib/apt/lists/*'];
+    const steps = [
+      'apt-get update',
+      `apt-get install -y --no-install-recommends ${['ca-certificates', ...runtimePackages.filter((name) => name !== 'ca-certificates')].sort().join(' ')}`,
+      'rm -rf /var/lib/apt/lists/*',
+    ];
     const createUser = user ? undefined : createAppUser(finalImage);
     if (createUser) {
       steps.push(createUser);
       addedUser = 'USER app';
-      messages.push('Added USER app: the original ran as root; the final stage creates the system user app (give it any folder the program writes outside /tmp).');
+      messages.push(
+        'Added USER app: the original ran as root; the final stage creates the system user app (give it any folder the program writes outside /tmp).',
+      );
     }
     generated.push(`RUN ${steps.join(` \\${eol}    && `)}`);
   }
   generated.push(`COPY --from=build ${shipped.from} ${shipped.to}`);
-  if (shipped.from !== shipped.to) messages.push(`${shipped.from} is copied to ${shipped.to}: the final image's PATH has no ${cargoHome}/bin.`);
+  if (shipped.from !== shipped.to)
+    messages.push(`${shipped.from} is copied to ${shipped.to}: the final image's PATH has no ${cargoHome}/bin.`);
 
-  const overrides = cacheMounts(model, stage, build.instruction, new Set(['cargo']), [`${cargoHome}/registry`], /CARGO_HOME|cargo\/registry/);
-  if (overrides.size > 0) messages.push('Added a BuildKit cache mount for the cargo registry to the cargo RUN lines: crates are downloaded once across builds and stay out of the layers.');
-  const left = buildOnlyCopies({ stage, build: end }, (source) => /^(\.|\.\/|Cargo\.(toml|lock)|src\/?|build\.rs|benches\/?|tests\/?|examples\/?|crates\/?)$/.test(source));
-  if (left.length > 0) messages.push(`Only the build stage has ${left.join(', ')}: if the program reads them at run time, COPY --from=build them too.`);
+  const overrides = cacheMounts(
+    model,
+    stage,
+    build.instruction,
+    new Set(['cargo']),
+    [`${cargoHome}/registry`],
+    /CARGO_HOME|cargo\/registry/,
+  );
+  if (overrides.size > 0)
+    messages.push(
+      'Added a BuildKit cache mount for the cargo registry to the cargo RUN lines: crates are downloaded once across builds and stay out of the layers.',
+    );
+  const left = buildOnlyCopies({ stage, build: end }, (source) =>
+    /^(\.|\.\/|Cargo\.(toml|lock)|src\/?|build\.rs|benches\/?|tests\/?|examples\/?|crates\/?)$/.test(source),
+  );
+  if (left.length > 0)
+    messages.push(
+      `Only the build stage has ${left.join(', ')}: if the program reads them at run time, COPY --from=build them too.`,
+    );
   messages.push(`The final stage is ${finalImage} with only ${shipped.to} from the build stage.`);
-  const text = assemble({ model, stage, build: end, overrides, finalImage, generated, addedUser, droppable: () => false });
+  const text = assemble({
+    model,
+    stage,
+    build: end,
+    overrides,
+    finalImage,
+    generated,
+    addedUser,
+    droppable: () => false,
+  });
   return { text, messages };
 }
 
@@ -157,37 +245,65 @@ function binaryNames(context: ConvertContext, command: EffectiveCommand): string
   const text = context.files?.['Cargo.toml'];
   if (text === undefined) refuse('No Cargo.toml in the build context: cannot tell the binary name.');
   const manifest = parseCargoToml(text);
-  if (!manifest.packageName) refuse('Cargo.toml is a workspace without a [package]: cannot tell which member makes the binary.');
-  if (optionValue(command, '-p', '--package', '--manifest-path') !== undefined) refuse('The cargo command names a package or manifest (-p/--manifest-path): cannot tell the binary.');
+  if (!manifest.packageName)
+    refuse('Cargo.toml is a workspace without a [package]: cannot tell which member makes the binary.');
+  if (optionValue(command, '-p', '--package', '--manifest-path') !== undefined)
+    refuse('The cargo command names a package or manifest (-p/--manifest-path): cannot tell the binary.');
   const known = [...new Set([...manifest.bins, manifest.packageName])];
-  const chosen = command.args.flatMap((arg, index) => (arg.value === '--bin' ? [command.args[index + 1]?.value ?? ''] : arg.value.startsWith('--bin=') ? [arg.value.slice(6)] : []));
-  for (const name of chosen) if (!known.includes(name)) refuse(`\`--bin ${name}\` is not a binary Cargo.toml names (${known.join(', ')}).`);
+  const chosen = command.args.flatMap((arg, index) =>
+    arg.value === '--bin'
+      ? [command.args[index + 1]?.value ?? '']
+      : arg.value.startsWith('--bin=')
+        ? [arg.value.slice(6)]
+        : [],
+  );
+  for (const name of chosen)
+    if (!known.includes(name)) refuse(`\`--bin ${name}\` is not a binary Cargo.toml names (${known.join(', ')}).`);
   return chosen.length > 0 ? chosen : known;
 }
 
 /** Absolute path of each binary in the build stage → its name. */
-function binaryOutputs(model: DockerfileModel, stage: Stage, build: { instruction: Instruction; command: EffectiveCommand }, projectDir: string, names: string[]): Map<string, string> {
+function binaryOutputs(
+  model: DockerfileModel,
+  stage: Stage,
+  build: { instruction: Instruction; command: EffectiveCommand },
+  projectDir: string,
+  names: string[],
+): Map<string, string> {
   const command = build.command;
   if (command.args[0]?.value === 'install') {
     const path = optionValue(command, '--path');
-    if (path !== '.' && path !== './' && absolute(path ?? '', projectDir) !== projectDir) refuse(`\`cargo install --path ${path}\` builds another folder's Cargo.toml: cannot tell the binary name.`);
-    if (optionValue(command, '--root') !== undefined || stage.instructions.some((instruction) => /\bCARGO_(HOME|INSTALL_ROOT)\b/.test(sourceOf(model, instruction)))) {
+    if (path !== '.' && path !== './' && absolute(path ?? '', projectDir) !== projectDir)
+      refuse(`\`cargo install --path ${path}\` builds another folder's Cargo.toml: cannot tell the binary name.`);
+    if (
+      optionValue(command, '--root') !== undefined ||
+      stage.instructions.some((instruction) => /\bCARGO_(HOME|INSTALL_ROOT)\b/.test(sourceOf(model, instruction)))
+    ) {
       refuse('`cargo install` puts binaries under a custom root: cannot tell where they land.');
     }
     return new Map(names.map((name) => [`${cargoHome}/bin/${name}`, name]));
   }
-  const targetDirValue = optionValue(command, '--target-dir') ?? environment(model, stage, build.instruction, 'CARGO_TARGET_DIR');
-  if (targetDirValue?.includes('$')) refuse(`The target dir ${targetDirValue} uses a variable: cannot tell where the binary lands.`);
+  const targetDirValue =
+    optionValue(command, '--target-dir') ?? environment(model, stage, build.instruction, 'CARGO_TARGET_DIR');
+  if (targetDirValue?.includes('$'))
+    refuse(`The target dir ${targetDirValue} uses a variable: cannot tell where the binary lands.`);
   const targetDir = absolute(targetDirValue ?? 'target', projectDir);
-  const profile = optionValue(command, '--profile') ?? (command.args.some((arg) => arg.value === '--release' || arg.value === '-r') ? 'release' : 'dev');
+  const profile =
+    optionValue(command, '--profile') ??
+    (command.args.some((arg) => arg.value === '--release' || arg.value === '-r') ? 'release' : 'dev');
   const profileDir = profile === 'dev' || profile === 'test' ? 'debug' : profile === 'bench' ? 'release' : profile;
   const triple = targetTriple(model, stage, build);
-  if (triple?.includes('$') || triple?.endsWith('.json')) refuse(`The target ${triple} is a variable or a custom target file: cannot tell where the binary lands.`);
+  if (triple?.includes('$') || triple?.endsWith('.json'))
+    refuse(`The target ${triple} is a variable or a custom target file: cannot tell where the binary lands.`);
   const dir = [targetDir, ...(triple ? [triple] : []), profileDir].join('/');
   return new Map(names.map((name) => [`${dir}/${name}`, name]));
 }
 
-function targetTriple(model: DockerfileModel, stage: Stage, build: { instruction: Instruction; command: EffectiveCommand }): string | undefined {
+function targetTriple(
+  model: DockerfileModel,
+  stage: Stage,
+  build: { instruction: Instruction; command: EffectiveCommand },
+): string | undefined {
   return optionValue(build.command, '--target') ?? environment(model, stage, build.instruction, 'CARGO_BUILD_TARGET');
 }
 
@@ -204,7 +320,12 @@ function environment(model: DockerfileModel, stage: Stage, build: Instruction, n
 }
 
 /** The build-stage file the start command runs and where the final stage puts it; undefined when it is no build output. */
-function shippedBinary(program: string, workdir: string, outputs: Map<string, string>, copies: Map<string, string>): { from: string; to: string } | undefined {
+function shippedBinary(
+  program: string,
+  workdir: string,
+  outputs: Map<string, string>,
+  copies: Map<string, string>,
+): { from: string; to: string } | undefined {
   const made = (path: string) => outputs.has(path) || outputs.has(copies.get(path) ?? '');
   if (program.includes('/')) {
     const path = absolute(program, workdir);
@@ -224,7 +345,8 @@ function runtimeLibraries(headers: string[], suite: string | undefined): string[
   if (headers.length === 0) return [];
   const aptSuite = aptSuites.find((candidate) => candidate === suite) as AptSuite | undefined;
   const index = aptSuite ? loadAptIndex(aptSuite) : undefined;
-  if (!index) refuse(`Cannot tell which libraries ${headers.join(', ')} stand for on Debian ${suite ?? '(unknown release)'}.`);
+  if (!index)
+    refuse(`Cannot tell which libraries ${headers.join(', ')} stand for on Debian ${suite ?? '(unknown release)'}.`);
   const libraries = new Set<string>();
   for (const header of headers) {
     const id = index.ids.get(header);

@@ -2,7 +2,21 @@ import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import type { ConvertContext } from './common';
-import { absolute, argumentText, buildKeywords, builderFrom, finalName, kept, leadingComments, lineOf, refuse, runtimeKeywords, sharedKeywords, startWords, workdirs } from './common';
+import {
+  absolute,
+  argumentText,
+  buildKeywords,
+  builderFrom,
+  finalName,
+  kept,
+  leadingComments,
+  lineOf,
+  refuse,
+  runtimeKeywords,
+  sharedKeywords,
+  startWords,
+  workdirs,
+} from './common';
 
 /**
  * Non-root nginx: the unprivileged image runs as UID 101 and keeps its pid and temp files in /tmp, so
@@ -14,7 +28,8 @@ const rootImage = 'nginx:stable-alpine';
 const htmlRoot = '/usr/share/nginx/html';
 const nginxCmd = 'CMD ["nginx", "-g", "daemon off;"]';
 /** Scripts that build a front-end into static files (the tool decides the output folder). */
-const frontEndBuild = /\b(vite\s+build|react-scripts\s+build|ng\s+build|vue-cli-service\s+build|webpack|parcel\s+build|astro\s+build|gatsby\s+build|next\s+build\s*&&\s*next\s+export|ember\s+build|preact\s+build|craco\s+build|react-app-rewired\s+build|svelte-kit\s+build|vite-ssg\s+build)\b|^vite$/;
+const frontEndBuild =
+  /\b(vite\s+build|react-scripts\s+build|ng\s+build|vue-cli-service\s+build|webpack|parcel\s+build|astro\s+build|gatsby\s+build|next\s+build\s*&&\s*next\s+export|ember\s+build|preact\s+build|craco\s+build|react-app-rewired\s+build|svelte-kit\s+build|vite-ssg\s+build)\b|^vite$/;
 /** Development servers: they run the sources, not a build. */
 const devServers: [RegExp, string][] = [
   [/^react-scripts start$|^craco start$/, 'react-scripts start'],
@@ -64,30 +79,52 @@ interface Served {
 }
 
 /** FROM node + build script + static server → node build stage + nginx serving the output on the same port. */
-export function convertStaticWeb(model: DockerfileModel, stage: Stage, context: ConvertContext): { text: string; messages: string[] } {
+export function convertStaticWeb(
+  model: DockerfileModel,
+  stage: Stage,
+  context: ConvertContext,
+): { text: string; messages: string[] } {
   const messages: string[] = [];
   const start = startOf(model, stage);
   const server = start && serverOf(start.words);
   if (!start || !server) refuse('No static file server in CMD/ENTRYPOINT.');
-  if (server.kind === 'dev') refuse(`${start.instruction.keyword} at line ${lineOf(start.instruction)} runs the development server (${server.name}), not a build: serving the production build instead would change the app. Build it (npm run build) and serve the output first.`);
-  if (stage.image.digest) refuse('The node image is pinned by digest; the build stage keeps it, but check the result by hand.');
+  if (server.kind === 'dev')
+    refuse(
+      `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs the development server (${server.name}), not a build: serving the production build instead would change the app. Build it (npm run build) and serve the output first.`,
+    );
+  if (stage.image.digest)
+    refuse('The node image is pinned by digest; the build stage keeps it, but check the result by hand.');
 
   const dirs = workdirs(stage, '/');
   const buildRun = findBuild(stage);
-  if (!buildRun) refuse('No front-end build (`npm run build`, `yarn build`, `npx vite build`…) found in a RUN: there is nothing to serve statically.');
+  if (!buildRun)
+    refuse(
+      'No front-end build (`npm run build`, `yarn build`, `npx vite build`…) found in a RUN: there is nothing to serve statically.',
+    );
   checkBuildScript(buildRun.command, context);
-  const dropped = stage.instructions.filter((instruction) => instruction.index > buildRun.instruction.index && installsServerOnly(instruction));
-  const build = [...stage.instructions].reverse().find((instruction) => buildKeywords.has(instruction.keyword) && instruction.keyword !== 'SHELL' && !dropped.includes(instruction));
+  const dropped = stage.instructions.filter(
+    (instruction) => instruction.index > buildRun.instruction.index && installsServerOnly(instruction),
+  );
+  const build = [...stage.instructions]
+    .reverse()
+    .find(
+      (instruction) =>
+        buildKeywords.has(instruction.keyword) && instruction.keyword !== 'SHELL' && !dropped.includes(instruction),
+    );
   if (!build) refuse('No RUN, COPY or ADD: nothing to build.');
   const workdir = dirs.get(start.instruction) ?? '/';
   const served = servedOf(server, stage, model, context);
   const folder = absolute(served.folder, workdir).replace(/\/$/, '');
   if (folder === workdir || !folder.startsWith(`${workdir === '/' ? '' : workdir}/`)) {
-    refuse(`The server serves ${served.folder}, not a build output folder under ${workdir}: cannot tell which files are the site.`);
+    refuse(
+      `The server serves ${served.folder}, not a build output folder under ${workdir}: cannot tell which files are the site.`,
+    );
   }
   const relative = folder.slice(workdir === '/' ? 1 : workdir.length + 1);
-  if (context.rootEntries?.includes(relative.split('/')[0])) refuse(`${relative}/ comes from the build context, not from the build: cannot tell which files are the site.`);
-  if (!/^\d+$/.test(served.port)) refuse(`The server's port ${served.port} is not a number: cannot make nginx listen on it.`);
+  if (context.rootEntries?.includes(relative.split('/')[0]))
+    refuse(`${relative}/ comes from the build context, not from the build: cannot tell which files are the site.`);
+  if (!/^\d+$/.test(served.port))
+    refuse(`The server's port ${served.port} is not a number: cannot make nginx listen on it.`);
 
   const port = Number(served.port);
   const config = nginxConfig(context, served, port);
@@ -97,29 +134,51 @@ export function convertStaticWeb(model: DockerfileModel, stage: Stage, context: 
   const userMessage = checkUser(model, stage, finalImage);
 
   const eol = model.lines.eol;
-  const header = model.text.slice(0, model.lines.offsetAt({ line: stage.from.range.start.line - leadingComments(model, stage.from).length, character: 0 }));
+  const header = model.text.slice(
+    0,
+    model.lines.offsetAt({
+      line: stage.from.range.start.line - leadingComments(model, stage.from).length,
+      character: 0,
+    }),
+  );
   const builder: string[] = [builderFrom(model, stage)];
   const final: string[] = [`FROM ${finalImage}${finalName(stage)}`];
   for (const instruction of stage.instructions) {
     const keyword = instruction.keyword;
-    if (keyword === 'ONBUILD') refuse(`ONBUILD at line ${lineOf(instruction)}: a base image for other builds is not converted.`);
-    if (instruction.index <= build.index && (sharedKeywords.has(keyword) || buildKeywords.has(keyword))) builder.push(kept(model, instruction));
-    if (instruction.index > build.index && buildKeywords.has(keyword) && keyword !== 'SHELL' && !dropped.includes(instruction)) {
-      refuse(`${keyword} at line ${lineOf(instruction)} runs after the build: cannot tell whether the site needs what it makes.`);
+    if (keyword === 'ONBUILD')
+      refuse(`ONBUILD at line ${lineOf(instruction)}: a base image for other builds is not converted.`);
+    if (instruction.index <= build.index && (sharedKeywords.has(keyword) || buildKeywords.has(keyword)))
+      builder.push(kept(model, instruction));
+    if (
+      instruction.index > build.index &&
+      buildKeywords.has(keyword) &&
+      keyword !== 'SHELL' &&
+      !dropped.includes(instruction)
+    ) {
+      refuse(
+        `${keyword} at line ${lineOf(instruction)} runs after the build: cannot tell whether the site needs what it makes.`,
+      );
     }
     if (keyword === 'HEALTHCHECK') checkHealthcheck(model, instruction, port);
     // nginx replaces the node server: its start command and user are the image's own.
     const replaced = keyword === 'CMD' || keyword === 'ENTRYPOINT' || (keyword === 'USER' && userMessage !== undefined);
-    if (!replaced && (sharedKeywords.has(keyword) || runtimeKeywords.has(keyword))) final.push(kept(model, instruction));
+    if (!replaced && (sharedKeywords.has(keyword) || runtimeKeywords.has(keyword)))
+      final.push(kept(model, instruction));
     if (instruction === build) final.push(...generated);
   }
   final.push(nginxCmd);
 
   const original = start.words.join(' ');
-  messages.push(`Replaced CMD \`${original}\` with nginx's: the final stage is ${finalImage}, serving ${folder} from ${root} on port ${port} (the port the node server listened on).`);
-  if (stage.instructions.some((instruction) => instruction.keyword === 'ENTRYPOINT')) messages.push("Replaced ENTRYPOINT: nginx's image starts through its own entrypoint.");
+  messages.push(
+    `Replaced CMD \`${original}\` with nginx's: the final stage is ${finalImage}, serving ${folder} from ${root} on port ${port} (the port the node server listened on).`,
+  );
+  if (stage.instructions.some((instruction) => instruction.keyword === 'ENTRYPOINT'))
+    messages.push("Replaced ENTRYPOINT: nginx's image starts through its own entrypoint.");
   if (userMessage) messages.push(userMessage);
-  if (dropped.length > 0) messages.push(`Dropped the install of the node file server (line ${dropped.map(lineOf).join(', ')}): nginx serves the files.`);
+  if (dropped.length > 0)
+    messages.push(
+      `Dropped the install of the node file server (line ${dropped.map(lineOf).join(', ')}): nginx serves the files.`,
+    );
   messages.push(...config.messages);
   return { text: `${header}${builder.join(eol)}${eol}${eol}${final.join(eol)}${eol}`, messages };
 }
@@ -144,22 +203,35 @@ function findBuild(stage: Stage): Found | undefined {
 function isBuild(command: EffectiveCommand): boolean {
   const words = command.args.map((arg) => arg.value);
   if (['npm', 'yarn', 'pnpm'].includes(command.program)) {
-    const script = words[0] === 'run' || words[0] === 'run-script' ? words[1] : command.program === 'npm' ? undefined : words[0];
+    const script =
+      words[0] === 'run' || words[0] === 'run-script' ? words[1] : command.program === 'npm' ? undefined : words[0];
     return script !== undefined && /^build(:|$)/.test(script);
   }
-  if (command.program === 'npx' || command.program === 'pnpx') return frontEndBuild.test(operands(command.args).map((arg) => arg.value).join(' '));
+  if (command.program === 'npx' || command.program === 'pnpx')
+    return frontEndBuild.test(
+      operands(command.args)
+        .map((arg) => arg.value)
+        .join(' '),
+    );
   return false;
 }
 
 /** `npm install -g serve`, `yarn global add http-server`: the node file server nginx replaces. */
 function installsServerOnly(instruction: Instruction): boolean {
   const commands = (instruction.run?.commands ?? []).map(effectiveCommand);
-  return commands.length > 0 && commands.every((command) => {
-    const words = operands(command.args).map((arg) => arg.value);
-    const global = command.program === 'npm' ? ['install', 'i', 'add'].includes(words[0] ?? '') && command.args.some((arg) => arg.value === '-g' || arg.value === '--global') : command.program === 'yarn' && words[0] === 'global' && words[1] === 'add';
-    const names = words.slice(command.program === 'npm' ? 1 : 2).map((name) => name.replace(/(?<=.)@.*$/, ''));
-    return global && names.length > 0 && names.every((name) => name === 'serve' || name === 'http-server');
-  });
+  return (
+    commands.length > 0 &&
+    commands.every((command) => {
+      const words = operands(command.args).map((arg) => arg.value);
+      const global =
+        command.program === 'npm'
+          ? ['install', 'i', 'add'].includes(words[0] ?? '') &&
+            command.args.some((arg) => arg.value === '-g' || arg.value === '--global')
+          : command.program === 'yarn' && words[0] === 'global' && words[1] === 'add';
+      const names = words.slice(command.program === 'npm' ? 1 : 2).map((name) => name.replace(/(?<=.)@.*$/, ''));
+      return global && names.length > 0 && names.every((name) => name === 'serve' || name === 'http-server');
+    })
+  );
 }
 
 function scriptsOf(context: ConvertContext): Record<string, string> | undefined {
@@ -182,11 +254,17 @@ function checkBuildScript(command: EffectiveCommand, context: ConvertContext): v
   const script = words[0] === 'run' || words[0] === 'run-script' ? words[1] : words[0];
   const body = script === undefined ? undefined : scripts[script];
   if (body === undefined) refuse(`package.json has no "${script ?? 'build'}" script.`);
-  if (!body.split(/&&|;/).some((part) => frontEndBuild.test(part.trim()))) refuse(`The "${script}" script (\`${body}\`) is not a known front-end build: cannot tell which folder it writes.`);
+  if (!body.split(/&&|;/).some((part) => frontEndBuild.test(part.trim())))
+    refuse(`The "${script}" script (\`${body}\`) is not a known front-end build: cannot tell which folder it writes.`);
 }
 
 /** What the node server served: its folder, port and single-page fallback, from its options and defaults. */
-function servedOf(server: Exclude<Server, { kind: 'dev' }>, stage: Stage, model: DockerfileModel, context: ConvertContext): Served {
+function servedOf(
+  server: Exclude<Server, { kind: 'dev' }>,
+  stage: Stage,
+  model: DockerfileModel,
+  context: ConvertContext,
+): Served {
   const portEnv = envPort(model, stage);
   const args = server.args;
   const positional: string[] = [];
@@ -194,27 +272,35 @@ function servedOf(server: Exclude<Server, { kind: 'dev' }>, stage: Stage, model:
   let spa = false;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? args[++index] ?? '';
     if (server.kind === 'serve') {
       if (name === '-s' || name === '--single') spa = true;
-      else if (name === '-l' || name === '--listen' || name === '-p' || name === '--port') port = /(\d+)$/.exec(value())?.[1] ?? 'unknown';
-      else if (['-c', '--config', '--ssl-cert', '--ssl-key', '--ssl-pass'].includes(name)) refuse(`serve ${name} changes how files are served: cannot tell the nginx equivalent.`);
+      else if (name === '-l' || name === '--listen' || name === '-p' || name === '--port')
+        port = /(\d+)$/.exec(value())?.[1] ?? 'unknown';
+      else if (['-c', '--config', '--ssl-cert', '--ssl-key', '--ssl-pass'].includes(name))
+        refuse(`serve ${name} changes how files are served: cannot tell the nginx equivalent.`);
       else if (!name.startsWith('-')) positional.push(arg);
     } else if (server.kind === 'http-server') {
       if (name === '-p' || name === '--port') port = value();
       else if (name === '-a' || name === '-e' || name === '--ext' || name === '-t' || name === '--timeout') value();
       else if (name === '-P' || name === '--proxy') spa = value().length > 0;
-      else if (name === '-S' || name === '--ssl' || name === '--tls') refuse('http-server serves TLS: cannot tell the nginx equivalent.');
+      else if (name === '-S' || name === '--ssl' || name === '--tls')
+        refuse('http-server serves TLS: cannot tell the nginx equivalent.');
       else if (!name.startsWith('-')) positional.push(arg);
     } else {
       if (name === '--port') port = value();
       else if (name === '--outDir') positional.push(value());
-      else if (name === '--host' && inline === undefined && args[index + 1] && !args[index + 1].startsWith('-')) index++;
+      else if (name === '--host' && inline === undefined && args[index + 1] && !args[index + 1].startsWith('-'))
+        index++;
       spa = true;
     }
   }
-  if (positional.length > 1) refuse(`The server gets several folders (${positional.join(', ')}): cannot tell which is the site.`);
+  if (positional.length > 1)
+    refuse(`The server gets several folders (${positional.join(', ')}): cannot tell which is the site.`);
   const folder = positional[0] ?? defaultFolder(server.kind, context);
   const fallback = server.kind === 'serve' ? '3000' : server.kind === 'http-server' ? '8080' : '4173';
   // serve and http-server read PORT when no option sets it; vite preview does not.
@@ -225,10 +311,15 @@ function servedOf(server: Exclude<Server, { kind: 'dev' }>, stage: Stage, model:
 function defaultFolder(kind: Exclude<Server, { kind: 'dev' }>['kind'], context: ConvertContext): string {
   if (kind === 'vite preview') {
     const config = Object.entries(context.files ?? {}).find(([name]) => /^vite\.config\./.test(name))?.[1];
-    if (config && /\boutDir\b/.test(config)) refuse('vite.config sets build.outDir: pass the folder to vite preview (--outDir) so the conversion can tell it.');
+    if (config && /\boutDir\b/.test(config))
+      refuse(
+        'vite.config sets build.outDir: pass the folder to vite preview (--outDir) so the conversion can tell it.',
+      );
     return 'dist';
   }
-  refuse(`${kind} without a folder serves the working directory${kind === 'http-server' ? ' (or ./public)' : ''}: name the build output folder in the command first.`);
+  refuse(
+    `${kind} without a folder serves the working directory${kind === 'http-server' ? ' (or ./public)' : ''}: name the build output folder in the command first.`,
+  );
 }
 
 /** The value of ENV PORT, when an ENV instruction sets it. */
@@ -258,11 +349,20 @@ function nginxConfig(context: ConvertContext, served: Served, port: number): Ngi
     const text = context.files?.[name] ?? '';
     const full = /(^|\n)\s*http\s*\{/.test(text);
     const listens = [...text.matchAll(/^\s*listen\s+(?:[^\s;]*:)?(\d+)\b/gm)].map((match) => Number(match[1]));
-    if (!listens.includes(port)) refuse(`${name} in the context listens on ${listens.length > 0 ? listens.join(', ') : '80 (no listen)'}, the node server on ${port}: make them match first.`);
+    if (!listens.includes(port))
+      refuse(
+        `${name} in the context listens on ${listens.length > 0 ? listens.join(', ') : '80 (no listen)'}, the node server on ${port}: make them match first.`,
+      );
     const roots = [...new Set([...text.matchAll(/^\s*root\s+([^;\s]+)\s*;/gm)].map((match) => match[1]))];
-    if (roots.length > 1) refuse(`${name} in the context has several roots (${roots.join(', ')}): cannot tell where the site goes.`);
+    if (roots.length > 1)
+      refuse(`${name} in the context has several roots (${roots.join(', ')}): cannot tell where the site goes.`);
     const target = full ? '/etc/nginx/nginx.conf' : '/etc/nginx/conf.d/default.conf';
-    return { lines: [`COPY ${name} ${target}`], messages: [`${name} from the context configures nginx (${target}).`], full, root: roots[0] };
+    return {
+      lines: [`COPY ${name} ${target}`],
+      messages: [`${name} from the context configures nginx (${target}).`],
+      full,
+      root: roots[0],
+    };
   }
   const fallback = served.spa ? '/index.html' : '=404';
   const block = [
@@ -277,7 +377,13 @@ function nginxConfig(context: ConvertContext, served: Served, port: number): Ngi
     'EOF',
   ];
   const spaNote = served.spa ? ', answering unknown paths with index.html as the single-page mode did' : '';
-  return { lines: block, messages: [`Generated an nginx server block listening on ${port}${spaNote} (a heredoc: BuildKit, Docker 23 or later).`], full: false };
+  return {
+    lines: block,
+    messages: [
+      `Generated an nginx server block listening on ${port}${spaNote} (a heredoc: BuildKit, Docker 23 or later).`,
+    ],
+    full: false,
+  };
 }
 
 /** nginx has no user `node`: a non-root user is replaced by the image's own (nginx, UID 101); root stays. */
@@ -286,7 +392,10 @@ function checkUser(model: DockerfileModel, stage: Stage, finalImage: string): st
   if (!user) return undefined;
   const value = argumentText(model, user);
   if (/^(root|0)(:(root|0))?$/.test(value)) return undefined;
-  if (finalImage !== unprivilegedImage) refuse(`USER ${value} (line ${lineOf(user)}) with a port below 1024 or a whole nginx.conf: nginx there starts as root.`);
+  if (finalImage !== unprivilegedImage)
+    refuse(
+      `USER ${value} (line ${lineOf(user)}) with a port below 1024 or a whole nginx.conf: nginx there starts as root.`,
+    );
   return `Replaced USER ${value}: ${unprivilegedImage} runs as its own non-root user nginx (UID 101).`;
 }
 
@@ -294,7 +403,11 @@ function checkUser(model: DockerfileModel, stage: Stage, finalImage: string): st
 function checkHealthcheck(model: DockerfileModel, instruction: Instruction, port: number): void {
   const text = argumentText(model, instruction);
   if (/^NONE$/i.test(text)) return;
-  if (!/\bwget\b/.test(text) || /\bcurl\b|\bnode\b/.test(text)) refuse(`HEALTHCHECK at line ${lineOf(instruction)} needs a tool the nginx image does not have: use wget (busybox) first.`);
+  if (!/\bwget\b/.test(text) || /\bcurl\b|\bnode\b/.test(text))
+    refuse(
+      `HEALTHCHECK at line ${lineOf(instruction)} needs a tool the nginx image does not have: use wget (busybox) first.`,
+    );
   const ports = [...text.matchAll(/localhost:(\d+)|127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1] ?? match[2]));
-  if (ports.some((checked) => checked !== port)) refuse(`HEALTHCHECK at line ${lineOf(instruction)} checks another port than ${port}.`);
+  if (ports.some((checked) => checked !== port))
+    refuse(`HEALTHCHECK at line ${lineOf(instruction)} checks another port than ${port}.`);
 }

@@ -5,4 +5,9 @@ import { rule as packageCacheLeft } from '../package-cache-left';
 import type { Rule } from '../types';
 
 /** Layer waste: bytes that stay in the shipped image's layers. */
-export const layerWasteRules: readonly Rule[] = [packageCacheLeft, aptInstallRecommends, chownAfterCopy, addRemoteArchive];
+export const layerWasteRules: readonly Rule[] = [
+  packageCacheLeft,
+  aptInstallRecommends,
+  chownAfterCopy,
+  addRemoteArchive,
+];

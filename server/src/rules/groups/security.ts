@@ -6,4 +6,10 @@ import { rule as unpinnedBaseImage } from '../unpinned-base-image';
 import type { Rule } from '../types';
 
 /** Security of the shipped image, in catalogue order. */
-export const securityRules: readonly Rule[] = [networkToolsInFinalStage, secretInArgOrEnv, unpinnedBaseImage, sudoInRun, curlPipeToShell];
+export const securityRules: readonly Rule[] = [
+  networkToolsInFinalStage,
+  secretInArgOrEnv,
+  unpinnedBaseImage,
+  sudoInRun,
+  curlPipeToShell,
+];

@@ -5,4 +5,9 @@ import { rule as sdkImageInFinalStage } from '../sdk-image-in-final-stage';
 import type { Rule } from '../types';
 
 /** Shipped-image size: what the final stage carries that it does not need to run. */
-export const shippedSizeRules: readonly Rule[] = [buildToolsInFinalStage, sdkImageInFinalStage, heavyBaseImage, devDependenciesInFinalStage];
+export const shippedSizeRules: readonly Rule[] = [
+  buildToolsInFinalStage,
+  sdkImageInFinalStage,
+  heavyBaseImage,
+  devDependenciesInFinalStage,
+];
