@@ -28,7 +28,7 @@ describe('registry: a real docker-registry on 127.0.0.1', function () {
   before(async function () {
     const missing = missingTools();
     if (missing.length > 0) {
-      console.log(`    skipped: ${missing.join(', ')} not installed (scripts/ci-apt.sh installs them)`);
+      console.log(`    skipped: ${missing.join(', ')} not available (scripts/registry-tools.sh fetches them)`);
       this.skip();
     }
     this.timeout(120_000);

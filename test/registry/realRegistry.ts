@@ -5,19 +5,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { toolsBin } from './tools';
 
-/** The Debian tools these tests drive; `scripts/ci-apt.sh` installs them. */
+/** The Debian tools these tests drive; `scripts/registry-tools.sh` extracts them into `toolsBin`. */
 export const requiredTools = ['docker-registry', 'skopeo', 'umoci', 'openssl'];
+
+/** Children find the extracted tools first, then the machine's (openssl, or tools a developer installed). */
+const toolEnv = { ...process.env, PATH: `${toolsBin}${delimiter}${process.env.PATH ?? ''}` };
 
 export function missingTools(): string[] {
   return requiredTools.filter(
-    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status !== 0,
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8', env: toolEnv }).status !== 0,
   );
 }
 
 export function run(command: string, args: string[], cwd?: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: toolEnv });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result.stdout;
 }
@@ -54,7 +58,7 @@ export class RealRegistry {
       config,
       `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${storageDir}\nhttp:\n  addr: ${this.host}\n${authBlock}`,
     );
-    this.child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'], env: toolEnv });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     // Poll until it answers /v2/ (200 open, 401 with token auth); bounded to about 10 s.
