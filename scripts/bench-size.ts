@@ -26,10 +26,11 @@ import { estimateImageSize } from '../server/src/size/estimate';
 import pipData from '../server/src/data/pip-sizes.json';
 import { estimatePipInstall } from '../server/src/size/pip';
 import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
+import { corpusCoverageReport, realDockerfilesReport, sharedPath } from './bench-size-real';
 
 const root = join(__dirname, '..');
-const sizeTruthPath = process.env.LAYERLENS_SIZE_TRUTH ?? join(root, '../shared/data/size-truth.tsv');
-const baseImagesPath = process.env.LAYERLENS_BASE_IMAGES ?? join(root, '../shared/data/base-images.tsv');
+const sizeTruthPath = process.env.LAYERLENS_SIZE_TRUTH ?? sharedPath('data/size-truth.tsv');
+const baseImagesPath = process.env.LAYERLENS_BASE_IMAGES ?? sharedPath('data/base-images.tsv');
 const measurementsPath = join(root, 'server/src/data/apt-layer-measurements.tsv');
 
 interface Layer {
@@ -323,6 +324,8 @@ async function main(): Promise<void> {
   console.log(summary('disk, measured layers', diskErrors));
   wholeImageReport();
   pipStandInReport();
+  await realDockerfilesReport();
+  corpusCoverageReport();
 }
 
 main().catch((error: unknown) => {

@@ -182,7 +182,7 @@ describe('language server over stdio', function () {
     assert.deepEqual(
       lenses.map((lens) => ({
         line: lens.range.start.line,
-        title: lens.command.title.replace(/\d+(\.\d)? (MB|kB)/g, 'N'),
+        title: lens.command.title.replace(/\d+(\.\d)? (MB|kB)/g, 'N').replace(/\(\d+(\.\d)?–\d+(\.\d)?\)/g, '(N–N)'),
         command: lens.command.command,
         args: lens.command.arguments,
       })),
@@ -195,12 +195,12 @@ describe('language server over stdio', function () {
         },
         {
           line: 3,
-          title: 'LayerLens: ≈ N on disk · N to pull (base N + N in 2 layers)',
+          title: 'LayerLens: ≈ N (N–N) on disk · N (N–N) to pull (base N + N in 2 layers)',
           command: 'layerlens.showSizeBreakdown',
           args: [uri, 1],
         },
-        { line: 4, title: '+N (data)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
-        { line: 5, title: '+N (estimate)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        { line: 4, title: '+N (N–N) (data)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        { line: 5, title: '+N (N–N) (estimate)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
       ],
     );
     const size = await client.connection.sendRequest<{
@@ -269,6 +269,7 @@ describe('language server over stdio', function () {
         range: reply.range,
         lines: reply.contents.value
           .replace(/\d+(\.\d)? (MB|kB)/g, 'N')
+          .replace(/\(\d+(\.\d)?–\d+(\.\d)?\)/g, '(N–N)')
           .replace(/image built [^)]+/, 'image built D')
           .split('\n'),
       };
@@ -278,9 +279,9 @@ describe('language server over stdio', function () {
         [
           '**LayerLens: stage 0, shipped**',
           '',
-          '≥ N on disk · N to pull (base N + N in 1 layer, 1 unknown)',
+          '≥ N on disk · ≥ N to pull (base N + N in 1 layer, 1 unknown)',
           '',
-          '- base `debian:bookworm-slim`: N on disk · N to pull (from data; pull size from docker-library/repo-info (image built D); on disk ≈ 2.4× (rule of thumb))',
+          '- base `debian:bookworm-slim`: N (N–N) on disk · N (N–N) to pull (from data; pull size from docker-library/repo-info (image built D); on disk ≈ 2.4× (rule of thumb))',
         ],
         { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
         '**LayerLens: this layer adds an unknown size** (unknown)',
@@ -289,7 +290,7 @@ describe('language server over stdio', function () {
     );
     assert.match(
       shape(run)?.lines.join('\n') ?? '',
-      /^\*\*LayerLens: this layer adds N on disk · N to pull\*\* \(from data\)\n\n- apt: \d+ packages from Debian bookworm's index/,
+      /^\*\*LayerLens: this layer adds N \(N–N\) on disk · N \(N–N\) to pull\*\* \(from data\)\n\n- apt: \d+ packages from Debian bookworm's index/,
     );
   });
 

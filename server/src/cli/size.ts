@@ -6,7 +6,8 @@ import { initShellParser } from '../model/shell';
 import { estimateImageSize } from '../size/estimate';
 import { contextFileReader } from '../context/readFile';
 import type { ImageSizeEstimate, LayerEstimate } from '../size/estimate';
-import { formatBytes, stageSummary, stageTitle } from '../size/format';
+import { formatInterval, stageSummary, stageTitle } from '../size/format';
+import type { SizeBounds } from '../size/uncertainty';
 import type { Io } from './main';
 import { UsageError } from './main';
 import { readDockerfileInput } from './input';
@@ -76,19 +77,16 @@ function toJson(estimate: ImageSizeEstimate) {
       shipped: stage.shipped,
       base: {
         reference: stage.base.reference,
-        diskBytes: stage.base.diskBytes,
-        compressedBytes: stage.base.compressedBytes,
+        ...figures(stage.base),
         confidence: stage.base.confidence,
         notes: stage.base.notes,
       },
-      diskBytes: stage.diskBytes,
-      compressedBytes: stage.compressedBytes,
+      ...figures(stage),
       unknownLayers: stage.unknownLayers,
       layers: stage.layers.map((layer) => ({
         line: layer.line,
         instruction: layer.instruction,
-        diskBytes: layer.diskBytes,
-        compressedBytes: layer.compressedBytes,
+        ...figures(layer),
         confidence: layer.confidence,
         notes: layer.notes,
       })),
@@ -96,7 +94,22 @@ function toJson(estimate: ImageSizeEstimate) {
   };
 }
 
-const size = (bytes: number | null) => (bytes === null ? 'unknown' : formatBytes(bytes));
+type Figure = { diskBytes: number | null; compressedBytes: number | null } & SizeBounds;
+
+/** Each size with its interval beside it: `low`/`high` null when unknown, `high` null for a lower bound. */
+function figures(figure: Figure) {
+  return {
+    diskBytes: figure.diskBytes,
+    diskLow: figure.diskLow,
+    diskHigh: figure.diskHigh,
+    compressedBytes: figure.compressedBytes,
+    compressedLow: figure.compressedLow,
+    compressedHigh: figure.compressedHigh,
+  };
+}
+
+const size = (bytes: number | null, low: number | null, high: number | null) =>
+  bytes === null ? 'unknown' : formatInterval(bytes, low, high);
 
 function toText(estimate: ImageSizeEstimate, registryNotes: boolean): string {
   const lines: string[] = [];
@@ -104,7 +117,7 @@ function toText(estimate: ImageSizeEstimate, registryNotes: boolean): string {
     lines.push(`${stageTitle(stage)}  ${stage.shipped ? 'shipped' : 'not shipped'}`);
     lines.push(`  ${stageSummary(stage)}`);
     lines.push(
-      `  base ${stage.base.reference}: ${size(stage.base.diskBytes)} on disk, ${size(stage.base.compressedBytes)} to pull (${stage.base.confidence})`,
+      `  base ${stage.base.reference}: ${size(stage.base.diskBytes, stage.base.diskLow, stage.base.diskHigh)} on disk, ${size(stage.base.compressedBytes, stage.base.compressedLow, stage.base.compressedHigh)} to pull (${stage.base.confidence})`,
     );
     // With --registry the user asked where the base size came from: say it, or why the lookup failed.
     if (registryNotes)
@@ -116,6 +129,7 @@ function toText(estimate: ImageSizeEstimate, registryNotes: boolean): string {
 }
 
 function layerLine(layer: LayerEstimate): string {
-  const figure = layer.diskBytes === null ? 'unknown' : `+${formatBytes(layer.diskBytes)}`;
-  return `${String(layer.line).padStart(4)}  ${figure.padStart(9)}  ${layer.confidence.padEnd(8)} ${layer.instruction}`;
+  const figure =
+    layer.diskBytes === null ? 'unknown' : `+${formatInterval(layer.diskBytes, layer.diskLow, layer.diskHigh)}`;
+  return `${String(layer.line).padStart(4)}  ${figure.padStart(18)}  ${layer.confidence.padEnd(8)} ${layer.instruction}`;
 }

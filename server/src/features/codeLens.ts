@@ -1,10 +1,12 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { ImageSizeEstimate } from '../size/estimate';
-import { formatBytes, stageSummary } from '../size/format';
+import { formatInterval, stageSummary } from '../size/format';
 
 export const showSizeBreakdownCommand = 'layerlens.showSizeBreakdown';
 /** Instructions that add at least this much get a lens of their own. */
 export const bigLayerBytes = 10 * 1000 * 1000;
+
+const approximately = (text: string) => (text.startsWith('≥') ? text : `≈ ${text}`);
 
 /**
  * Size lenses: one on each FROM (the shipped stage's estimate, or "build stage … not shipped") and one
@@ -21,7 +23,7 @@ export function sizeLenses(
     if (!range) continue;
     const title = stage.shipped
       ? `LayerLens: ${stageSummary(stage)}`
-      : `build stage ${stage.diskBytes === null ? `(unknown base ${stage.base.reference})` : `${stage.unknownLayers > 0 ? '≥' : '≈'} ${formatBytes(stage.diskBytes)}`} · not shipped`;
+      : `build stage ${stage.diskBytes === null ? `(unknown base ${stage.base.reference})` : approximately(formatInterval(stage.diskBytes, stage.diskLow, stage.diskHigh))} · not shipped`;
     lenses.push({
       range: { start: range.start, end: range.start },
       command: { title, command: showSizeBreakdownCommand, arguments: [uri, stage.index] },
@@ -31,7 +33,7 @@ export function sizeLenses(
       lenses.push({
         range: { start: layer.range.start, end: layer.range.start },
         command: {
-          title: `+${formatBytes(layer.diskBytes)} (${layer.confidence})`,
+          title: `+${formatInterval(layer.diskBytes, layer.diskLow, layer.diskHigh)} (${layer.confidence})`,
           command: showSizeBreakdownCommand,
           arguments: [uri, stage.index],
         },

@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConvertResult } from '../fixes/convert';
 import { buildModel } from '../model/model';
 import type { DockerfileModel } from '../model/model';
-import type { ImageSizeEstimate } from '../size/estimate';
+import type { ImageSizeEstimate, StageEstimate } from '../size/estimate';
 import { formatBytes } from '../size/format';
 
 /** The custom request behind "LayerLens: Convert to Multi-Stage Build" (see the README). */
@@ -49,8 +49,12 @@ export function sizeChangeOf(before: ImageSizeEstimate, after: ImageSizeEstimate
   const shippedAfter = after.stages.find((stage) => stage.shipped);
   if (!shippedBefore || !shippedAfter || shippedBefore.diskBytes === null || shippedAfter.diskBytes === null)
     return null;
-  const atLeast = (unknown: number) => (unknown > 0 ? '≥ ' : '≈ ');
-  return `${atLeast(shippedBefore.unknownLayers)}${formatBytes(shippedBefore.diskBytes)} → ${atLeast(shippedAfter.unknownLayers)}${formatBytes(shippedAfter.diskBytes)} on disk`;
+  // With unknown layers only the lower end of the interval is sure: `≥` that, never `≥` the point estimate.
+  const figure = (stage: StageEstimate) =>
+    stage.unknownLayers > 0 && stage.diskLow !== null
+      ? `≥ ${formatBytes(stage.diskLow)}`
+      : `≈ ${formatBytes(stage.diskBytes ?? 0)}`;
+  return `${figure(shippedBefore)} → ${figure(shippedAfter)} on disk`;
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import type { DockerfileModel } from '../model/model';
 import type { Position, Range } from '../model/text';
 import type { ImageSizeEstimate, LayerEstimate, SizeConfidence, StageEstimate } from '../size/estimate';
-import { formatBytes, stageSummary, stageTitle } from '../size/format';
+import { formatInterval, stageSummary, stageTitle } from '../size/format';
+import type { SizeBounds } from '../size/uncertainty';
 
 /** How each confidence reads in a hover. */
 const confidenceWords: Record<SizeConfidence, string> = {
@@ -40,9 +41,9 @@ function markdown(value: string, range: Range): Hover {
   return { contents, range };
 }
 
-function sizes(disk: number | null, compressed: number | null): string {
-  if (disk === null) return 'unknown';
-  return `${formatBytes(disk)} on disk · ${formatBytes(compressed ?? 0)} to pull`;
+function sizes(figure: { diskBytes: number | null; compressedBytes: number | null } & SizeBounds): string {
+  if (figure.diskBytes === null) return 'unknown';
+  return `${formatInterval(figure.diskBytes, figure.diskLow, figure.diskHigh)} on disk · ${formatInterval(figure.compressedBytes ?? 0, figure.compressedLow, figure.compressedHigh)} to pull`;
 }
 
 function stageHover(stage: StageEstimate): string {
@@ -53,11 +54,12 @@ function stageHover(stage: StageEstimate): string {
     '',
     stageSummary(stage),
     '',
-    `- base \`${base.reference}\`: ${sizes(base.diskBytes, base.compressedBytes)} (${confidenceWords[base.confidence]}; ${base.notes.join('; ')})`,
+    `- base \`${base.reference}\`: ${sizes(base)} (${confidenceWords[base.confidence]}; ${base.notes.join('; ')})`,
   ];
   const bySize = [...stage.layers].sort((a, b) => (b.diskBytes ?? -1) - (a.diskBytes ?? -1));
   for (const layer of bySize) {
-    const size = layer.diskBytes === null ? 'unknown' : `+${formatBytes(layer.diskBytes)}`;
+    const size =
+      layer.diskBytes === null ? 'unknown' : `+${formatInterval(layer.diskBytes, layer.diskLow, layer.diskHigh)}`;
     lines.push(
       `- line ${layer.line} \`${layer.keyword}\`: ${size} (${confidenceWords[layer.confidence]}) — ${layer.notes[0] ?? ''}`,
     );
@@ -72,7 +74,7 @@ function stageHover(stage: StageEstimate): string {
 
 function layerHover(layer: LayerEstimate, stage: StageEstimate): string {
   const lines = [
-    `**LayerLens: this layer adds ${layer.diskBytes === null ? 'an unknown size' : sizes(layer.diskBytes, layer.compressedBytes)}** (${confidenceWords[layer.confidence]})`,
+    `**LayerLens: this layer adds ${layer.diskBytes === null ? 'an unknown size' : sizes(layer)}** (${confidenceWords[layer.confidence]})`,
     '',
   ];
   for (const note of layer.notes) lines.push(`- ${note}`);

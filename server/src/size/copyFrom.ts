@@ -15,6 +15,8 @@ export interface CopyFromFigures {
   compressedBytes: number | null;
   confidence: 'estimate' | 'unknown';
   notes: string[];
+  /** Some sources are not estimated: the figure is a lower bound. */
+  partial: boolean;
 }
 
 /** Sizes the sources of a `COPY --from=<stage>`; `estimates` holds the stages estimated so far. */
@@ -55,13 +57,20 @@ export function estimateCopyFromStage(
       diskBytes: null,
       compressedBytes: null,
       confidence: 'unknown',
+      partial: true,
       notes: [
         `what ${title} produced at ${unknown.join(', ')} is not estimated (only COPY destinations, go build outputs and folders a package install fills are)`,
       ],
     };
   }
   if (unknown.length > 0) notes.push(`lower bound: ${unknown.join(', ')} not estimated`);
-  return { diskBytes: Math.round(disk), compressedBytes: Math.round(compressed), confidence: 'estimate', notes };
+  return {
+    diskBytes: Math.round(disk),
+    compressedBytes: Math.round(compressed),
+    confidence: 'estimate',
+    notes,
+    partial: unknown.length > 0,
+  };
 }
 
 interface Producer {

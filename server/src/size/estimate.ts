@@ -14,11 +14,14 @@ import type { ContextFileReader } from './contextFiles';
 import { estimateCopyFromStage } from './copyFrom';
 import { estimateInstallCommand } from './installs';
 import type { AptSuite } from './apt';
+import { boundsOf, totalBounds, unknownBounds } from './uncertainty';
+import type { SizeBounds, SizedPart } from './uncertainty';
 
 /** How a figure was obtained: measured files, data files, a rule of thumb, or not at all. */
 export type SizeConfidence = 'exact' | 'data' | 'estimate' | 'unknown';
 
-export interface LayerEstimate {
+/** Each figure carries the interval its method's measured error gives (./uncertainty.ts). */
+export interface LayerEstimate extends SizeBounds {
   /** 1-based line where the instruction starts. */
   line: number;
   instruction: string;
@@ -31,7 +34,7 @@ export interface LayerEstimate {
   notes: string[];
 }
 
-export interface BaseEstimate {
+export interface BaseEstimate extends SizeBounds {
   reference: string;
   /** Set when the stage is built `FROM` another stage. */
   stage?: number;
@@ -41,7 +44,7 @@ export interface BaseEstimate {
   notes: string[];
 }
 
-export interface StageEstimate {
+export interface StageEstimate extends SizeBounds {
   name: string | null;
   index: number;
   shipped: boolean;
@@ -174,6 +177,7 @@ export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs
       addedCompressedBytes,
       unknownLayers: layers.length - known.length,
       layers,
+      ...(base.diskBytes === null ? unknownBounds : totalBounds([base, ...layers])),
     });
   }
   return { stages: estimates };
@@ -187,20 +191,36 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
       stage: stage.baseStage.index,
       diskBytes: parent?.diskBytes ?? null,
       compressedBytes: parent?.compressedBytes ?? null,
+      diskLow: parent?.diskLow ?? null,
+      diskHigh: parent?.diskHigh ?? null,
+      compressedLow: parent?.compressedLow ?? null,
+      compressedHigh: parent?.compressedHigh ?? null,
       confidence: parent && parent.diskBytes !== null ? 'estimate' : 'unknown',
       notes: [`inherits stage ${stage.baseStage.name ?? stage.baseStage.index}`],
     };
   }
   if (stage.image.isScratch)
-    return { reference: 'scratch', diskBytes: 0, compressedBytes: 0, confidence: 'exact', notes: ['scratch is empty'] };
+    return {
+      reference: 'scratch',
+      diskBytes: 0,
+      compressedBytes: 0,
+      diskLow: 0,
+      diskHigh: 0,
+      compressedLow: 0,
+      compressedHigh: 0,
+      confidence: 'exact',
+      notes: ['scratch is empty'],
+    };
   const reference = referenceOf(stage.image);
   const known = stage.image.unresolved ? undefined : inputs.baseSizes?.(stage.image, platformFlagOf(stage));
   if (known && known.compressedBytes !== null) {
     const compressedBytes = known.compressedBytes;
+    const diskBytes = Math.round(compressedBytes * diskPerCompressedByte);
     return {
       reference,
-      diskBytes: Math.round(compressedBytes * diskPerCompressedByte),
+      diskBytes,
       compressedBytes,
+      ...boundsOf([{ method: 'registry', diskBytes, compressedBytes }]),
       confidence: 'exact',
       notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`],
     };
@@ -211,14 +231,17 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
       reference: stage.image.resolved,
       diskBytes: null,
       compressedBytes: null,
+      ...unknownBounds,
       confidence: 'unknown',
       notes: [`no size data for ${stage.image.resolved}`, ...(known?.notes ?? [])],
     };
   }
+  const diskBytes = Math.round(compressed * diskPerCompressedByte);
   return {
     reference,
-    diskBytes: Math.round(compressed * diskPerCompressedByte),
+    diskBytes,
     compressedBytes: compressed,
+    ...boundsOf([{ method: 'base-data', diskBytes, compressedBytes: compressed }]),
     confidence: 'data',
     notes: [
       `pull size from docker-library/repo-info${builtOf(reference) ? ` (image built ${builtOf(reference)})` : ''}; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`,
@@ -266,14 +289,13 @@ function estimateLayer(
   };
 }
 
-type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence' | 'notes'>;
+type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence' | 'notes'> & SizeBounds;
 
 function estimateRun(instruction: Instruction, context: LayerContext): Figures {
   const run = instruction.run;
   if (!run || !run.posixShell) return unknown('not a POSIX shell RUN');
   const notes: string[] = [];
-  let diskBytes = 0;
-  let compressedBytes = 0;
+  const parts: SizedPart[] = [];
   let incomplete = false;
   // All apt installs of the RUN at once: dpkg's bookkeeping and the package lists count once per layer.
   const facts = aptRunFacts(run);
@@ -288,8 +310,7 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
       slim: context.slim,
     });
     for (const name of estimate.packages) context.installed.add(name);
-    diskBytes = estimate.diskBytes;
-    compressedBytes = estimate.compressedBytes;
+    parts.push({ method: 'apt', diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes });
     incomplete = estimate.unknown.length > 0 || facts.removesPackages;
     if (facts.installs.length > 0)
       notes.push(
@@ -317,8 +338,11 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
       instruction,
     });
     if (figures && figures.diskBytes !== null) {
-      diskBytes += figures.diskBytes;
-      compressedBytes += figures.compressedBytes ?? 0;
+      parts.push({
+        method: figures.method,
+        diskBytes: figures.diskBytes,
+        compressedBytes: figures.compressedBytes ?? 0,
+      });
       otherInstalls = true;
       notes.push(...figures.notes);
       if (figures.unknownParts.length > 0) incomplete = true;
@@ -336,10 +360,20 @@ function estimateRun(instruction: Instruction, context: LayerContext): Figures {
   if (unknownCommands.length > 0)
     notes.push(`lower bound: \`${[...new Set(unknownCommands)].join('`, `')}\` not counted`, ...unknownNotes);
   if (!anyData) notes.push('only small commands: a few KB');
+  // Small commands still write files (a user, a config line, a symlink): counted as an allowance, not a size.
+  parts.push({ method: 'small-commands', diskBytes: 0, compressedBytes: 0 });
+  const diskBytes = parts.reduce((sum, part) => sum + part.diskBytes, 0);
+  const compressedBytes = parts.reduce((sum, part) => sum + part.compressedBytes, 0);
   // Only apt figures come from package data alone; pip and node_modules figures are estimates.
   const confidence: SizeConfidence =
     aptData && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
-  return { diskBytes, compressedBytes, confidence, notes };
+  return {
+    diskBytes,
+    compressedBytes,
+    ...boundsOf(parts, incomplete || unknownCommands.length > 0),
+    confidence,
+    notes,
+  };
 }
 
 function estimateCopy(model: DockerfileModel, instruction: Instruction, context: LayerContext): Figures {
@@ -347,7 +381,15 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
   if (!copy) return unknown('no sources');
   if (copy.from !== undefined) {
     if (!copy.fromStage) return unknown(`files of the image ${copy.from} are not estimated`);
-    return estimateCopyFromStage(copy.sources, copy.fromStage, context.estimates);
+    const figures = estimateCopyFromStage(copy.sources, copy.fromStage, context.estimates);
+    const { partial, ...rest } = figures;
+    if (figures.diskBytes === null) return { ...rest, ...unknownBounds };
+    const part: SizedPart = {
+      method: 'copy-from-stage',
+      diskBytes: figures.diskBytes,
+      compressedBytes: figures.compressedBytes ?? 0,
+    };
+    return { ...rest, ...boundsOf([part], partial) };
   }
   const request = copyRequestOf(model, instruction);
   if (!request) return unknown('no sources');
@@ -356,9 +398,11 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
     return unknown(measured.errors.map((error) => `${error.source}: ${error.message}`).join('; '));
   if (measured.confidence === 'unknown')
     return unknown(measured.notes.join(' ') || 'the build context has not been measured yet');
+  const compressedBytes = Math.round(measured.bytes * compressedPerCopiedByte);
   return {
     diskBytes: measured.bytes,
-    compressedBytes: Math.round(measured.bytes * compressedPerCopiedByte),
+    compressedBytes,
+    ...boundsOf([{ method: 'context-copy', diskBytes: measured.bytes, compressedBytes }]),
     confidence: measured.confidence,
     notes: [
       `${measured.files} files from the build context${measured.confidence === 'exact' ? ', measured' : ''}; pull size ≈ half`,
@@ -368,7 +412,7 @@ function estimateCopy(model: DockerfileModel, instruction: Instruction, context:
 }
 
 function unknown(note: string): Figures {
-  return { diskBytes: null, compressedBytes: null, confidence: 'unknown', notes: [note] };
+  return { diskBytes: null, compressedBytes: null, ...unknownBounds, confidence: 'unknown', notes: [note] };
 }
 
 /** The Debian suite a stage's apt installs resolve against: from the base image, its tag, or the current default. */

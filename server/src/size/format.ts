@@ -8,15 +8,37 @@ export function formatBytes(bytes: number): string {
   return bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : formatSize(bytes);
 }
 
+/**
+ * A figure with its interval: `45 MB (38–55)`, the unit written once when the bounds share it
+ * (`900 kB (600 kB–1.2 MB)` otherwise); `0 B (≤ 200 kB)`; `≥ 38 MB` when there is no upper bound;
+ * `45 MB` when the interval rounds to the figure itself.
+ */
+export function formatInterval(point: number, low: number | null, high: number | null): string {
+  if (low === null) return formatBytes(point);
+  if (high === null) return `≥ ${formatBytes(low)}`;
+  const [figure, lower, upper] = [point, low, high].map(formatBytes);
+  if (lower === figure && upper === figure) return figure;
+  if (point === 0) return `${figure} (≤ ${upper})`;
+  const unit = (text: string) => text.slice(text.lastIndexOf(' ') + 1);
+  const sameUnit = unit(lower) === unit(figure) && unit(upper) === unit(figure) && lower !== '0 B';
+  const number = (text: string) => (sameUnit ? text.slice(0, text.lastIndexOf(' ')) : text);
+  return `${figure} (${number(lower)}–${number(upper)})`;
+}
+
 export function stageTitle(stage: StageEstimate): string {
   return `stage ${stage.index}${stage.name ? ` (${stage.name})` : ''}`;
 }
 
-/** `≈ 182 MB on disk · 64 MB to pull (base 155 MB + 27 MB in 5 layers)`, honest about unknowns. */
+/**
+ * `≈ 182 MB (170–195) on disk · 64 MB (60–70) to pull (base 155 MB + 27 MB in 5 layers)`; with unknown
+ * layers only what is sure is said: `≥ 170 MB on disk · ≥ 60 MB to pull (…, 1 unknown)`.
+ */
 export function stageSummary(stage: StageEstimate): string {
-  const atLeast = stage.unknownLayers > 0 ? '≥ ' : '≈ ';
   const known = stage.layers.length - stage.unknownLayers;
   const layers = `${formatBytes(stage.addedDiskBytes)} in ${known} layer${known === 1 ? '' : 's'}${stage.unknownLayers ? `, ${stage.unknownLayers} unknown` : ''}`;
   if (stage.diskBytes === null) return `unknown base ${stage.base.reference} + ${layers}`;
-  return `${atLeast}${formatBytes(stage.diskBytes)} on disk · ${formatBytes(stage.compressedBytes ?? 0)} to pull (base ${formatBytes(stage.base.diskBytes ?? 0)} + ${layers})`;
+  const disk = formatInterval(stage.diskBytes, stage.diskLow, stage.diskHigh);
+  const compressed = formatInterval(stage.compressedBytes ?? 0, stage.compressedLow, stage.compressedHigh);
+  const approximately = (text: string) => (text.startsWith('≥') ? text : `≈ ${text}`);
+  return `${approximately(disk)} on disk · ${compressed} to pull (base ${formatBytes(stage.base.diskBytes ?? 0)} + ${layers})`;
 }

@@ -13,6 +13,7 @@ import type { ContextFiles } from './contextFiles';
 import { estimateNodeInstall, lockfileNames, nodeRuleOfThumb } from './node';
 import type { NodeManager } from './node';
 import { estimatePipInstall, pipDataSource, pipName, requirementsOf } from './pip';
+import type { SizeMethod } from './uncertainty';
 
 export interface InstallContext {
   suite: AptSuite;
@@ -29,6 +30,8 @@ export interface InstallFigures {
   notes: string[];
   /** What could not be sized (named in a note too). */
   unknownParts: string[];
+  /** How the figure was obtained, for its interval. */
+  method: SizeMethod;
 }
 
 /** A pip, npm, yarn, pnpm or apk install, sized; undefined for any other command. */
@@ -45,6 +48,7 @@ export function estimateInstallCommand(
       compressedBytes: null,
       notes: ['apk: no Alpine package index is available offline, so Alpine package sizes are unknown'],
       unknownParts: ['apk add'],
+      method: 'apt',
     };
   }
   const node = nodeInstall(command);
@@ -60,6 +64,7 @@ export function estimateInstallCommand(
         `a Python virtual environment${withoutPip ? ' without pip' : ' with pip and setuptools'}: measured size of a fresh one (rule of thumb)`,
       ],
       unknownParts: [],
+      method: 'venv',
     };
   }
   return undefined;
@@ -104,6 +109,7 @@ function pipFigures(
   unknownParts.push(...estimate.unknown);
   const measured = estimate.packages.filter((entry) => entry.source === 'measured').length;
   const debian = estimate.packages.length - measured;
+  const method: SizeMethod = debian > 0 ? 'pip-debian-stand-in' : 'pip-measured';
   const parts = [`pip: ${estimate.packages.length} distributions`];
   if (measured) parts.push(`${measured} sized from measured installs (${pipDataSource})`);
   if (debian)
@@ -120,10 +126,11 @@ function pipFigures(
       compressedBytes: 0,
       notes: ['pip: everything requested was installed by an earlier layer'],
       unknownParts,
+      method,
     };
   }
-  if (estimate.packages.length === 0) return { diskBytes: null, compressedBytes: null, notes, unknownParts };
-  return { diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes, notes, unknownParts };
+  if (estimate.packages.length === 0) return { diskBytes: null, compressedBytes: null, notes, unknownParts, method };
+  return { diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes, notes, unknownParts, method };
 }
 
 /** `-r requirements.txt`, `--requirement=req.txt`. */
@@ -206,11 +213,18 @@ function nodeFigures(
         `${install.manager}: no lockfile or package.json found among the copied files: node_modules is not sized`,
       ],
       unknownParts: [`${install.manager} install`],
+      method: 'node-modules',
     };
   }
   const notes = [`${install.manager}: ${estimate.basis}; ${nodeRuleOfThumb}`];
   if (cacheKept) notes.push(`${install.manager}'s cache stays in the layer: the downloaded tarballs are counted`);
-  return { diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes, notes, unknownParts: [] };
+  return {
+    diskBytes: estimate.diskBytes,
+    compressedBytes: estimate.compressedBytes,
+    notes,
+    unknownParts: [],
+    method: 'node-modules',
+  };
 }
 
 /** The text of the ENV and ARG instructions before `instruction` in its stage and base stages. */

@@ -9,9 +9,9 @@ async function fromLensTitle(uri: vscode.Uri, line: number): Promise<string | un
     ?.title;
 }
 
-/** The on-disk megabytes a lens title states (`LayerLens: ≈ 123 MB on disk · …`). */
+/** The on-disk megabytes a lens title states (`LayerLens: ≈ 123 MB (110–135) on disk · …`). */
 function diskMegabytes(title: string): number {
-  const match = /([\d.]+) (GB|MB|kB) on disk/.exec(title);
+  const match = /([\d.]+) (GB|MB|kB)(?: \([^)]*\))? on disk/.exec(title);
   assert.ok(match, `no on-disk size in ${title}`);
   return Number(match[1]) * { GB: 1000, MB: 1, kB: 0.001 }[match[2] as 'GB' | 'MB' | 'kB'];
 }
@@ -29,7 +29,11 @@ describe('LayerLens size lens', function () {
       void fromLensTitle(uri, 0).then((title) => (before = title ?? ''));
       return before ? true : undefined;
     });
-    assert.match(before, /^LayerLens: [≈≥] \d+ MB on disk · \d+ MB to pull \(base \d+ MB \+ .+ in \d+ layers?/);
+    // The interval the figure's method gives stands beside it: `≈ 154 MB (134–169) on disk · 72 MB (67–77) to pull`.
+    assert.match(
+      before,
+      /^LayerLens: ≈ \d+ MB \(\d+–\d+\) on disk · \d+ MB \(\d+–\d+\) to pull \(base \d+ MB \+ .+ in \d+ layers?/,
+    );
     const userLine = editor.document.lineAt(3);
     assert.equal(userLine.text, 'USER app');
     await editor.edit((builder) =>
@@ -46,6 +50,6 @@ describe('LayerLens size lens', function () {
     const layerLens = (
       await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)
     ).find((lens) => lens.range.start.line === 3);
-    assert.match(layerLens?.command?.title ?? '', /^\+\d+ MB \(data\)$/);
+    assert.match(layerLens?.command?.title ?? '', /^\+\d+ MB \(\d+–\d+\) \(data\)$/);
   });
 });

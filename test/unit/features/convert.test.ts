@@ -11,11 +11,25 @@ function stage(shipped: boolean, diskBytes: number | null, unknownLayers = 0): S
     shipped,
     diskBytes,
     compressedBytes: diskBytes,
+    diskLow: diskBytes === null ? null : diskBytes * 0.9,
+    diskHigh: diskBytes === null || unknownLayers > 0 ? null : diskBytes * 1.1,
+    compressedLow: diskBytes === null ? null : diskBytes * 0.9,
+    compressedHigh: diskBytes === null || unknownLayers > 0 ? null : diskBytes * 1.1,
     addedDiskBytes: 0,
     addedCompressedBytes: 0,
     unknownLayers,
     layers: [],
-    base: { reference: 'x', diskBytes, compressedBytes: diskBytes, confidence: 'data', notes: [] },
+    base: {
+      reference: 'x',
+      diskBytes,
+      compressedBytes: diskBytes,
+      diskLow: diskBytes,
+      diskHigh: diskBytes,
+      compressedLow: diskBytes,
+      compressedHigh: diskBytes,
+      confidence: 'data',
+      notes: [],
+    },
   };
 }
 const image = (...stages: StageEstimate[]): ImageSizeEstimate => ({ stages });
@@ -84,13 +98,13 @@ describe('convert feature', () => {
   });
 
   describe('sizeChangeOf', () => {
-    it('quotes the shipped stages before and after, ≥ where layers are unknown', () => {
+    it('quotes the shipped stages before and after, ≥ the low end of the interval where layers are unknown', () => {
       assert.equal(
         sizeChangeOf(
           image(stage(true, 1_100_000_000, 1)),
           image(stage(false, 1_200_000_000), stage(true, 180_000_000)),
         ),
-        '≥ 1.1 GB → ≈ 180 MB on disk',
+        '≥ 990 MB → ≈ 180 MB on disk',
       );
     });
 
