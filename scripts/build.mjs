@@ -1,8 +1,11 @@
 // Bundles the extension client, the language server, the CLI and the e2e suite with esbuild.
 // Type-checking is `tsc -b` (npm run typecheck); this only emits JavaScript.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+// The CLI's --version and SARIF's tool version: the manifest's version, fixed at build time.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const production = process.argv.includes('--production');
 const common = {
@@ -30,7 +33,7 @@ const builds = [
     outdir: 'dist',
     // web-tree-sitter reads import.meta.url, which a CommonJS bundle lacks: give it the bundle's own URL.
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__bundleUrl' },
+    define: { 'import.meta.url': '__bundleUrl', LAYERLENS_VERSION: JSON.stringify(version) },
     // From sources the wasm files resolve in node_modules; bundles find them beside themselves first.
     logOverride: { 'require-resolve-not-external': 'silent' },
   },
