@@ -6,6 +6,8 @@ export interface ImageRef {
   resolved: string;
   /** True when a variable in the reference could not be resolved from ARG defaults. */
   unresolved: boolean;
+  /** Names of variables whose assumed values (platform ARGs: linux/amd64) the reference was resolved with; absent when none. */
+  assumed?: string[];
   registry?: string;
   /** Repository path without registry, e.g. `library/node` normalised to `node`, `bitnami/redis`. */
   repository: string;
@@ -16,7 +18,7 @@ export interface ImageRef {
 
 const dockerHubHosts = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
-export function parseImageRef(raw: string, resolved: string, unresolved: boolean): ImageRef {
+export function parseImageRef(raw: string, resolved: string, unresolved: boolean, assumed: string[] = []): ImageRef {
   let rest = resolved.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -46,6 +48,7 @@ export function parseImageRef(raw: string, resolved: string, unresolved: boolean
     raw,
     resolved,
     unresolved,
+    ...(assumed.length > 0 ? { assumed } : {}),
     registry,
     repository,
     tag,
@@ -65,35 +68,4 @@ export function isWindowsImage(image: ImageRef): boolean {
 /** The reference as one comparable string: `registry/repository`, Docker Hub images without a registry. */
 export function imageName(image: ImageRef): string {
   return image.registry ? `${image.registry.toLowerCase()}/${image.repository}` : image.repository;
-}
-
-/**
- * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` the way Docker expands FROM
- * arguments, using the given values; reports whether any variable stayed unknown.
- */
-export function substituteVariables(
-  text: string,
-  values: ReadonlyMap<string, string | undefined>,
-): { value: string; unresolved: boolean } {
-  let unresolved = false;
-  const value = text.replace(
-    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (match, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-      const name = braced ?? bare ?? '';
-      const known = values.has(name);
-      const current = values.get(name);
-      const isSet = known && current !== undefined;
-      const isNonEmpty = isSet && current !== '';
-      if (op === ':-') return isNonEmpty ? current : (word ?? '');
-      if (op === '-') return isSet ? current : (word ?? '');
-      if (op === ':+') return isNonEmpty ? (word ?? '') : '';
-      if (op === '+') return isSet ? (word ?? '') : '';
-      if (!isSet) {
-        unresolved = true;
-        return match;
-      }
-      return current;
-    },
-  );
-  return { value, unresolved };
 }

@@ -1,7 +1,7 @@
 import './astMemo';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Instruction as AstInstruction, Heredoc } from 'dockerfile-ast';
-import { isWindowsImage, parseImageRef, substituteVariables } from './image';
+import { isWindowsImage, parseImageRef } from './image';
 import type { ImageRef } from './image';
 import { joinContinuations, verbatim } from './script';
 import type { MappedScript } from './script';
@@ -10,6 +10,8 @@ import type { ShellWord } from './shell';
 import { memoOn } from './memo';
 import { LineIndex } from './text';
 import type { Range } from './text';
+import { GlobalScopeBuilder } from './variables';
+import type { Variable } from './variables';
 
 export interface Flag {
   name: string;
@@ -109,7 +111,8 @@ export interface DockerfileModel {
   lines: LineIndex;
   escapeChar: string;
   directives: Map<string, string>;
-  globalArgs: Map<string, string | undefined>;
+  /** ARGs before the first FROM, values expanded (see variables.ts for scope and expansion). */
+  globalArgs: ReadonlyMap<string, Variable>;
   instructions: Instruction[];
   stages: Stage[];
   shipped: Stage | undefined;
@@ -130,7 +133,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     if (name && knownDirectives.has(name)) directives.set(name, directive.getValue() ?? '');
   }
 
-  const globalArgs = new Map<string, string | undefined>();
+  const globals = new GlobalScopeBuilder(lines, escapeChar);
   const instructions: Instruction[] = [];
   const stages: Stage[] = [];
   const stageByName = new Map<string, Stage>();
@@ -142,7 +145,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     instructions.push(instruction);
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
-      current = startStage(instruction, stages, stageByName, globalArgs);
+      current = startStage(instruction, stages, stageByName, globals);
       shellByStage.set(
         current,
         current.baseStage ? (shellByStage.get(current.baseStage) ?? defaultShell(current)) : defaultShell(current),
@@ -150,7 +153,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
       continue;
     }
     if (!current) {
-      if (keyword === 'ARG') recordArgs(instruction, globalArgs);
+      if (keyword === 'ARG') globals.declare(instruction);
       continue;
     }
     instruction.stage = current;
@@ -177,7 +180,19 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   }
 
   const comments = collectComments(lines, instructions);
-  return { text, lines, escapeChar, directives, globalArgs, instructions, stages, shipped, comments };
+  const model: DockerfileModel = {
+    text,
+    lines,
+    escapeChar,
+    directives,
+    globalArgs: globals.globals,
+    instructions,
+    stages,
+    shipped,
+    comments,
+  };
+  globals.attach(model);
+  return model;
 }
 
 /**
@@ -315,14 +330,14 @@ function startStage(
   from: Instruction,
   stages: Stage[],
   stageByName: Map<string, Stage>,
-  globalArgs: Map<string, string | undefined>,
+  globals: GlobalScopeBuilder,
 ): Stage {
   // Flags (--platform) are not arguments in dockerfile-ast; the image is the first argument.
   const raw = from.args[0]?.value ?? '';
   const asIndex = from.args.findIndex((arg) => arg.value.toLowerCase() === 'as');
   const name = asIndex >= 0 ? from.args[asIndex + 1]?.value.toLowerCase() : undefined;
-  const substituted = substituteVariables(raw, globalArgs);
-  const image = parseImageRef(raw, substituted.value, substituted.unresolved);
+  const substituted = globals.resolve(raw);
+  const image = parseImageRef(raw, substituted.value, substituted.unresolved.length > 0, substituted.assumed);
   const baseStage =
     !image.registry && !image.tag && !image.digest ? stageByName.get(substituted.value.toLowerCase()) : undefined;
   const stage: Stage = {
@@ -340,14 +355,6 @@ function startStage(
   stages.push(stage);
   if (name && !stageByName.has(name)) stageByName.set(name, stage);
   return stage;
-}
-
-function recordArgs(instruction: Instruction, globalArgs: Map<string, string | undefined>): void {
-  for (const arg of instruction.args) {
-    const eq = arg.value.indexOf('=');
-    if (eq < 0) globalArgs.set(arg.value, globalArgs.get(arg.value));
-    else globalArgs.set(arg.value.slice(0, eq), stripQuotes(arg.value.slice(eq + 1)));
-  }
 }
 
 /** `"x"` or `'x'` → `x`; anything else as it is. */
