@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contextFileReader } from '../server/src/context/readFile';
+import imageSizes from '../server/src/data/image-sizes.json';
+import { baseImageSize } from '../server/src/knowledge/images';
 import { walkContext } from '../server/src/context/walker';
 import { buildModel } from '../server/src/model/model';
 import { estimateImageSize } from '../server/src/size/estimate';
@@ -209,4 +211,29 @@ export function corpusCoverageReport(): void {
   console.log(`corpus: shipped-stage layers unknown: ${share(unknownLayers, layers)} of ${layers}`);
   console.log(`corpus: most frequent unknown bases: ${top(unknownBases)}`);
   console.log(`corpus: most frequent reasons a layer is unknown: ${top(unknownReasons)}`);
+}
+
+/**
+ * How far the nearest-version fallback for base images is off: each data entry left out in turn and
+ * resolved from the others (truth ÷ estimate), the error behind the `base-nearest` interval.
+ */
+export function baseNearestReport(): void {
+  console.log();
+  console.log('== base images: nearest version of the same variant, each record left out in turn ==');
+  const ratios: number[] = [];
+  const rows: string[] = [];
+  for (const fact of imageSizes.images) {
+    const reference = `${fact.image}:${fact.tag}`;
+    const found = baseImageSize(fact.image, fact.tag, reference);
+    if (!found || found.match !== 'nearest') continue;
+    const ratio = fact.compressedBytes / found.compressedBytes;
+    ratios.push(ratio);
+    rows.push(`${reference.padEnd(34)} from ${found.reference.padEnd(34)} truth ÷ estimate ${ratio.toFixed(2)}`);
+  }
+  for (const row of rows) console.log(row);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+  console.log(
+    `base-nearest: n = ${sorted.length}, truth ÷ estimate 5 % ${at(0.05)?.toFixed(2)}, median ${at(0.5)?.toFixed(2)}, 95 % ${at(0.95)?.toFixed(2)}; within 25 %: ${share(sorted.filter((ratio) => Math.abs(ratio - 1) <= 0.25).length, sorted.length)}`,
+  );
 }

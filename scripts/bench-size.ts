@@ -26,7 +26,7 @@ import { estimateImageSize } from '../server/src/size/estimate';
 import pipData from '../server/src/data/pip-sizes.json';
 import { estimatePipInstall } from '../server/src/size/pip';
 import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
-import { corpusCoverageReport, realDockerfilesReport, sharedPath } from './bench-size-real';
+import { baseNearestReport, corpusCoverageReport, realDockerfilesReport, sharedPath } from './bench-size-real';
 
 const root = join(__dirname, '..');
 const sizeTruthPath = process.env.LAYERLENS_SIZE_TRUTH ?? sharedPath('data/size-truth.tsv');
@@ -325,6 +325,7 @@ async function main(): Promise<void> {
   wholeImageReport();
   pipStandInReport();
   await realDockerfilesReport();
+  baseNearestReport();
   corpusCoverageReport();
 }
 

@@ -1,12 +1,18 @@
 // Writes server/src/data/image-sizes.json (compressed pull sizes of base images, linux/amd64) from
-// ../shared/data/base-images.tsv plus a few figures copied by hand from the same kind of source.
+// ../shared/data/base-images.tsv, ../shared/data/official-images/images.tsv (whole official images,
+// collected 2026-12-04) and a few figures copied by hand from docker-library/repo-info records (read
+// 2026-12-04; each with its record path and commit). The estimator resolves any other tag of the same
+// image and variant to the nearest version here (server/src/knowledge/images.ts), marked an estimate.
 // Run: npx tsx scripts/data-images.ts. The JSON is committed: the TSV may be absent on other machines
 // and rules never read files at run time.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
-const tsvPath = process.env.LAYERLENS_BASE_IMAGES ?? join(root, '../shared/data/base-images.tsv');
+/** The shared folder beside the checkout (/work/main) or beside its worktree folder (/work/wt/<name>). */
+const shared = [join(root, '../shared'), join(root, '../../shared')].find((path) => existsSync(path)) ?? '';
+const tsvPath = process.env.LAYERLENS_BASE_IMAGES ?? join(shared, 'data/base-images.tsv');
+const officialImagesPath = join(shared, 'data/official-images/images.tsv');
 const outPath = join(root, 'server/src/data/image-sizes.json');
 
 interface SizeFact {
@@ -15,6 +21,8 @@ interface SizeFact {
   compressedBytes: number;
   built: string;
   source: string;
+  /** A rounded figure from a README or blog, not a registry record: resolved as a family estimate. */
+  approximate?: boolean;
 }
 
 /**
@@ -64,7 +72,122 @@ const handCopied: SizeFact[] = [
     built: 'Tue, 04 Aug 2026',
     source: 'docker-library/repo-info repos/debian/remote/bookworm-slim.md @ 05f354f0a08a',
   },
+  {
+    image: 'debian',
+    tag: 'bullseye-slim',
+    compressedBytes: 30259620,
+    built: 'Mon, 03 Aug 2026',
+    source: 'docker-library/repo-info repos/debian/remote/bullseye-slim.md @ 05f354f0a08a',
+  },
+  {
+    image: 'ubuntu',
+    tag: '22.04',
+    compressedBytes: 29736517,
+    built: 'Fri, 31 Jul 2026',
+    source: 'docker-library/repo-info repos/ubuntu/remote/22.04.md @ 01470af91233',
+  },
+  {
+    image: 'ubuntu',
+    tag: '20.04',
+    compressedBytes: 28576882,
+    built: 'Fri, 09 Dec 2022',
+    source: 'docker-library/repo-info repos/ubuntu/remote/20.04.md @ 72e4be79b9c8',
+  },
+  {
+    image: 'alpine',
+    tag: '3.23',
+    compressedBytes: 3848507,
+    built: 'Thu, 17 Sep 2026',
+    source: 'docker-library/repo-info repos/alpine/remote/3.23.md @ 1746b5874918',
+  },
+  {
+    image: 'alpine',
+    tag: '3.24',
+    compressedBytes: 3849738,
+    built: 'Thu, 17 Sep 2026',
+    source: 'docker-library/repo-info repos/alpine/remote/3.24.md @ 1746b5874918',
+  },
+  {
+    image: 'buildpack-deps',
+    tag: 'trixie-scm',
+    compressedBytes: 142744029,
+    built: 'Tue, 14 Jul 2026',
+    source:
+      'golang:1.25 is built FROM buildpack-deps:trixie-scm: its first three layers in ../shared/data/size-truth.tsv (docker-library/repo-info repos/golang/remote/1.25.md @ 01b535c016d0)',
+  },
+  {
+    image: 'buildpack-deps',
+    tag: 'trixie',
+    compressedBytes: 379068870,
+    built: '',
+    source:
+      'the base of python:3.13.14-trixie in ../shared/data/official-images/images.tsv (docker-library/repo-info repos/python/remote/3.13.14-trixie.md @ 34fa04a4e3c6)',
+  },
+  // Distroless and Chainguard publish no repo-info records: rounded figures from their READMEs and
+  // registry pages (../shared/data/other-images.tsv), used only as a family estimate with a wide interval.
+  {
+    image: 'gcr.io/distroless/static',
+    tag: 'latest',
+    compressedBytes: 2_000_000,
+    built: '',
+    source: 'GoogleContainerTools/distroless README table (compressed, ~2 MB), via ../shared/data/other-images.tsv',
+    approximate: true,
+  },
+  {
+    image: 'gcr.io/distroless/base',
+    tag: 'latest',
+    compressedBytes: 20_000_000,
+    built: '',
+    source: 'GoogleContainerTools/distroless README table (compressed, ~20 MB), via ../shared/data/other-images.tsv',
+    approximate: true,
+  },
+  {
+    image: 'gcr.io/distroless/nodejs',
+    tag: 'latest',
+    compressedBytes: 55_000_000,
+    built: '',
+    source: 'nodejs20-debian12, ~55 MB compressed (claimed), via ../shared/data/other-images.tsv',
+    approximate: true,
+  },
+  {
+    image: 'gcr.io/distroless/python3',
+    tag: 'latest',
+    compressedBytes: 50_000_000,
+    built: '',
+    source: 'python3-debian12, ~50 MB compressed (claimed), via ../shared/data/other-images.tsv',
+    approximate: true,
+  },
+  {
+    image: 'cgr.dev/chainguard/static',
+    tag: 'latest',
+    compressedBytes: 2_000_000,
+    built: '',
+    source: 'Chainguard static, 2.0 MB (likely compressed, 1 layer), via ../shared/data/other-images.tsv',
+    approximate: true,
+  },
 ];
+
+/**
+ * Whole official images of ../shared/data/official-images/images.tsv (folder, tag, whole bytes, base
+ * bytes, Dockerfile source): their tags are base images too (`FROM php:8.3.33-apache-bookworm`).
+ */
+function readOfficialImages(path: string): SizeFact[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => line.split('\t'))
+    .map(([, reference, bytes]) => {
+      const [image, tag] = reference.split(':');
+      return {
+        image,
+        tag,
+        compressedBytes: Number(bytes),
+        built: '',
+        source: `docker-library/repo-info repos/${image}/remote/${tag}.md (../shared/data/official-images, collected 2026-12-04)`,
+      };
+    });
+}
 
 /** Tags that name the same image in the same build (Debian numbers and codenames). */
 const aliases: Record<string, string> = {
@@ -72,6 +195,13 @@ const aliases: Record<string, string> = {
   'debian:12-slim': 'debian:bookworm-slim',
   'debian:13': 'debian:trixie',
   'debian:13-slim': 'debian:trixie-slim',
+  'debian:11-slim': 'debian:bullseye-slim',
+  'ubuntu:jammy': 'ubuntu:22.04',
+  'ubuntu:focal': 'ubuntu:20.04',
+  'ubuntu:noble': 'ubuntu:24.04',
+  'ubuntu:latest': 'ubuntu:24.04',
+  'alpine:latest': 'alpine:3.24',
+  'alpine:3': 'alpine:3.24',
 };
 
 function readTsv(path: string): SizeFact[] {
@@ -104,11 +234,12 @@ if (!existsSync(tsvPath)) {
   process.exit(1);
 }
 const facts = new Map<string, SizeFact>();
-for (const fact of [...readTsv(tsvPath), ...handCopied]) facts.set(`${fact.image}:${fact.tag}`, fact);
+for (const fact of [...readTsv(tsvPath), ...readOfficialImages(officialImagesPath), ...handCopied])
+  facts.set(`${fact.image}:${fact.tag}`, fact);
 const images = [...facts.values()].sort((a, b) => `${a.image}:${a.tag}`.localeCompare(`${b.image}:${b.tag}`));
 const output = {
   description:
-    'Compressed pull sizes (sum of the registry manifest layer sizes, what `docker pull` transfers) of base images for linux/amd64, with the build date and the record they come from. Generated by scripts/data-images.ts from ../shared/data/base-images.tsv and a few figures copied from docker-library/repo-info; do not edit by hand.',
+    'Compressed pull sizes (sum of the registry manifest layer sizes, what `docker pull` transfers) of base images for linux/amd64, with the build date and the record they come from. Generated by scripts/data-images.ts from ../shared/data/base-images.tsv, ../shared/data/official-images/images.tsv and figures copied from docker-library/repo-info records (2026-12-04); do not edit by hand.',
   arch: 'linux/amd64',
   images,
   aliases,

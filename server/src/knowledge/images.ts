@@ -182,6 +182,171 @@ export function compressedSize(reference: string): number | undefined {
   return sizeByReference.get(reference);
 }
 
+/** A base image's pull size from the data files, found for its own tag or the nearest one of its family. */
+export interface BaseImageSize {
+  compressedBytes: number;
+  /** The data file's `name:tag` the figure belongs to. */
+  reference: string;
+  /**
+   * `exact`: that very tag (or an alias of it); `nearest`: the nearest version of the same image and
+   * variant; `approximate`: a rounded published figure for the image family (distroless, Chainguard).
+   */
+  match: 'exact' | 'nearest' | 'approximate';
+  built?: string;
+  source: string;
+}
+
+interface SizeFact {
+  image: string;
+  tag: string;
+  compressedBytes: number;
+  built: string;
+  source: string;
+  approximate?: boolean;
+}
+
+/** Release numbers of codenames, so `bullseye` sits next to 12 and `jammy` next to 24.04. */
+const codenameVersions: Record<string, number[]> = {
+  jessie: [8],
+  stretch: [9],
+  buster: [10],
+  bullseye: [11],
+  bookworm: [12],
+  trixie: [13],
+  forky: [14],
+  xenial: [16, 4],
+  bionic: [18, 4],
+  focal: [20, 4],
+  jammy: [22, 4],
+  noble: [24, 4],
+  resolute: [26, 4],
+};
+
+/** Words that name what a moving tag points at rather than a variant: the newest is taken. */
+const movingWords = new Set(['latest', 'current', 'lts', 'stable', 'nonroot', 'debug']);
+
+interface ParsedTag {
+  /** Null when the tag names no version (`alpine`, `slim`, `latest`): the newest known is meant. */
+  version: number[] | null;
+  /** What is left once version, distribution release and dates are taken out: `slim`, `fpm-alpine`, `jdk`. */
+  variant: string;
+}
+
+/**
+ * `22.4-bookworm-slim` → 22.4 / `slim`; `1.26-alpine3.23` → 1.26 / `alpine`; `bullseye-slim` of debian →
+ * 11 / `slim`; `8.2-cli-alpine` → 8.2 / `alpine` (php's default variant is cli).
+ */
+function parseTag(name: string, tag: string): ParsedTag {
+  const tokens = tag.replace(/^"|"$/g, '').toLowerCase().split('-');
+  let version: number[] | null = null;
+  const variant: string[] = [];
+  const distribution = name === 'debian' || name === 'ubuntu';
+  tokens.forEach((token, position) => {
+    const number = /^v?(\d+(?:\.\d+)*)$/.exec(token);
+    if (position === 0 && number) {
+      version = number[1].split('.').map(Number);
+      return;
+    }
+    if (codenameVersions[token]) {
+      if (distribution && position === 0) version = codenameVersions[token];
+      return;
+    }
+    if (/^\d{8}(\.\d+)?$/.test(token) || movingWords.has(token) || token === 'cli' || token === '') return;
+    variant.push(token.replace(/^alpine[\d.]+$/, 'alpine'));
+  });
+  return { version, variant: variant.join('-') };
+}
+
+/** How far `candidate` is from `wanted` on the components `wanted` gives (major weighs most). */
+function versionDistance(wanted: readonly number[], candidate: readonly number[]): number {
+  let distance = 0;
+  wanted.slice(0, 3).forEach((part, index) => {
+    distance += Math.abs(part - (candidate[index] ?? 0)) * 1000 ** (2 - index);
+  });
+  return distance;
+}
+
+function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let index = 0; index < Math.max(a.length, b.length); index++) {
+    const difference = (a[index] ?? 0) - (b[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+const factsByName = new Map<string, { fact: SizeFact; parsed: ParsedTag }[]>();
+for (const fact of sizes.images as SizeFact[]) {
+  const entry = { fact, parsed: parseTag(fact.image, fact.tag) };
+  factsByName.set(fact.image, [...(factsByName.get(fact.image) ?? []), entry]);
+}
+
+/** Registries that mirror Docker Hub's official images under another name. */
+const mirrorPrefixes = ['mcr.microsoft.com/mirror/docker/library/'];
+
+/**
+ * The data files' name for an image: mirrors and other-architecture namespaces (`arm64v8/alpine`) mean
+ * the official image; distroless flavours drop their Debian release and runtime version
+ * (`gcr.io/distroless/nodejs22-debian13` → `gcr.io/distroless/nodejs`).
+ */
+function familyName(name: string): string {
+  const mirror = mirrorPrefixes.find((prefix) => name.startsWith(prefix));
+  const image = mirror
+    ? name.slice(mirror.length)
+    : name.replace(/^(arm32v[5-7]|arm64v8|amd64|i386|ppc64le|s390x|riscv64)\//, '');
+  const distroless = /^gcr\.io\/distroless\/([a-z]+?)(\d*)(-debian\d+)?$/.exec(image);
+  if (!distroless) return image;
+  return `gcr.io/distroless/${distroless[1] === 'python' ? `python${distroless[2]}` : distroless[1]}`;
+}
+
+/**
+ * The pull size of a base image: its own tag when the data files have it, otherwise the nearest version
+ * of the same image and variant (`node:18-slim` → `node:22-slim`, `alpine:3.17` → `alpine:3.22`).
+ * `exclude` leaves one data entry out (the bench's leave-one-out check). Undefined for images the data
+ * files know nothing of the same variant of.
+ */
+export function baseImageSize(name: string, tag: string, exclude?: string): BaseImageSize | undefined {
+  const image = familyName(name);
+  const cleanTag = tag.replace(/^"|"$/g, '');
+  const reference = `${image}:${cleanTag}`;
+  const aliases = sizes.aliases as Record<string, string>;
+  const exact = sizeByReference.get(reference);
+  const excluded = exclude !== undefined && (reference === exclude || aliases[reference] === exclude);
+  if (exact !== undefined && !excluded) {
+    const key = aliases[reference] ?? reference;
+    const fact = (sizes.images as SizeFact[]).find((candidate) => `${candidate.image}:${candidate.tag}` === key);
+    return {
+      compressedBytes: exact,
+      reference,
+      match: fact?.approximate ? 'approximate' : 'exact',
+      built: fact?.built || undefined,
+      source: fact?.source ?? '',
+    };
+  }
+  const wanted = parseTag(image, cleanTag);
+  const candidates = (factsByName.get(image) ?? []).filter(
+    ({ fact, parsed }) =>
+      (parsed.variant === wanted.variant || fact.approximate) && `${fact.image}:${fact.tag}` !== exclude,
+  );
+  if (candidates.length === 0) return undefined;
+  const newestFirst = [...candidates].sort((a, b) => compareVersions(b.parsed.version ?? [], a.parsed.version ?? []));
+  const wantedVersion = wanted.version;
+  const chosen = wantedVersion
+    ? newestFirst.reduce((best, candidate) =>
+        versionDistance(wantedVersion, candidate.parsed.version ?? []) <
+        versionDistance(wantedVersion, best.parsed.version ?? [])
+          ? candidate
+          : best,
+      )
+    : newestFirst[0];
+  return {
+    compressedBytes: chosen.fact.compressedBytes,
+    reference: `${chosen.fact.image}:${chosen.fact.tag}`,
+    match: chosen.fact.approximate ? 'approximate' : 'nearest',
+    built: chosen.fact.built || undefined,
+    source: chosen.fact.source,
+  };
+}
+
 /** `410908459` → `411 MB` (decimal megabytes, as registries and docker-library report sizes). */
 export function formatSize(bytes: number): string {
   const megabytes = bytes / 1e6;

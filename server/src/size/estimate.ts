@@ -1,10 +1,10 @@
 import { copyRequestOf, copySize } from '../context/copySize';
-import imageSizes from '../data/image-sizes.json';
 import type { ContextIndex } from '../context/walker';
-import { compressedSize, referenceOf } from '../knowledge/images';
+import { baseImageSize, formatSize, referenceOf } from '../knowledge/images';
 import { packagesInstalledBy } from '../knowledge/packageManagers';
 import { effectiveCommandsOf } from '../model/commands';
 import type { ImageRef } from '../model/image';
+import { imageName } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import { platformFlagOf, rootStage } from '../model/model';
 import type { Range } from '../model/text';
@@ -225,18 +225,41 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
       notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`],
     };
   }
-  const compressed = stage.image.unresolved ? undefined : compressedSize(reference);
-  if (compressed === undefined) {
+  const found = stage.image.unresolved ? undefined : baseImageSize(imageName(stage.image), stage.image.tag ?? 'latest');
+  if (found === undefined) {
     return {
       reference: stage.image.resolved,
       diskBytes: null,
       compressedBytes: null,
       ...unknownBounds,
       confidence: 'unknown',
-      notes: [`no size data for ${stage.image.resolved}`, ...(known?.notes ?? [])],
+      notes: [
+        stage.image.unresolved
+          ? `${stage.image.resolved}: a variable without a default decides the image`
+          : `no size data for ${stage.image.resolved} or another version of the same variant`,
+        ...(known?.notes ?? []),
+      ],
     };
   }
+  const compressed = found.compressedBytes;
   const diskBytes = Math.round(compressed * diskPerCompressedByte);
+  const built = found.built ? ` (image built ${found.built})` : '';
+  if (found.match !== 'exact') {
+    const nearest = found.match === 'nearest';
+    return {
+      reference,
+      diskBytes,
+      compressedBytes: compressed,
+      ...boundsOf([{ method: nearest ? 'base-nearest' : 'base-family', diskBytes, compressedBytes: compressed }]),
+      confidence: 'estimate',
+      notes: [
+        nearest
+          ? `no record of ${reference}: the nearest known version of the same variant, ${found.reference}, pulls ${formatSize(compressed)}${built} (docker-library/repo-info); an estimate, on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`
+          : `no registry record of ${reference}: its family is published as about ${formatSize(compressed)} to pull (${found.source}); a rough estimate`,
+        ...(known?.notes ?? []),
+      ],
+    };
+  }
   return {
     reference,
     diskBytes,
@@ -244,18 +267,10 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
     ...boundsOf([{ method: 'base-data', diskBytes, compressedBytes: compressed }]),
     confidence: 'data',
     notes: [
-      `pull size from docker-library/repo-info${builtOf(reference) ? ` (image built ${builtOf(reference)})` : ''}; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`,
+      `pull size from docker-library/repo-info${built}; on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`,
       ...(known?.notes ?? []),
     ],
   };
-}
-
-const builtByReference = new Map(imageSizes.images.map((fact) => [`${fact.image}:${fact.tag}`, fact.built]));
-
-/** When the image whose size the data file records was built (`Tue, 04 Aug 2026`), for notes. */
-function builtOf(reference: string): string | undefined {
-  const aliases = imageSizes.aliases as Record<string, string>;
-  return builtByReference.get(reference) ?? builtByReference.get(aliases[reference] ?? '');
 }
 
 interface LayerContext {
