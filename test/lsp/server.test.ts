@@ -189,7 +189,7 @@ describe('language server over stdio', function () {
       [
         {
           line: 0,
-          title: 'build stage (unknown base golang:1.23) · not shipped',
+          title: 'build stage ≥ N · not shipped',
           command: 'layerlens.showSizeBreakdown',
           args: [uri, 0],
         },
