@@ -10,7 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
+const {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} = require('vscode-languageserver-protocol/node');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.LAYERLENS_CORPUS ?? join(root, '../shared/corpus/dockerfiles');
@@ -40,7 +44,9 @@ const corpusTexts = names.map((name) => readFileSync(join(corpus, name), 'utf8')
 const lineCount = (text) => text.split('\n').length;
 const smallText = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n';
 // Typical: the 10 corpus files around the median length.
-const byLength = corpusTexts.map((text, index) => ({ text, index })).sort((a, b) => lineCount(a.text) - lineCount(b.text));
+const byLength = corpusTexts
+  .map((text, index) => ({ text, index }))
+  .sort((a, b) => lineCount(a.text) - lineCount(b.text));
 const middle = byLength.length >> 1;
 const typicalTexts = byLength.slice(middle - 5, middle + 5).map((entry) => entry.text);
 // Big: corpus files (parser directives dropped) one after the other until 2,000 lines: a many-stage file.
@@ -94,7 +100,9 @@ class Server {
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('window/logMessage', () => undefined);
-    this.connection.onNotification('layerlens/timing', (params) => this.timings.set(`${params.uri}@${params.version}`, params));
+    this.connection.onNotification('layerlens/timing', (params) =>
+      this.timings.set(`${params.uri}@${params.version}`, params),
+    );
     this.connection.onNotification('textDocument/publishDiagnostics', (params) => {
       const now = performance.now();
       for (const waiter of [...this.waiters]) {
@@ -138,7 +146,8 @@ class Server {
 
   /** What an editor asks for a document it shows, besides diagnostics (the lenses, for LayerLens). */
   async showRequests(uri) {
-    if (this.capabilities.codeLensProvider) await this.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    if (this.capabilities.codeLensProvider)
+      await this.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
   }
 
   async openAndWait(uri, text) {
@@ -261,7 +270,8 @@ async function measureMemory(spec) {
     const after50 = server.rssBytes();
     for (const uri of opened) await server.close(uri);
     // 500 distinct files opened and closed one after the other.
-    for (let index = 0; index < 500; index++) await server.close(await open(corpusTexts[(index + 50) % corpusTexts.length]));
+    for (let index = 0; index < 500; index++)
+      await server.close(await open(corpusTexts[(index + 50) % corpusTexts.length]));
     const after500 = server.rssBytes();
     return { after50, after500 };
   });
@@ -270,11 +280,19 @@ async function measureMemory(spec) {
 const order = (round) => (round % 2 === 0 ? servers : [...servers].reverse());
 const sets = [
   { label: 'small (5 lines)', texts: [smallText] },
-  { label: `typical (10 corpus files, ${lineCount(typicalTexts[0])}–${lineCount(typicalTexts[9])} lines)`, texts: typicalTexts },
-  { label: `big (${lineCount(bigText) - 1} lines, ${(bigText.match(/^FROM\s/gim) ?? []).length} stages)`, texts: [bigText] },
+  {
+    label: `typical (10 corpus files, ${lineCount(typicalTexts[0])}–${lineCount(typicalTexts[9])} lines)`,
+    texts: typicalTexts,
+  },
+  {
+    label: `big (${lineCount(bigText) - 1} lines, ${(bigText.match(/^FROM\s/gim) ?? []).length} stages)`,
+    texts: [bigText],
+  },
 ];
 
-console.log(`bench:lsp — ${rounds} interleaved rounds, ${editsPerRound} edits per file and round, Node ${process.version}`);
+console.log(
+  `bench:lsp — ${rounds} interleaved rounds, ${editsPerRound} edits per file and round, Node ${process.version}`,
+);
 for (let round = 0; round < rounds; round++) {
   for (const spec of order(round)) results.get(spec.name).init.push(await measureInit(spec));
   for (const spec of order(round)) {
@@ -306,7 +324,9 @@ const mb = (value) => `${(value / 1e6).toFixed(0)} MB`;
 const ours = results.get('LayerLens');
 const peer = results.get('dockerfile-language-server');
 const row = (label, a, b, format) =>
-  console.log(`${label.padEnd(58)} ${format(a).padStart(11)} ${format(b).padStart(11)} ${(a / b).toFixed(2).padStart(6)}x`);
+  console.log(
+    `${label.padEnd(58)} ${format(a).padStart(11)} ${format(b).padStart(11)} ${(a / b).toFixed(2).padStart(6)}x`,
+  );
 
 console.log('');
 console.log(`${''.padEnd(58)} ${'LayerLens'.padStart(11)} ${'peer'.padStart(11)}  ratio`);
@@ -321,8 +341,18 @@ for (const set of sets) {
   row('  open → diagnostics p50', median(ours.open[set.label]), median(peer.open[set.label]), ms);
 }
 row('initialize → first diagnostics, p50', median(ours.init), median(peer.init), ms);
-row('RSS after 50 open files (median)', median(ours.rss['after 50 open files']), median(peer.rss['after 50 open files']), mb);
-row('RSS after 500 open/close (median)', median(ours.rss['after 500 open/close']), median(peer.rss['after 500 open/close']), mb);
+row(
+  'RSS after 50 open files (median)',
+  median(ours.rss['after 50 open files']),
+  median(peer.rss['after 50 open files']),
+  mb,
+);
+row(
+  'RSS after 500 open/close (median)',
+  median(ours.rss['after 500 open/close']),
+  median(peer.rss['after 500 open/close']),
+  mb,
+);
 const growth = median(ours.rss['after 500 open/close']) / median(ours.rss['after 50 open files']);
 console.log(`LayerLens RSS after 500 open/close / after 50 files: ${growth.toFixed(2)}x`);
 
@@ -331,10 +361,19 @@ const typical = sets[1].label;
 const checks = [
   ['edit p95 ≤ 1.0× peer, big', quantile(ours.edit[big], 0.95) <= quantile(peer.edit[big], 0.95)],
   ['edit p95 ≤ 1.0× peer, typical', quantile(ours.edit[typical], 0.95) <= quantile(peer.edit[typical], 0.95)],
-  ['server time p95 ≤ 0.5× peer edit p95, big', quantile(ours.serverTime[big] ?? [], 0.95) <= 0.5 * quantile(peer.edit[big], 0.95)],
-  ['open ≤ 1.5× peer (every size)', sets.every((set) => median(ours.open[set.label]) <= 1.5 * median(peer.open[set.label]))],
+  [
+    'server time p95 ≤ 0.5× peer edit p95, big',
+    quantile(ours.serverTime[big] ?? [], 0.95) <= 0.5 * quantile(peer.edit[big], 0.95),
+  ],
+  [
+    'open ≤ 1.5× peer (every size)',
+    sets.every((set) => median(ours.open[set.label]) <= 1.5 * median(peer.open[set.label])),
+  ],
   ['initialize ≤ 1.2× peer', median(ours.init) <= 1.2 * median(peer.init)],
-  ['RSS after 50 ≤ 1.5× peer', median(ours.rss['after 50 open files']) <= 1.5 * median(peer.rss['after 50 open files'])],
+  [
+    'RSS after 50 ≤ 1.5× peer',
+    median(ours.rss['after 50 open files']) <= 1.5 * median(peer.rss['after 50 open files']),
+  ],
   ['RSS after 500 open/close within 10 % of after 50', growth <= 1.1],
 ];
 console.log('');

@@ -2,7 +2,8 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { AnalysisCache } from './documents';
+import { DocumentStates } from './documents';
+import type { DocumentState, EstimateResult, Sized } from './documents';
 import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
 import { codeActionsFor, splitRules } from './features/codeActions';
@@ -16,7 +17,6 @@ import { sizeHover } from './features/hover';
 import { preloadAptIndexes } from './size/apt';
 import { estimateWithContext, imageSizeRequest } from './features/imageSize';
 import type { ImageSizeParams } from './features/imageSize';
-import type { ImageSizeEstimate } from './size/estimate';
 import { RegistryLookups, workspaceTrustedNotification } from './registry/lookups';
 import type { DockerfileModel } from './model/model';
 import { conversionOf, convertCommand, convertEditFor, convertRequest } from './features/convert';
@@ -28,23 +28,21 @@ import { dirname, basename } from 'node:path';
 // Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const cache = new AnalysisCache();
+// Per open document: settings, analysis, estimate, conversion, debounce; dropped on close.
+const states = new DocumentStates();
 // Reading the build context is local file I/O only; it is fine in untrusted workspaces (nothing runs).
 const contexts = new ContextCache();
-const settingsByUri = new Map<string, Promise<Settings>>();
-const timers = new Map<string, NodeJS.Timeout>();
-const debounceMs = 120;
+// Benchmarks (npm run bench:lsp) ask for the time each check took, debounce excluded.
+const reportTimings = process.env.LAYERLENS_TIMINGS === '1';
 let canPullConfiguration = false;
 let canCreateFiles = false;
 let canRefreshLenses = false;
 const contextIndexes = new ContextIndexCache();
-const estimates = new Map<string, { version: number; generation: number; estimate: ImageSizeEstimate }>();
 let indexGeneration = 0;
 // Opt-in registry sizes; needs the client's storage path and trust flag, so it is made in onInitialize.
 let registry: RegistryLookups | undefined;
 let canAnnotateChanges = false;
 const convertContexts = new ConvertContextCache();
-const conversions = new Map<string, { version: number; generation: number; conversion: Conversion }>();
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
   await initShellParser();
@@ -68,96 +66,110 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
 
 function settingsFor(uri: string): Promise<Settings> {
   if (!canPullConfiguration) return Promise.resolve(defaultSettings);
-  let pending = settingsByUri.get(uri);
-  if (!pending) {
-    pending = connection.workspace
-      .getConfiguration({ scopeUri: uri, section: 'layerlens' })
-      .then(normalizeSettings, () => defaultSettings);
-    settingsByUri.set(uri, pending);
-  }
-  return pending;
+  const state = states.get(uri);
+  state.settings ??= connection.workspace
+    .getConfiguration({ scopeUri: uri, section: 'layerlens' })
+    .then(normalizeSettings, () => defaultSettings);
+  return state.settings;
 }
 
-async function validate(document: TextDocument): Promise<void> {
+/** Publishes the diagnostics of a version; `receivedAt`/`waitedMs` only feed the benchmark's timings. */
+async function validate(document: TextDocument, receivedAt: number, waitedMs: number): Promise<void> {
   const settings = await settingsFor(document.uri);
   // The user may have typed (or closed the file) while settings were fetched: only the newest version is published.
   const current = documents.get(document.uri);
   if (!current || current.version !== document.version) return;
-  if (!settings.enable) {
-    await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
-    return;
-  }
-  const analysis = analysisOf(document, settings);
-  await connection.sendDiagnostics({
-    uri: document.uri,
-    version: document.version,
-    diagnostics: analysis.findings.map(toDiagnostic),
-  });
+  const diagnostics = settings.enable ? analysisOf(document, settings).findings.map(toDiagnostic) : [];
+  await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  if (reportTimings)
+    void connection.sendNotification('layerlens/timing', {
+      uri: document.uri,
+      version: document.version,
+      processingMs: performance.now() - receivedAt - waitedMs,
+      waitedMs,
+    });
 }
 
 function analysisOf(document: TextDocument, settings: Settings) {
-  return cache.get(
-    document.uri,
-    document.version,
-    document.getText(),
-    settings,
-    contexts.get(document.uri),
-    contexts.generation,
-  );
+  return states
+    .get(document.uri)
+    .analysisOf(document.version, document.getText(), settings, contexts.get(document.uri), contexts.generation);
 }
 
+/** Checks the document after `delay` ms (at once for 0), replacing a check that was waiting. */
 function schedule(document: TextDocument, delay: number): void {
-  clearTimeout(timers.get(document.uri));
-  timers.set(
-    document.uri,
-    setTimeout(() => {
-      timers.delete(document.uri);
-      validate(document).catch((error: unknown) =>
-        connection.console.error(`LayerLens could not check ${document.uri}: ${String(error)}`),
-      );
-    }, delay),
-  );
+  const state = states.get(document.uri);
+  clearTimeout(state.timer);
+  state.timer = undefined;
+  const receivedAt = performance.now();
+  const run = () => {
+    state.timer = undefined;
+    validate(document, receivedAt, delay).catch((error: unknown) =>
+      connection.console.error(`LayerLens could not check ${document.uri}: ${String(error)}`),
+    );
+  };
+  if (delay === 0) run();
+  else state.timer = setTimeout(run, delay);
 }
 
-documents.onDidOpen((event) => schedule(event.document, 0));
-documents.onDidChangeContent((event) => schedule(event.document, debounceMs));
+// TextDocuments reports an open as a content change too: the open is checked at once, its change event skipped.
+let justOpened: TextDocument | undefined;
+documents.onDidOpen((event) => {
+  justOpened = event.document;
+  schedule(event.document, 0);
+});
+documents.onDidChangeContent((event) => {
+  const opened = justOpened === event.document;
+  justOpened = undefined;
+  if (opened) return;
+  schedule(event.document, states.get(event.document.uri).debounceFor(performance.now()));
+});
+// A save publishes at once what a debounce still held back.
+documents.onDidSave((event) => {
+  if (states.peek(event.document.uri)?.timer) schedule(event.document, 0);
+});
 documents.onDidClose((event) => {
-  clearTimeout(timers.get(event.document.uri));
-  timers.delete(event.document.uri);
-  cache.delete(event.document.uri);
-  settingsByUri.delete(event.document.uri);
+  states.drop(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 
 connection.onDidChangeConfiguration(() => {
-  settingsByUri.clear();
-  cache.clear();
+  for (const state of states.all()) {
+    state.settings = undefined;
+    state.forgetAnalysis();
+  }
   // layerlens.registry.lookup may have flipped: estimates are made again.
   sizesChanged();
   for (const document of documents.all()) schedule(document, 0);
 });
 
 /** Estimates models of a document's build context: its own, or the converted one. */
-function estimatorFor(document: TextDocument, settings: Settings): (model: DockerfileModel) => ImageSizeEstimate {
+function estimatorFor(document: TextDocument, settings: Settings): (model: DockerfileModel) => EstimateResult {
   // The build context was measured (COPY sizes) or a registry answered (base sizes): sizesChanged.
   const baseSizes = registry?.baseSizesFor(settings.registryLookup);
   const facts = contexts.get(document.uri);
-  return (model) => estimateWithContext(document.uri, model, facts, contextIndexes, sizesChanged, { baseSizes });
+  return (model) => ({
+    model,
+    ...estimateWithContext(document.uri, model, facts, contextIndexes, sizesChanged, { baseSizes }),
+  });
 }
 
-/** The model and size estimate of a document version, estimated once per version and build-context generation. */
-async function estimateOf(
-  document: TextDocument,
-): Promise<{ model: DockerfileModel; estimate: ImageSizeEstimate } | undefined> {
+/** The model and size estimate of a document version, estimated once per version and size generation. */
+async function estimateOf(document: TextDocument): Promise<Sized | undefined> {
   const settings = await settingsFor(document.uri);
   const model = analysisOf(document, settings).model;
   if (!model) return undefined;
-  const cached = estimates.get(document.uri);
-  if (cached && cached.version === document.version && cached.generation === indexGeneration)
-    return { model, estimate: cached.estimate };
-  const estimate = estimatorFor(document, settings)(model);
-  estimates.set(document.uri, { version: document.version, generation: indexGeneration, estimate });
-  return { model, estimate };
+  return stateOf(document).estimateOf(
+    document.version,
+    document.getText(),
+    indexGeneration,
+    model,
+    estimatorFor(document, settings),
+  );
+}
+
+function stateOf(document: TextDocument): DocumentState {
+  return states.get(document.uri);
 }
 
 /** Sizes learnt after an estimate was made: estimates are stale, lenses are drawn again. */
@@ -208,24 +220,21 @@ connection.onCodeLens(async (params) => {
 /** The conversion of a document version to multi-stage, made once per version and context generation. */
 async function conversionFor(document: TextDocument): Promise<Conversion | undefined> {
   const settings = await settingsFor(document.uri);
-  const analysis = analysisOf(document, settings);
-  if (!analysis.model) return undefined;
-  const cached = conversions.get(document.uri);
-  const generation = indexGeneration;
-  if (cached && cached.version === document.version && cached.generation === generation) return cached.conversion;
-  const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
-  const context = contextDir ? convertContexts.get(contextDir) : {};
   // The model the analysis made is converted and estimated as it is: the document is parsed once per version.
+  // Fix and lens titles quote this same estimate.
   const estimated = await estimateOf(document);
   if (!estimated) return undefined;
-  const conversion = conversionOf(
-    analysis.model,
-    estimated.estimate,
-    (model) => convertModel(model, context),
-    estimatorFor(document, settings),
+  const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
+  const context = contextDir ? convertContexts.get(contextDir) : {};
+  const estimator = estimatorFor(document, settings);
+  return stateOf(document).conversionOf(document.version, indexGeneration, () =>
+    conversionOf(
+      estimated.model,
+      estimated.estimate,
+      (model) => convertModel(model, context),
+      (model) => estimator(model).estimate,
+    ),
   );
-  conversions.set(document.uri, { version: document.version, generation, conversion });
-  return conversion;
 }
 
 function convertTitle(conversion: Conversion, verb: string): string {

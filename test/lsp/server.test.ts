@@ -6,7 +6,7 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -239,6 +239,38 @@ describe('language server over stdio', function () {
       }),
       null,
     );
+  });
+
+  it('keeps the size lens while a save re-reads the build context (no "0 layers" flicker)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlens-lsp-save-'));
+    try {
+      const path = join(dir, 'Dockerfile');
+      const text = 'FROM debian:bookworm-slim\nCOPY . /app\nCMD ["/app/run"]\n';
+      writeFileSync(path, text);
+      writeFileSync(join(dir, 'payload.bin'), Buffer.alloc(50_000, 1));
+      const uri = pathToFileURL(path).href;
+      await client.open(uri, text);
+      await client.diagnostics(uri);
+      const fromLens = async () => {
+        const lenses = await client.connection.sendRequest<
+          Array<{ range: { start: { line: number } }; command: { title: string } }>
+        >('textDocument/codeLens', { textDocument: { uri } });
+        return lenses.find((lens) => lens.range.start.line === 0)?.command.title ?? '';
+      };
+      // The first lens starts the walk of the build context; poll until the COPY is measured.
+      const deadline = Date.now() + 10_000;
+      let measured = await fromLens();
+      while (measured.includes('unknown') && Date.now() < deadline) measured = await fromLens();
+      assert.match(measured, /in 1 layer\)$/);
+      // A save: the client reports the Dockerfile changed on disk, which drops the context's index.
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+      assert.equal(await fromLens(), measured, 'the lens during the new walk');
+      let after = await fromLens();
+      while (after !== measured && Date.now() < deadline) after = await fromLens();
+      assert.equal(after, measured, 'the lens after the new walk');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers hovers on FROM and RUN with the size breakdown and its sources, null elsewhere', async () => {

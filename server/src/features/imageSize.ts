@@ -17,6 +17,12 @@ export interface ImageSizeParams {
   textDocument: { uri: string };
 }
 
+export interface ContextEstimate {
+  estimate: ImageSizeEstimate;
+  /** False when the build context was still being read: its COPY sizes are unknown for now. */
+  complete: boolean;
+}
+
 /**
  * Estimates the image of a document with whatever build-context index is ready; when none is, starts
  * the walk and calls `onContextReady` once it ends (the server then refreshes its lenses). Never waits.
@@ -28,8 +34,8 @@ export function estimateWithContext(
   indexes: ContextIndexCache,
   onContextReady: () => void,
   inputs: Omit<EstimateInputs, 'contextIndex'> = {},
-): ImageSizeEstimate {
-  if (!uri.startsWith('file:')) return estimateImageSize(model, inputs);
+): ContextEstimate {
+  if (!uri.startsWith('file:')) return { estimate: estimateImageSize(model, inputs), complete: true };
   const root = dirname(fileURLToPath(uri));
   const dockerignore = facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null);
   const contextIndex = indexes.lookup(root, dockerignore);
@@ -42,5 +48,8 @@ export function estimateWithContext(
     readContextFile = contextFileReader(root);
     readers.set(contextIndex, readContextFile);
   }
-  return estimateImageSize(model, { ...inputs, contextIndex, readContextFile });
+  return {
+    estimate: estimateImageSize(model, { ...inputs, contextIndex, readContextFile }),
+    complete: contextIndex !== undefined,
+  };
 }
