@@ -5,39 +5,14 @@ import type { Conversion } from '../../server/src/features/convert';
 import { buildModel } from '../../server/src/model/model';
 import type { DockerfileModel } from '../../server/src/model/model';
 import { defaultSettings } from '../../server/src/settings';
+import { estimateImageSize } from '../../server/src/size/estimate';
 
 const uri = 'file:///project/Dockerfile';
-const text = 'FROM debian:bookworm\nCOPY . /app\nRUN apt-get update && apt-get install -y curl\n';
+const text = 'FROM alpine:3.20\nCOPY . /app\nRUN apk add --no-cache curl\n';
 
-/** An estimate whose only stage says how it was made, so a test can tell which one it got. */
-function estimated(model: DockerfileModel, complete: boolean, diskBytes: number): EstimateResult {
-  const base = {
-    reference: 'debian:bookworm',
-    diskBytes,
-    compressedBytes: diskBytes,
-    confidence: 'data' as const,
-    notes: [],
-  };
-  return {
-    model,
-    complete,
-    estimate: {
-      stages: [
-        {
-          name: null,
-          index: 0,
-          shipped: true,
-          diskBytes,
-          compressedBytes: diskBytes,
-          addedDiskBytes: 0,
-          addedCompressedBytes: 0,
-          unknownLayers: complete ? 0 : 1,
-          layers: [],
-          base,
-        },
-      ],
-    },
-  };
+/** A real estimate of the model; each call gives a new object, so a test can tell which one it got. */
+function estimated(model: DockerfileModel, complete: boolean): EstimateResult {
+  return { model, complete, estimate: estimateImageSize(model) };
 }
 
 /** A clock that advances `step` ms on every read: each analysis then "takes" `step` ms. */
@@ -62,14 +37,14 @@ describe('DocumentState', () => {
   it('keeps the last complete estimate of the same text while the build context is read again', () => {
     const state = new DocumentState(uri);
     const model = buildModel(text);
-    const complete = estimated(model, true, 100);
+    const complete = estimated(model, true);
     assert.equal(
       state.estimateOf(1, text, 0, model, () => complete),
       complete,
     );
     // A save re-reads the context: the estimate of generation 1 is made without it.
     assert.equal(
-      state.estimateOf(1, text, 1, model, () => estimated(model, false, 1)),
+      state.estimateOf(1, text, 1, model, () => estimated(model, false)),
       complete,
     );
     // Asked again for the same generation: the same answer, not a second estimate.
@@ -77,7 +52,7 @@ describe('DocumentState', () => {
       state.estimateOf(1, text, 1, model, () => assert.fail('estimated twice')),
       complete,
     );
-    const fresh = estimated(model, true, 200);
+    const fresh = estimated(model, true);
     assert.equal(
       state.estimateOf(1, text, 2, model, () => fresh),
       fresh,
@@ -87,10 +62,10 @@ describe('DocumentState', () => {
   it('shows a partial estimate of changed text rather than a stale one of other text', () => {
     const state = new DocumentState(uri);
     const model = buildModel(text);
-    state.estimateOf(1, text, 0, model, () => estimated(model, true, 100));
+    state.estimateOf(1, text, 0, model, () => estimated(model, true));
     const changed = `${text}RUN true\n`;
     const changedModel = buildModel(changed);
-    const partial = estimated(changedModel, false, 1);
+    const partial = estimated(changedModel, false);
     assert.equal(
       state.estimateOf(2, changed, 1, changedModel, () => partial),
       partial,
