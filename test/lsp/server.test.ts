@@ -137,7 +137,7 @@ describe('language server over stdio', function () {
 
   it('honours suppression comments, and offers to insert one', async () => {
     const uri = nextUri();
-    const text = 'FROM node:22\nRUN npm run build\n';
+    const text = 'FROM node:22\nRUN npm run build\nCMD ["node", "dist/index.js"]\n';
     await client.open(uri, text);
     const diagnostics = await client.diagnostics(uri);
     const build = diagnostics.find((diagnostic) => diagnostic.code === 'single-stage-build');
@@ -149,7 +149,10 @@ describe('language server over stdio', function () {
     });
     const ignore = actions.find((action) => action.title === 'Ignore single-stage-build for this instruction');
     const suppressed = applyEdits(text, ignore?.edit?.changes?.[uri] as TextEdit[]);
-    assert.equal(suppressed, 'FROM node:22\n# layerlens ignore=single-stage-build\nRUN npm run build\n');
+    assert.equal(
+      suppressed,
+      'FROM node:22\n# layerlens ignore=single-stage-build\nRUN npm run build\nCMD ["node", "dist/index.js"]\n',
+    );
     await client.change(uri, 2, [{ text: `# layerlens global ignore=no-user-in-final-stage\n${suppressed}` }]);
     assert.deepEqual(codes(await client.diagnostics(uri, (params) => params.version === 2)), []);
   });

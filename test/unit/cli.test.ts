@@ -17,7 +17,10 @@ describe('CLI (built bundle)', () => {
   const folder = mkdtempSync(join(tmpdir(), 'layerlens-cli-'));
   mkdirSync(join(folder, 'api'));
   mkdirSync(join(folder, 'node_modules/dep'), { recursive: true });
-  writeFileSync(join(folder, 'api/Dockerfile'), 'FROM node:22\nRUN npm run build\n');
+  writeFileSync(
+    join(folder, 'api/Dockerfile'),
+    'FROM node:22-slim\nRUN npm run build\nCMD ["node", "dist/index.js"]\n',
+  );
   writeFileSync(join(folder, 'web.Dockerfile'), 'FROM nginx:1.27\nUSER nginx\n');
   writeFileSync(join(folder, 'node_modules/dep/Dockerfile'), 'FROM node:22\n');
   writeFileSync(join(folder, 'README.md'), '# not a Dockerfile');
@@ -44,7 +47,7 @@ describe('CLI (built bundle)', () => {
     const { code, stdout, stderr } = cli(['.'], folder);
     assert.deepEqual({ code, stderr }, { code: 0, stderr: '' });
     assert.deepEqual(stdout.trim().split('\n'), [
-      'api/Dockerfile:1:6 warning no-user-in-final-stage The shipped image runs as root: no USER is set and `node:22` runs as root by default. Add a USER (e.g. `USER node`) before CMD/ENTRYPOINT.',
+      'api/Dockerfile:1:6 warning no-user-in-final-stage The shipped image runs as root: no USER is set and `node:22-slim` runs as root by default. Add a USER (e.g. `USER node`) before CMD/ENTRYPOINT.',
       'api/Dockerfile:2:5 warning single-stage-build `npm run build` builds in the only stage, so the Node.js toolchain and build inputs ship in the image. Build in a builder stage and COPY --from it only the output.',
       '2 findings in 2 files',
     ]);

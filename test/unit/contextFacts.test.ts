@@ -33,7 +33,19 @@ describe('build-context facts (readContextFacts)', () => {
     assert.deepEqual(facts(join(dir, 'Dockerfile')), {
       dockerignore: { path: join(dir, '.dockerignore'), text: '.git\nnode_modules\n' },
       rootEntries: ['.dockerignore', 'Dockerfile', 'package.json', 'src'],
+      packageJson: { devDependencies: false },
     });
+  });
+
+  it('tells whether the package.json declares devDependencies (null when absent or not JSON)', () => {
+    write('package.json', '{"devDependencies": {"jest": "^29.0.0"}}');
+    assert.deepEqual(facts(join(dir, 'Dockerfile')).packageJson, { devDependencies: true });
+    write('package.json', '{"devDependencies": {}}');
+    assert.deepEqual(facts(join(dir, 'Dockerfile')).packageJson, { devDependencies: false });
+    write('package.json', '{ not json');
+    assert.equal(facts(join(dir, 'Dockerfile')).packageJson, null);
+    rmSync(join(dir, 'package.json'));
+    assert.equal(facts(join(dir, 'Dockerfile')).packageJson, null);
   });
 
   it('prefers <name>.Dockerfile.dockerignore beside the Dockerfile (BuildKit)', () => {
@@ -52,7 +64,11 @@ describe('build-context facts (readContextFacts)', () => {
   it('reports null when there is no .dockerignore', () => {
     write('Dockerfile', 'FROM alpine\n');
     write('main.go', 'package main\n');
-    assert.deepEqual(facts(join(dir, 'Dockerfile')), { dockerignore: null, rootEntries: ['Dockerfile', 'main.go'] });
+    assert.deepEqual(facts(join(dir, 'Dockerfile')), {
+      dockerignore: null,
+      rootEntries: ['Dockerfile', 'main.go'],
+      packageJson: null,
+    });
   });
 
   it('reads the context folder, not the Dockerfile folder, when they differ', () => {
@@ -63,6 +79,7 @@ describe('build-context facts (readContextFacts)', () => {
     assert.deepEqual(facts(join(dir, 'docker/Dockerfile'), dir), {
       dockerignore: { path: join(dir, '.dockerignore'), text: '.git\n' },
       rootEntries: ['.dockerignore', 'docker', 'go.mod'],
+      packageJson: null,
     });
   });
 
@@ -98,6 +115,7 @@ describe('build-context facts (readContextFacts)', () => {
     assert.deepEqual(readContextFacts(join(dir, 'missing/Dockerfile')), {
       dockerignore: undefined,
       rootEntries: undefined,
+      packageJson: undefined,
     });
   });
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BuildContextFacts } from '../rules/types';
+import { contextFileReader } from './readFile';
 
 /** At most this many root entries are listed: enough to recognise an ecosystem, bounded for huge folders. */
 const maxRootEntries = 2000;
@@ -15,7 +16,26 @@ export function readContextFacts(dockerfilePath: string, contextDir = dirname(do
   const rootEntries = listRoot(contextDir);
   const dockerignore = readDockerignore(dockerfilePath, contextDir);
   // A context folder that cannot be listed says nothing about its .dockerignore: unknown, not none.
-  return { dockerignore: dockerignore === null && rootEntries === undefined ? undefined : dockerignore, rootEntries };
+  return {
+    dockerignore: dockerignore === null && rootEntries === undefined ? undefined : dockerignore,
+    rootEntries,
+    packageJson: rootEntries === undefined ? undefined : readPackageJson(contextDir, rootEntries),
+  };
+}
+
+/** Whether the context's package.json declares devDependencies; null without a readable package.json. */
+function readPackageJson(contextDir: string, rootEntries: string[]): BuildContextFacts['packageJson'] {
+  if (!rootEntries.includes('package.json')) return null;
+  const text = contextFileReader(contextDir)('package.json');
+  if (text === undefined) return undefined;
+  try {
+    const manifest: unknown = JSON.parse(text);
+    if (typeof manifest !== 'object' || manifest === null) return null;
+    const dev = (manifest as { devDependencies?: unknown }).devDependencies;
+    return { devDependencies: typeof dev === 'object' && dev !== null && Object.keys(dev).length > 0 };
+  } catch {
+    return null;
+  }
 }
 
 /** BuildKit uses `<Dockerfile>.dockerignore` beside the Dockerfile first, then `.dockerignore` at the context root. */

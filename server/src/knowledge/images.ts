@@ -1,5 +1,6 @@
 import data from '../data/images.json';
 import sizes from '../data/image-sizes.json';
+import officialImages from '../data/official-images.json';
 import type { ImageRef } from '../model/image';
 import { imageName } from '../model/image';
 import { wildcardMatch } from './glob';
@@ -356,4 +357,11 @@ export function formatSize(bytes: number): string {
 /** `name:tag` as the data files key it (Docker Hub images bare, tag `latest` when none is written). */
 export function referenceOf(image: ImageRef): string {
   return `${imageName(image)}:${image.tag ?? 'latest'}`;
+}
+
+const officialNames = new Set([...officialImages.current, ...officialImages.deprecated]);
+
+/** True when an unqualified name (`composer`, `golang`) is one of Docker Hub's official images. */
+export function isOfficialImageName(name: string): boolean {
+  return officialNames.has(name.toLowerCase());
 }

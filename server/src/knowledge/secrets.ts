@@ -153,12 +153,31 @@ export function looksLikeSecretName(name: string): boolean {
   return !words.slice(0, secretAt).some((word) => describingPrefixes.has(word));
 }
 
-/** Values that cannot hold a secret: empty, switches, numbers, paths. */
+/** Placeholders written where the real value is passed at build or run time. */
+const placeholders =
+  /^(<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*:?[-?][^}]*\}?|x{3,}|\*{3,}|-+|changeme|change[-_]?me|replace[-_]?me|your[-_a-z]*|placeholder|dummy|example|sample|redacted|secret|password|token|todo|tbd|unset|undefined)$/i;
+
+/**
+ * Values that cannot hold a secret: empty, switches, numbers and versions, paths, URLs without
+ * credentials, public key fingerprints and key IDs (`*_SIGNING_KEY`, `GPG_KEYS` list the keys releases are
+ * signed with), and placeholders.
+ */
 export function isHarmlessValue(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed === '') return true;
   if (/^(true|false|yes|no|on|off|none|null|\d+)$/i.test(trimmed)) return true;
-  return /^(\/|\.\.?\/|~\/)/.test(trimmed);
+  if (/^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]*)?$/.test(trimmed)) return true;
+  if (/^(\/|\.\.?\/|~\/)/.test(trimmed)) return true;
+  // A URL is an address; one with `user:password@` carries a credential.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return !/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(trimmed);
+  if (/^([0-9A-Fa-f]{4}\s+){9}[0-9A-Fa-f]{4}$/.test(trimmed)) return true;
+  if (trimmed.split(/[\s,;]+/).every(isKeyFingerprint)) return true;
+  return placeholders.test(trimmed);
+}
+
+/** A PGP fingerprint (40 hex digits, maybe in groups of four) or long/short key ID (`0x` + 16 or 8 hex digits). */
+function isKeyFingerprint(word: string): boolean {
+  return /^([0-9A-F]{40}|[0-9a-f]{40}|0x[0-9A-Fa-f]{16}|0x[0-9A-Fa-f]{8}|[0-9A-F]{16})$/.test(word);
 }
 
 interface SecretFormat {

@@ -54,8 +54,10 @@ export interface RunInfo {
 export interface CopyInfo {
   sources: string[];
   destination: string | undefined;
-  /** The `--from` value as written. */
+  /** The `--from` value as written (for a malformed `--from build`, the word after it). */
   from?: string;
+  /** `--from build` without `=`: a build error ("missing a value on flag"); `from` holds the word meant. */
+  malformedFrom?: boolean;
   /** The stage `--from` names, when it names one. */
   fromStage?: Stage;
 }
@@ -520,11 +522,16 @@ function analyseCopy(instruction: Instruction, lines: LineIndex): CopyInfo {
   const bodyStart = lines.text.slice(instruction.start, instruction.end).includes('<<')
     ? heredocsOf(instruction.ast)[0]?.getContentRange()?.start.line
     : undefined;
-  const words = instruction.args.filter((arg) => bodyStart === undefined || arg.range.start.line < bodyStart);
+  let words = instruction.args.filter((arg) => bodyStart === undefined || arg.range.start.line < bodyStart);
+  const fromFlag = instruction.flags.find((flag) => flag.name === 'from');
+  // `--from build /a /b` fails the build; read it as meant, so the stage it names is not taken for unused.
+  const malformedFrom = fromFlag !== undefined && fromFlag.value === null && json.length === 0 && words.length > 2;
+  const from = malformedFrom ? words[0].value : (fromFlag?.value ?? undefined);
+  if (malformedFrom) words = words.slice(1);
   const heredocSources = words.filter((arg) => arg.value.startsWith('<<')).length;
   const paths = json.length > 0 ? json : words.map((arg) => arg.value).filter((value) => !value.startsWith('<<'));
-  const from = instruction.flags.find((flag) => flag.name === 'from')?.value ?? undefined;
   return {
+    ...(malformedFrom ? { malformedFrom } : {}),
     sources: paths.slice(0, -1),
     // With heredoc sources a single path is the destination.
     destination: paths.length > 1 || (paths.length === 1 && heredocSources > 0) ? paths[paths.length - 1] : undefined,

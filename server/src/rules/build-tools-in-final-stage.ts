@@ -6,7 +6,7 @@ import type { EffectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DocumentWord, Instruction } from '../model/model';
 import { layersOf, rootStage } from '../model/model';
-import { isEnvironmentImage } from '../model/runtime';
+import { isEnvironmentImage } from '../knowledge/imagePurpose';
 import type { LineIndex } from '../model/text';
 import { defineRule } from './types';
 

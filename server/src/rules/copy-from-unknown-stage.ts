@@ -1,8 +1,9 @@
-import type { DockerfileModel, Instruction, Stage } from '../model/model';
+import { isOfficialImageName } from '../knowledge/images';
+import type { DockerfileModel, Flag, Instruction, Stage } from '../model/model';
 import type { Fix, Report } from './types';
 import { defineRule } from './types';
 
-type MessageId = 'noStage' | 'badIndex' | 'ownStage' | 'cycle' | 'later';
+type MessageId = 'noStage' | 'unknownName' | 'malformed' | 'badIndex' | 'ownStage' | 'cycle' | 'later';
 
 /** A stage reference written in a `COPY --from=` or `RUN --mount=…,from=` flag. */
 interface Reference {
@@ -15,6 +16,8 @@ interface Reference {
   end: number;
   /** `COPY --from` takes a stage index too; BuildKit resolves a mount's `from` by name only. */
   acceptsIndex: boolean;
+  /** `--from build` without `=`: the offsets are the flag's, `value` the word after it (or empty). */
+  malformed?: boolean;
 }
 
 export const rule = defineRule<MessageId>({
@@ -30,15 +33,20 @@ export const rule = defineRule<MessageId>({
         'pull `docker.io/library/<name>:latest`, and the build fails far from the typo with "pull access denied". ' +
         'An index past the last stage fails with "invalid stage index", and a stage that copies from itself (or ' +
         'from a later stage that depends on it) fails with "circular dependency". BuildKit resolves a stage defined ' +
-        'later in the file, but the legacy builder and hadolint do not, so keep stages in dependency order. Values ' +
-        'that look like images (`nginx:1.27`, `ghcr.io/org/tool`) and names far from every stage (an image such ' +
-        'as `composer`, or a named context passed with `--build-context`) are left alone.',
+        'later in the file, but the legacy builder and hadolint do not, so keep stages in dependency order. ' +
+        '`--from build` without `=` fails the build ("missing a value on flag"). Values that look like images ' +
+        '(`nginx:1.27`, `ghcr.io/org/tool`) and official images (`composer`, `golang`) are left alone; another ' +
+        'unqualified name far from every stage, in a file that names its stages, gets an info finding: Docker pulls ' +
+        'an image of that name unless the build passes `--build-context NAME=…`.',
       bad: 'FROM golang:1.23 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=buidler /out/app /app\nENTRYPOINT ["/app"]\n',
       good: 'FROM golang:1.23 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=builder /out/app /app\nENTRYPOINT ["/app"]\n',
     },
     messages: {
       noStage:
         'No stage is named `{{name}}`, so Docker takes it for an image and tries to pull `{{name}}:latest`. Did you mean the stage `{{suggestion}}` (line {{line}})?',
+      unknownName:
+        'No stage is named `{{name}}` and it is not an official image: Docker will try to pull an image `{{name}}`, unless the build passes `--build-context {{name}}=…`.',
+      malformed: '`--from` without `=` fails the build ("missing a value on flag: from"): write `--from={{name}}`.',
       badIndex:
         '`{{name}}` is not a stage index: the stages are numbered 0 to {{last}}, so the build fails with "invalid stage index".',
       ownStage:
@@ -68,7 +76,10 @@ function referencesOf(model: DockerfileModel, instruction: Instruction): Referen
   if (!stage || (instruction.keyword !== 'COPY' && instruction.keyword !== 'RUN')) return [];
   const references: Reference[] = [];
   for (const flag of instruction.flags) {
-    if (flag.value === null) continue;
+    if (flag.value === null) {
+      if (instruction.keyword === 'COPY' && flag.name === 'from') references.push(malformed(model, instruction, flag));
+      continue;
+    }
     const flagStart = model.lines.offsetAt(flag.range.start);
     // The flag's range covers `--name=value` as written; the value starts after the first `=`.
     const valueStart = flagStart + model.text.slice(flagStart, model.lines.offsetAt(flag.range.end)).indexOf('=') + 1;
@@ -103,6 +114,14 @@ function referencesOf(model: DockerfileModel, instruction: Instruction): Referen
   return references;
 }
 
+/** `COPY --from build`: the flag, with the word the model read as its value. */
+function malformed(model: DockerfileModel, instruction: Instruction, flag: Flag): Reference {
+  const start = model.lines.offsetAt(flag.range.start);
+  const end = model.lines.offsetAt(flag.range.end);
+  const stage = instruction.stage as Stage;
+  return { instruction, stage, value: instruction.copy?.from ?? '', start, end, acceptsIndex: true, malformed: true };
+}
+
 function judge(
   model: DockerfileModel,
   reference: Reference,
@@ -110,6 +129,18 @@ function judge(
 ): Report<MessageId> | undefined {
   const { value, stage } = reference;
   const range = model.lines.range(reference.start, reference.end);
+  if (reference.malformed) {
+    if (!value) return { messageId: 'malformed', data: { name: 'NAME' }, range };
+    // The blanks between `--from` and the name become `=`.
+    const blanks = model.text.slice(reference.end).search(/\S/);
+    const edit = { range: model.lines.range(reference.end, reference.end + blanks), newText: '=' };
+    return {
+      messageId: 'malformed',
+      data: { name: value },
+      range,
+      fix: { title: `Write --from=${value}`, edits: [edit] },
+    };
+  }
   // Variables are resolved at build time.
   if (value === '' || value.includes('$')) return undefined;
   let target: Stage | undefined;
@@ -130,7 +161,11 @@ function judge(
   // Image references (`nginx:1.27`, `ghcr.io/x/y`, `repo@sha256:…`) are valid sources.
   if (/[:/@.]/.test(value)) return undefined;
   const suggestion = closestStage(value.toLowerCase(), model.stages, stage);
-  if (!suggestion) return undefined;
+  if (!suggestion) {
+    // A file that names its stages and copies from a name that is neither a stage nor an official image: a named context or a mistake.
+    if (isOfficialImageName(value) || !model.stages.some((candidate) => candidate.name)) return undefined;
+    return { messageId: 'unknownName', data: { name: value }, range, severity: 'info' };
+  }
   const name = suggestion.stage.name ?? '';
   const fix: Fix = {
     title: `Use the stage ${name}`,

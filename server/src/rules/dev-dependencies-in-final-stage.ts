@@ -3,7 +3,7 @@ import { effectiveCommandsOf } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
 import { layersOf, rootStage, stripQuotes } from '../model/model';
-import { isEnvironmentImage } from '../model/runtime';
+import { needsItsToolchain, recordEnvironment } from '../knowledge/imagePurpose';
 import type { Fix } from './types';
 import { defineRule } from './types';
 
@@ -102,8 +102,9 @@ export const rule = defineRule({
         'later RUN does not shrink the image. When the stage builds after installing, the build needs the dev dependencies: move the build ' +
         'to an earlier stage. The quick fix adds `--omit=dev` to a plain `npm ci`/`npm install` when no build or script runs after it ' +
         '(`--only=production` for Node images older than 15, whose npm ignores --omit). Build stages are never flagged, nor are ' +
-        'development and test images: no program of their own, an ONBUILD base, or a CMD/ENTRYPOINT that runs tests or a dev server ' +
-        '(`npm run dev`, `playwright test`).',
+        'development, test and toolchain images: no program of their own, an ONBUILD base, a CMD/ENTRYPOINT that runs tests or a dev server ' +
+        '(`npm run dev`, `ng serve`, `yarn serve`, `playwright test`) or a build tool, or `NODE_ENV=development`. A Node install is not ' +
+        'flagged either when the package.json at the build-context root, the one the image copies, declares no devDependencies.',
       bad: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n',
       good: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n',
     },
@@ -113,12 +114,14 @@ export const rule = defineRule({
         '`{{command}}` installs {{what}} for `{{build}}` on line {{line}}, and they ship with the image. Build in an earlier stage and install here with {{flag}}, or prune in this same RUN (`{{prune}}`).',
     },
   },
-  check({ model, report }) {
+  check({ model, context, report }) {
     const shipped = model.shipped;
     if (!shipped) return;
     const layers = layersOf(shipped);
-    // Development and test images (no program of their own, or one that runs tests or a dev server) need them.
-    if (isEnvironmentImage(layers) || startsDevOrTests(layers)) return;
+    // Development, test and toolchain images (no program of their own, a dev server, tests, NODE_ENV=development) need them.
+    if (needsItsToolchain(layers)) return;
+    // The package.json the image installs from declares no devDependencies: a Node install has none to leave out.
+    const noNodeDevDependencies = context.packageJson?.devDependencies === false && installsRootManifest(layers);
     const environment: Environment = new Map();
     let bundleWithout = false;
     const runs = layers.map((instruction) => (instruction.run?.posixShell ? effectiveCommandsOf(instruction.run) : []));
@@ -137,7 +140,7 @@ export const rule = defineRule({
         if (configuresBundleWithout(command)) bundleWithout = true;
         inlineProduction ??= /\bNODE_ENV=["']?production\b/.test(run.script);
         const dev = devInstallOf(command, environment, inlineProduction, bundleWithout);
-        if (!dev) continue;
+        if (!dev || (noNodeDevDependencies && productionInstall[dev.ecosystem])) continue;
         if (commands.slice(index + 1).some((later) => prunesDevDependencies(later, dev.ecosystem))) continue;
         const build = productionInstall[dev.ecosystem] ? laterUse(layers, runs, layerIndex, index) : undefined;
         const shown = shorten(model.text.slice(command.nameWord.start, command.command.end));
@@ -169,6 +172,15 @@ export const rule = defineRule({
   },
 });
 
+/** Every package.json the layers copy from the build context is the root one (`package*.json`, `.`). */
+function installsRootManifest(layers: Instruction[]): boolean {
+  const sources = layers.flatMap((instruction) =>
+    instruction.copy && instruction.copy.from === undefined ? instruction.copy.sources : [],
+  );
+  const manifests = sources.filter((source) => /(^|\/)package[^/]*\.json$/.test(source));
+  return manifests.every((source) => /^(\.\/)?package[^/]*\.json$/.test(source));
+}
+
 /** The first command after `runs[layerIndex][index]` in the shipped image that runs a build or a package script. */
 function laterUse(
   layers: Instruction[],
@@ -184,46 +196,9 @@ function laterUse(
   return undefined;
 }
 
-const devOrTestWords =
-  /(^|[^a-z])(test|tests|spec|specs|dev|develop|development|watch|playwright|jest|vitest|mocha|pytest|rspec|cypress|nodemon|storybook)([^a-z]|$)/i;
-
-/** The image's CMD/ENTRYPOINT runs tests or a development server (`npm run dev`, `playwright test`). */
-function startsDevOrTests(layers: Instruction[]): boolean {
-  return layers.some(
-    (instruction) =>
-      (instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT') &&
-      devOrTestWords.test(instruction.args.map((arg) => arg.value).join(' ')),
-  );
-}
-
 function shorten(text: string): string {
   const single = text.replace(/\s+/g, ' ');
   return single.length > 60 ? `${single.slice(0, 57)}…` : single;
-}
-
-/** `ENV A=1 B="x"`, the legacy `ENV A 1`, and `ARG A=1` / `ARG A` (unknown until build time). */
-function recordEnvironment(instruction: Instruction, environment: Environment): void {
-  const args = instruction.args;
-  const first = args[0];
-  if (!first) return;
-  if (instruction.keyword === 'ENV' && !first.value.includes('=')) {
-    const value = args
-      .slice(1)
-      .map((arg) => arg.value)
-      .join(' ');
-    environment.set(first.value, value.includes('$') ? null : stripQuotes(value));
-    return;
-  }
-  for (const arg of args) {
-    const eq = arg.value.indexOf('=');
-    if (eq < 0) {
-      // `ARG NODE_ENV` without a default: whatever --build-arg passes.
-      if (!environment.has(arg.value)) environment.set(arg.value, null);
-      continue;
-    }
-    const value = stripQuotes(arg.value.slice(eq + 1));
-    environment.set(arg.value.slice(0, eq), value.includes('$') ? null : value);
-  }
 }
 
 /** An environment variable, names compared case-insensitively as npm does for `npm_config_*`. */

@@ -2,7 +2,7 @@ import { compressedSize, formatSize, referenceOf, slimVariantOf } from '../knowl
 import { imageName } from '../model/image';
 import type { DockerfileModel, Stage } from '../model/model';
 import { layersOf, rootStage } from '../model/model';
-import { isEnvironmentImage } from '../model/runtime';
+import { isEnvironmentImage } from '../knowledge/imagePurpose';
 import { shippedSdkImage } from './sdk-image-in-final-stage';
 import type { Fix } from './types';
 import { defineRule } from './types';

@@ -7,7 +7,7 @@ import type { EffectiveCommand } from '../model/commands';
 import { imageName, parseImageRef } from '../model/image';
 import type { DocumentWord, DockerfileModel, Instruction, Stage } from '../model/model';
 import { layersOf, rootStage } from '../model/model';
-import { isEnvironmentImage } from '../model/runtime';
+import { needsItsToolchain } from '../knowledge/imagePurpose';
 import type { Fix } from './types';
 import { defineRule } from './types';
 
@@ -61,8 +61,10 @@ export const rule = defineRule({
         'Build in an earlier stage FROM the SDK and COPY --from it only the output into a stage FROM the runtime image named in the message ' +
         '(same version and OS variant where the tag tells them). The full `node` image is treated as a build image only when the stage ' +
         'installs no modules and builds nothing, i.e. it only runs code built elsewhere; otherwise heavy-base-image reports it, because ' +
-        'npm may compile native addons with the compilers it carries. Images without a program of their own (no CMD/ENTRYPOINT, a shell) ' +
-        'and ONBUILD bases are toolchain images on purpose and are not flagged, nor are single-stage builds, which single-stage-build reports. ' +
+        'npm may compile native addons with the compilers it carries. Images whose purpose is the toolchain are not flagged: no program of ' +
+        'their own (no CMD/ENTRYPOINT, a shell), ONBUILD bases, images that start the toolchain, a build tool or a tool that reads source ' +
+        'code (`CMD ["go"]`, `ENTRYPOINT ["golangci-lint"]`), builder and CI images (by their labels), and development images (a dev server ' +
+        'or tests as the start command, `NODE_ENV=development`); nor are single-stage builds, which single-stage-build reports. ' +
         'The quick fix swaps the image only where the runtime image has the same OS and shell (node → node slim, JDK → JRE, .NET sdk → aspnet) ' +
         'and no RUN of the stage calls an SDK tool. ' +
         'In the editor, a single-stage file also gets the quick fix Split into build and runtime stages: the conversion of `layerlens convert` (docs/convert.md), shown as a diff before it applies, or nothing when the conversion refuses.',
@@ -126,7 +128,8 @@ export function shippedSdkImage(
   const imageWord = root.from.args[0];
   if (!sdk || !imageWord) return undefined;
   const layers = layersOf(shipped);
-  if (isEnvironmentImage(layers)) return undefined;
+  // Toolchain, builder, CI, linter and development images need the SDK at run time.
+  if (needsItsToolchain(layers)) return undefined;
   const commands = layers.flatMap((instruction) => (instruction.run?.commands ?? []).map(effectiveCommand));
   // A single stage that builds is single-stage-build's finding; splitting it moves the SDK away too.
   if (model.stages.length === 1 && commands.some((command) => buildToolchain(command) !== undefined)) return undefined;

@@ -27,7 +27,9 @@ export const rule = defineRule({
         'in layers, history or config; a secret the container needs is passed at run time. In a stage that is not ' +
         'shipped the finding is a hint: its history is not exported, but build args can still show up in provenance ' +
         'attestations. A value whose format gives a credential away (AKIA…, ghp_…, -----BEGIN … PRIVATE KEY-----) ' +
-        'is reported in every stage: it is committed with the Dockerfile. Messages never repeat the value.',
+        'is reported in every stage: it is committed with the Dockerfile. Under a secret-looking name, values that cannot be secrets are ' +
+        'left alone: switches, numbers and versions, paths, URLs without credentials, public key fingerprints and key IDs (a ' +
+        '`*_SIGNING_KEY` of 40 hex digits), and placeholders (`changeme`, `<token>`). Messages never repeat the value.',
       bad: 'FROM node:22-slim\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\nUSER node\n',
       good: 'FROM node:22-slim\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\nUSER node\n',
     },

@@ -1,4 +1,5 @@
 import { buildToolchain } from '../knowledge/buildCommands';
+import { needsItsToolchain } from '../knowledge/imagePurpose';
 import { packagesRemovedBy } from '../knowledge/packageManagers';
 import { effectiveCommand } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
@@ -15,6 +16,9 @@ export const rule = defineRule({
         'Compilers, SDKs, package caches and sources needed only to build end up in the image that runs. ' +
         'A multi-stage build compiles in a builder stage and copies only the artifacts into a small final stage, ' +
         'which is smaller to pull and gives an attacker fewer tools. ' +
+        'Images whose purpose is the toolchain are left alone: no program of their own (no CMD/ENTRYPOINT, a shell), ' +
+        'ONBUILD bases, images that start the toolchain or a build tool (`CMD ["python3"]`, `ENTRYPOINT ["yarn"]`), ' +
+        'builder and CI images (by their labels), and development images (a dev server or tests as the start command, `NODE_ENV=development`). ' +
         'In the editor, a single-stage file also gets the quick fix Split into build and runtime stages: the conversion of `layerlens convert` (docs/convert.md), shown as a diff before it applies, or nothing when the conversion refuses.',
       bad: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\nCMD ["/app"]\n',
       good:
@@ -28,6 +32,8 @@ export const rule = defineRule({
   },
   check({ model, report }) {
     if (model.stages.length !== 1) return;
+    // A toolchain, builder, CI or development image ships its toolchain on purpose (python, erlang, a yarn builder).
+    if (needsItsToolchain(model.stages[0].instructions)) return;
     for (const instruction of model.stages[0].instructions) {
       const commands = (instruction.run?.commands ?? []).map(effectiveCommand);
       for (const [index, effective] of commands.entries()) {

@@ -35,6 +35,8 @@ export interface BuildContextFacts {
   dockerignore?: { path: string; text: string } | null;
   /** Names of the entries at the context root (`package.json`, `go.mod`, …). */
   rootEntries?: string[];
+  /** What the `package.json` at the context root declares; null when there is none (or it is not JSON). */
+  packageJson?: { devDependencies: boolean } | null;
 }
 
 export interface RuleDocs {

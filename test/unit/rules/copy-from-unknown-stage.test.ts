@@ -33,18 +33,19 @@ ruleTester(rule, {
       code: 'FROM php:8.3-cli AS app-build\nRUN docker-php-ext-install pdo\nFROM php:8.3-fpm\nCOPY --from=composer /usr/bin/composer /usr/bin/composer\n',
     },
     {
-      name: 'a named build context (--build-context templates=…)',
-      code: 'FROM axllent/mailpit:v1.20 AS mailpit\nFROM discourse/base:slim AS repo-fetcher\nRUN git clone https://github.com/discourse/discourse /repo\nFROM discourse/base:slim\nCOPY --from=templates /redis.template.yml /pups/redis.yml\n',
+      name: 'an official image by its short name',
+      code: 'FROM php:8.3-fpm AS app\nCOPY --from=composer /usr/bin/composer /usr/bin/composer\n',
+    },
+    {
+      name: 'an unknown name in a file that names no stage',
+      code: 'FROM debian:12\nCOPY --from=dependencies /deps /deps\n',
+      variants: { multiStage: false },
     },
     {
       name: 'a variable',
       code: 'ARG BUILDER=builder\nFROM golang:1.23 AS builder\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=${BUILDER} /app /app\n',
     },
     { name: 'an index of an earlier stage', code: `${goBuild}FROM alpine:3.20\nCOPY --from=0 /out/app /app\n` },
-    {
-      name: 'short names are not guessed at',
-      code: 'FROM node:22 AS ui\nRUN npm run build\nFROM golang:1.23 AS api\nRUN go build -o /api .\nFROM alpine:3.20\nCOPY --from=go /usr/local/go/bin/gofmt /bin/\n',
-    },
     {
       name: 'cache mount without from',
       code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n',
@@ -59,6 +60,26 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'short names are not guessed at: no near-miss, only the info that an image is pulled',
+      code: 'FROM node:22 AS ui\nRUN npm run build\nFROM golang:1.23 AS api\nRUN go build -o /api .\nFROM alpine:3.20\nCOPY --from=«go» /usr/local/go/bin/gofmt /bin/\n',
+      messages: ['No stage is named `go` and it is not an official image'],
+      output: null,
+    },
+    {
+      name: 'a named build context or a missing stage: Docker pulls an image of that name',
+      code: 'FROM axllent/mailpit:v1.20 AS mailpit\nFROM discourse/base:slim AS repo-fetcher\nRUN git clone https://github.com/discourse/discourse /repo\nFROM discourse/base:slim\nCOPY --from=«templates» /redis.template.yml /pups/redis.yml\n',
+      messages: [
+        'No stage is named `templates` and it is not an official image: Docker will try to pull an image `templates`, unless the build passes `--build-context templates=…`.',
+      ],
+      output: null,
+    },
+    {
+      name: '--from without = fails the build',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY «--from» build /app /app\n',
+      messages: ['`--from` without `=` fails the build ("missing a value on flag: from"): write `--from=build`.'],
+      output: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\n',
+    },
     {
       name: 'typo of a stage name',
       code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=«buidler» /out/app /app\n`,

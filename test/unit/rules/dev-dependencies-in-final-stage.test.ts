@@ -65,8 +65,37 @@ ruleTester(rule, {
     { name: 'a dev-server image needs them', code: `${node}RUN npm install\nCMD ["npm", "run", "dev"]\n` },
     { name: 'a test image needs them', code: `${node}RUN npm ci\nENTRYPOINT ["npx", "playwright"]\nCMD ["test"]\n` },
     { name: 'an environment image without a program of its own', code: `${node}RUN npm ci\n` },
+    {
+      name: 'an ng serve dev server',
+      code: `${node}RUN npm install\nCMD ["npx", "ng", "serve", "--host", "0.0.0.0"]\n`,
+    },
+    { name: 'a yarn serve dev server', code: `${node}RUN yarn install\nCMD yarn serve --port 8080\n` },
+    { name: 'a dev server behind sh -c', code: `${node}RUN npm ci\nCMD ["sh", "-c", "npm run dev -- --host"]\n` },
+    { name: 'NODE_ENV=development', code: `${node}ENV NODE_ENV=development\nRUN npm ci\n${start}` },
+    {
+      name: 'the package.json in the build context has no devDependencies',
+      code: `${node}RUN npm ci\n${start}`,
+      context: { packageJson: { devDependencies: false } },
+    },
   ],
   invalid: [
+    {
+      name: 'the package.json in the build context has devDependencies',
+      code: `${node}RUN «npm ci»\n${start}`,
+      context: { packageJson: { devDependencies: true } },
+      messages: ['`npm ci` installs devDependencies'],
+    },
+    {
+      name: 'a package.json of a subfolder is not the one the context root says nothing about',
+      code: 'FROM node:22-slim\nWORKDIR /app\nCOPY web/package.json ./\nRUN «npm ci»\nCMD ["node", "server.js"]\n',
+      context: { packageJson: { devDependencies: false } },
+      messages: ['`npm ci` installs devDependencies'],
+    },
+    {
+      name: 'serve -s is a static file server, not a dev server',
+      code: `${node}RUN «npm ci»\nCMD ["npx", "serve", "-s", "build"]\n`,
+      messages: ['`npm ci` installs devDependencies'],
+    },
     {
       name: 'npm ci: --omit=dev added',
       code: `${node}RUN «npm ci»\n${start}`,

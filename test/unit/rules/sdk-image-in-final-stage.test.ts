@@ -36,6 +36,30 @@ ruleTester(rule, {
       name: '.NET runtime image',
       code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nENTRYPOINT ["dotnet", "/app/Api.dll"]\n',
     },
+    {
+      name: 'a toolchain image whose CMD is the toolchain',
+      code: 'FROM eclipse-temurin:21-jdk AS tools\nRUN jlink --output /jre\n\nFROM eclipse-temurin:21-jdk\nCOPY --from=tools /jre /opt/jre\nCMD ["jshell"]\n',
+    },
+    {
+      name: 'a linter image that needs Go at run time',
+      code: `${goBuild}FROM golang:1.23\nCOPY --from=build /app /usr/bin/golangci-lint\nENTRYPOINT ["golangci-lint"]\nCMD ["run"]\n`,
+    },
+    {
+      name: 'a builder image (ENTRYPOINT is the build tool)',
+      code: 'FROM maven:3.9-eclipse-temurin-21 AS settings\nRUN mvn -v\n\nFROM maven:3.9-eclipse-temurin-21\nCOPY --from=settings /root/.m2 /root/.m2\nENTRYPOINT ["mvn"]\n',
+    },
+    {
+      name: 'a CI image by its labels',
+      code: `${goBuild}FROM golang:1.23\nLABEL org.opencontainers.image.description="CI image with the Go toolchain"\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n`,
+    },
+    {
+      name: 'a development image (go test, NODE_ENV=development)',
+      code: `${goBuild}FROM golang:1.23\nCOPY --from=build /src /src\nCMD ["go", "test", "./..."]\n`,
+    },
+    {
+      name: 'an ONBUILD base',
+      code: `${goBuild}FROM golang:1.23\nONBUILD COPY . /src\nCOPY --from=build /app /app\nCMD ["/app"]\n`,
+    },
   ],
   invalid: [
     {
@@ -45,6 +69,11 @@ ruleTester(rule, {
         '`golang:1.23` is a Go build image, so the whole toolchain ships with the program. Run the built output on `gcr.io/distroless/static-debian13` or `scratch` (for a CGO_ENABLED=0 binary)',
       ],
       output: null,
+    },
+    {
+      name: 'an entrypoint script in front of the program does not make it a toolchain image',
+      code: `${goBuild}FROM «golang:1.23»\nCOPY --from=build /app /app\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["/app", "serve"]\n`,
+      messages: ['`golang:1.23` is a Go build image'],
     },
     {
       name: 'the Debian release of the tag is kept, with the size when known',

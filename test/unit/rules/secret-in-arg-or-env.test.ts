@@ -35,8 +35,26 @@ ruleTester(rule, {
       variants: { multiStage: false },
     },
     { name: 'ARG with a switch default', code: 'FROM debian:12\nARG SKIP_SECRET=false\n' },
+    {
+      name: 'a signing key that is a public fingerprint or key ID',
+      code: 'FROM debian:12\nENV NODE_SIGNING_KEY=4ED778F539E3634C779C87C6D7062848A1AB005C \\\n    RELEASE_SIGNING_KEY="C4F0 DFFF 4E8C 1A82 3640  9D08 E73B C641 CC11 F4C8" \\\n    APT_SIGNING_KEY=0x7638D0442B90D010\n',
+    },
+    {
+      name: 'a URL, a version, a number, a placeholder',
+      code: 'FROM debian:12\nARG SECRET_KEY=https://vault.example.com/v1/app\nENV API_TOKEN=v2.1.0 JWT_SECRET_KEY=3600 DB_PASSWORD=changeme AUTH_TOKEN=<your-token>\n',
+    },
   ],
   invalid: [
+    {
+      name: 'a URL with a password in it',
+      code: 'FROM debian:12\nENV «DATABASE_PASSWORD»=postgres://app:s3cr3tPa55@db:5432/app\n',
+      messages: ['`ENV DATABASE_PASSWORD` looks like a secret'],
+    },
+    {
+      name: 'a random-looking value under a secret name',
+      code: 'FROM debian:12\nENV «SIGNING_KEY»=q8Zr2LmX0vT5nB7wK3pYc9Hd\n',
+      messages: ['`ENV SIGNING_KEY` looks like a secret'],
+    },
     {
       name: 'ARG NPM_TOKEN in the shipped stage',
       code: 'FROM node:22-slim\nARG «NPM_TOKEN»\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci\n',

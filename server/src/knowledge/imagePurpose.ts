@@ -1,0 +1,189 @@
+import { programName } from '../model/commands';
+import type { Instruction } from '../model/model';
+import { stripQuotes } from '../model/model';
+
+/**
+ * What an image is for, decided once from what its Dockerfile says, so every rule that judges "the shipped
+ * image carries X it does not need" agrees on which images need X on purpose.
+ *
+ * - `application`: it starts a program of its own; the rules apply.
+ * - `environment`: no program of its own (no CMD/ENTRYPOINT, a bare shell, `sleep infinity`), an ONBUILD
+ *   base, or a `build.sh`-style entrypoint: a build or development environment.
+ * - `toolchain`: it starts a language toolchain, a build tool or a tool that reads source code
+ *   (`CMD ["python3"]`, `ENTRYPOINT ["mvn"]`, `ENTRYPOINT ["golangci-lint"]`), or its labels say it is a
+ *   builder, CI or development-container image: the toolchain is its product.
+ * - `development`: it starts a dev server or tests (`ng serve`, `npm run dev`, `pytest`) or sets
+ *   `NODE_ENV=development` (and the like): its dev dependencies and SDK are needed.
+ */
+export type ImagePurpose =
+  { kind: 'application' } | { kind: 'environment' | 'toolchain' | 'development'; reason: string };
+
+const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'fish', 'ksh', 'pwsh', 'powershell', 'cmd', 'cmd.exe']);
+
+/** Interpreters and REPLs: started without a script operand they are the toolchain itself. */
+const interpreters =
+  /^(python|python\d(\.\d+)?|pypy\d?|node|nodejs|deno|bun|ruby|irb|erl|iex|elixir|php|perl|java|jshell|ghci|julia|R|swift|scala|clojure|lein|groovy|rakudo|raku|swipl|racket|ocaml|utop)$/;
+/** Build tools and compilers: an image that starts one is a builder whatever its operands. */
+const buildTools =
+  /^(mvn|mvnw|gradle|gradlew|go|cargo|rustc|rustup|make|cmake|ninja|bazel|bazelisk|gcc|g\+\+|clang|javac|sbt|ant|dotnet-sdk|msbuild|tsc|emcc|zig|nix|nix-build|pip|pip3|composer)$/;
+/** Package managers: bare or with a build/install verb they are a builder (`ENTRYPOINT ["yarn"]`); `yarn start` runs an app. */
+const packageManagers = new Set(['npm', 'npx', 'yarn', 'pnpm']);
+const builderVerbs = new Set(['install', 'ci', 'build', 'pack', 'publish', 'exec', 'dlx']);
+/** Programs that read and check source code, and so need the language toolchain next to them at run time. */
+const sourceTools = /(lint|linter|vet|fmt|format|formatter|check|checker|analy[sz]er?|sonar-scanner|codeql|semgrep)$/;
+
+/** Start commands of dev servers and test runners. */
+const devServerPatterns: RegExp[] = [
+  /\b(ng|nx|vue-cli-service|gatsby|quasar|ember|hugo|jekyll|mkdocs|umi|docusaurus)\s+(serve|develop|dev)\b/,
+  /\b(npm|pnpm|bun)\s+(run\s+)?(dev|serve|develop|watch|start:dev|dev:\S+|storybook|test|test:\S+)\b/,
+  /\byarn\s+(run\s+)?(dev|serve|develop|watch|start:dev|dev:\S+|storybook|test|test:\S+)\b/,
+  /\b(next|nuxt|nuxi|remix|astro|vite|svelte-kit)\s+dev\b/,
+  /(^|\s|\/)(vite|webpack-dev-server|nodemon|ts-node-dev|react-scripts\s+start|webpack\s+serve|browser-sync|live-server)(\s|$)/,
+  /\b(manage\.py\s+runserver|flask\s+run\s+.*--debug|rails\s+(s|server)\s+.*-e\s+development|mix\s+phx\.server)\b/,
+  /(^|\s|\/)(pytest|jest|vitest|mocha|rspec|cypress|playwright|karma|phpunit|tox|nox)(\s|$)/,
+  /\b(go\s+test|cargo\s+test|mvn\s+test|gradle\s+test|dotnet\s+test|dotnet\s+watch)\b/,
+];
+
+/** Environment variables that put a framework in development mode, with the values that do. */
+const developmentSettings: Record<string, RegExp> = {
+  NODE_ENV: /^(development|dev|test)$/i,
+  RAILS_ENV: /^(development|test)$/i,
+  RACK_ENV: /^(development|test)$/i,
+  FLASK_ENV: /^development$/i,
+  FLASK_DEBUG: /^(1|true)$/i,
+  APP_ENV: /^(dev|development|local|test)$/i,
+  MIX_ENV: /^(dev|test)$/i,
+  ASPNETCORE_ENVIRONMENT: /^development$/i,
+  DJANGO_DEBUG: /^(1|true)$/i,
+};
+
+/** Label keys that describe an image, and the words in their values that make it a builder or CI image. */
+const describingLabels = /(^|\.)(description|title|name|summary|purpose)$/i;
+const builderWords =
+  /\b(builder|build (image|environment|container|tools?)|ci (image|runner|environment)|toolchain|sdk image|development (image|environment|container)|dev ?container)\b/i;
+
+/** The purpose of an image from its layers (the shipped stage's, inherited stages included). */
+export function imagePurpose(layers: Instruction[]): ImagePurpose {
+  if (layers.some((instruction) => instruction.keyword === 'ONBUILD'))
+    return { kind: 'environment', reason: 'an ONBUILD base' };
+  const words = programWords(startWords(layers));
+  const program = programName(words[0] ?? '');
+  if (words.length === 0) return { kind: 'environment', reason: 'no CMD or ENTRYPOINT' };
+  if (words.length === 1 && shells.has(program)) return { kind: 'environment', reason: `it starts a shell` };
+  // `sleep infinity` / `tail -f /dev/null` keep a dev container alive; `/build.sh` runs a builder.
+  if (program === 'sleep' || (program === 'tail' && words.includes('/dev/null')))
+    return { kind: 'environment', reason: 'it only stays alive' };
+  if (/^(build|compile|package)([-_.]|$)/.test(program)) return { kind: 'environment', reason: 'a build entrypoint' };
+
+  const development = developmentReason(layers, words);
+  if (development) return { kind: 'development', reason: development };
+  const toolchain = toolchainReason(layers, words, program);
+  if (toolchain) return { kind: 'toolchain', reason: toolchain };
+  return { kind: 'application' };
+}
+
+/** True for a build or development environment without a program of its own (see `ImagePurpose`). */
+export function isEnvironmentImage(layers: Instruction[]): boolean {
+  return imagePurpose(layers).kind === 'environment';
+}
+
+/** True when the image exists to build, develop or test, so the toolchain and dev dependencies are its point. */
+export function needsItsToolchain(layers: Instruction[]): boolean {
+  return imagePurpose(layers).kind !== 'application';
+}
+
+function developmentReason(layers: Instruction[], words: string[]): string | undefined {
+  // A shell wrapper (`sh -c "npm run dev"`) hides the command in one word: match the joined text.
+  const start = words.join(' ');
+  if (devServerPatterns.some((pattern) => pattern.test(start))) return 'it starts a dev server or tests';
+  for (const [name, value] of environmentOf(layers)) {
+    const development = developmentSettings[name.toUpperCase()];
+    if (development && value !== null && development.test(value)) return `${name}=${value}`;
+  }
+  return undefined;
+}
+
+function toolchainReason(layers: Instruction[], words: string[], program: string): string | undefined {
+  const operands = words.slice(1).filter((word) => !word.startsWith('-'));
+  if (interpreters.test(program) && operands.length === 0) return `it starts the ${program} toolchain`;
+  if (buildTools.test(program)) return `it starts ${program}`;
+  if (packageManagers.has(program) && (operands.length === 0 || builderVerbs.has(operands[0])))
+    return `it starts ${program}`;
+  if (sourceTools.test(program)) return `it starts ${program}, a tool that reads source code`;
+  for (const instruction of layers) {
+    if (instruction.keyword !== 'LABEL') continue;
+    for (const [key, value] of keyValues(instruction)) {
+      if (key.startsWith('com.github.actions.')) return 'a GitHub Action image (CI)';
+      if (describingLabels.test(key) && value !== null && builderWords.test(value)) return `its label ${key}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The words the container starts with: the last ENTRYPOINT's, then the last CMD's (BuildKit appends CMD
+ * to the entrypoint), JSON brackets and quotes removed, login/interactive switches of a shell dropped.
+ */
+export function startWords(layers: Instruction[]): string[] {
+  const wordsOf = (instruction: Instruction | undefined) =>
+    (instruction?.args ?? [])
+      .map((arg) => arg.value.replace(/[[\]"]/g, '').replace(/,$/, ''))
+      .filter((word) => word !== '' && word !== '-l' && word !== '-i');
+  const last = (keyword: string) => layers.filter((instruction) => instruction.keyword === keyword).pop();
+  // `ENTRYPOINT []` clears the entrypoint: CMD decides then.
+  const entrypoint = wordsOf(last('ENTRYPOINT'));
+  const command = wordsOf(last('CMD'));
+  return entrypoint.length > 0 ? [...entrypoint, ...command] : command;
+}
+
+/** Init processes and entrypoint scripts that exec the command after them (`tini --`, `docker-entrypoint.sh`). */
+const passThrough = /^(tini|dumb-init|catatonit|docker-entrypoint(\.sh)?|entrypoint(\.sh)?|[\w.-]*-entrypoint(\.sh)?)$/;
+const switchingUser = new Set(['gosu', 'su-exec']);
+
+/** The start words without the init process or entrypoint script in front of the real program. */
+function programWords(words: string[]): string[] {
+  let rest = words;
+  for (let guard = 0; guard < 4 && rest.length > 1; guard++) {
+    const program = programName(rest[0]);
+    if (switchingUser.has(program)) rest = rest.slice(2);
+    else if (passThrough.test(program)) rest = rest.slice(1);
+    else break;
+    while (rest[0] === '--' || rest[0]?.startsWith('-')) rest = rest.slice(1);
+  }
+  return rest;
+}
+
+/** What ENV and ARG set by the end of the layers (`ENV A=1 B="x"`, the legacy `ENV A 1`, `ARG A=1`). */
+export function environmentOf(layers: Instruction[]): Map<string, string | null> {
+  const environment = new Map<string, string | null>();
+  for (const instruction of layers) recordEnvironment(instruction, environment);
+  return environment;
+}
+
+/**
+ * Adds what one ENV or ARG sets to an environment (ARG values are environment variables of RUN too);
+ * `null` = set, but to something LayerLens cannot know (`ARG NODE_ENV`, `ENV NODE_ENV=$MODE`).
+ */
+export function recordEnvironment(instruction: Instruction, environment: Map<string, string | null>): void {
+  if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') return;
+  for (const [name, value] of keyValues(instruction)) {
+    // `ARG NODE_ENV` without a default: whatever --build-arg passes; an ENV or ARG set before stays.
+    if (value === null) {
+      if (!environment.has(name)) environment.set(name, null);
+      continue;
+    }
+    environment.set(name, value.includes('$') ? null : value);
+  }
+}
+
+/** dockerfile-ast's view of one `NAME=value` of an ARG, ENV or LABEL (quotes and escapes already removed). */
+interface AstProperty {
+  getName(): string;
+  getValue(): string | null;
+}
+
+/** `KEY=value` pairs of ARG/ENV/LABEL; `KEY` alone gives null. */
+function keyValues(instruction: Instruction): Array<[string, string | null]> {
+  const withProperties = instruction.ast as unknown as { getProperties?: () => AstProperty[] };
+  return (withProperties.getProperties?.() ?? []).map((property) => [property.getName(), property.getValue()]);
+}
