@@ -329,6 +329,28 @@ describe('language server over stdio', function () {
     );
   });
 
+  it('shows the Convert lens on the start commands it used to refuse (bare name on PATH, sh -c, Node without a build)', async () => {
+    const titles: Record<string, string | undefined> = {};
+    for (const fixture of ['go/bare-name-on-path', 'java/sh-c-java-opts', 'node/plain-no-build']) {
+      const dir = mkdtempSync(join(tmpdir(), 'layerlens-lsp-convert-'));
+      cpSync(join(__dirname, '../fixtures/convert', fixture), dir, { recursive: true });
+      const uri = pathToFileURL(join(dir, 'Dockerfile')).href;
+      await client.open(uri, readFileSync(join(dir, 'Dockerfile'), 'utf8'));
+      await client.diagnostics(uri);
+      const lenses = await client.connection.sendRequest<Array<{ command: { title: string; command: string } }>>(
+        'textDocument/codeLens',
+        { textDocument: { uri } },
+      );
+      const lens = lenses.find((candidate) => candidate.command.command === 'layerlens.convertToMultiStage');
+      titles[fixture] = lens?.command.title.replace(/ \(.*\)$/, '');
+    }
+    assert.deepEqual(titles, {
+      'go/bare-name-on-path': 'Convert to multi-stage build',
+      'java/sh-c-java-opts': 'Convert to multi-stage build',
+      'node/plain-no-build': 'Convert to multi-stage build',
+    });
+  });
+
   it('converts a single-stage file: lens, split quick fix and layerlens/convert give one annotated edit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'layerlens-lsp-convert-'));
     cpSync(join(__dirname, '../fixtures/convert/node/npm'), dir, { recursive: true });

@@ -131,8 +131,8 @@ describe('convert to multi-stage', () => {
     const reasons = [
       ['FROM mongo:7\nCMD ["mongod"]\n', 'No conversion for the base image mongo'],
       [
-        'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD /app --port 80\n',
-        'distroless has no shell',
+        'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD /app migrate && /app --port 80\n',
+        'runs several programs',
       ],
       [
         'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["/app"]\n',
@@ -153,7 +153,14 @@ describe('convert to multi-stage', () => {
         'not the build output',
       ],
       ['FROM golang:1.23-alpine\nRUN apk add gcc musl-dev\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n', 'musl'],
-      ['FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n', 'No build script'],
+      [
+        'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["nodemon", "server.js"]\n',
+        'not node or a package manager',
+      ],
+      [
+        'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm test\nCMD ["node", "server.js"]\n',
+        'may need the dev dependencies',
+      ],
       [
         'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["npm", "start"]\n',
         'not `node <file>`',

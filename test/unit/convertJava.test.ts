@@ -133,9 +133,9 @@ describe('convert Java', () => {
         'CMD at line 5 runs java without -jar (a class path or main class): cannot tell which files it needs.',
       ],
       [
-        mavenDockerfile('CMD ["sh", "-c", "java -jar target/a-1.jar"]'),
+        mavenDockerfile('CMD ["sh", "start.sh"]'),
         plain,
-        'CMD at line 5 runs a shell: cannot tell which file it runs.',
+        'CMD at line 5 runs a shell script: cannot tell which file it runs.',
       ],
       [
         mavenDockerfile('CMD ["java", "-jar", "target/a-1.jar"]'),

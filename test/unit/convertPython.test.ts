@@ -96,7 +96,7 @@ describe('convert Python', () => {
       [
         `FROM python:3.12\n${app}RUN pip install -r requirements.txt\nCOPY . .\nCMD python manage.py migrate && python manage.py runserver\n`,
         {},
-        'runs several commands',
+        'runs several programs (python, python)',
       ],
       [
         `FROM python:3.12\n${app}RUN pip install -r requirements.txt\nCOPY . .\nRUN python manage.py collectstatic --noinput\nCMD ["python", "app.py"]\n`,

@@ -105,9 +105,9 @@ describe('convert Rust', () => {
         'No Cargo.toml in the build context: cannot tell the binary name.',
       ],
       [
-        run('RUN cargo build --release\nCMD /src/target/release/relay --port 80'),
+        run('RUN cargo build --release\nCMD relay migrate && /src/target/release/relay --port 80'),
         undefined,
-        'Shell-form CMD at line 5: distroless has no shell. Write it in exec form (["/app", "…"]) first.',
+        'CMD at line 5 runs several programs (relay, /src/target/release/relay): cannot tell which files it needs.',
       ],
       [
         run('RUN cargo build --release\nCMD ["/src/target/release/other"]'),

@@ -1,10 +1,14 @@
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
+import { parseImageRef } from '../../model/image';
+import { compressedSize, formatSize, referenceOf } from '../../knowledge/images';
 
 /** What a conversion needs besides the Dockerfile: names at the context root and a few file contents. */
 export interface ConvertContext {
   rootEntries?: string[];
   /** Contents by path relative to the context root, e.g. `package.json`, `go.mod`. */
   files?: Record<string, string>;
+  /** Reads any other file of the context by its relative path (entry scripts, manifests in subfolders); never outside it. */
+  read?: (relativePath: string) => string | undefined;
 }
 
 export type ConvertResult = { ok: true; text: string; messages: string[] } | { ok: false; reason: string };
@@ -197,39 +201,26 @@ export function buildOnlyCopies(
   return sources;
 }
 
-/** How an image starts, as Docker joins ENTRYPOINT and CMD. */
-export interface StartWords {
-  /** ENTRYPOINT's words then CMD's; a shell form split on blanks (a leading `exec` dropped). */
-  words: string[];
-  entrypoint?: Instruction;
-  cmd?: Instruction;
-  /** Some part is in shell form (the final image needs /bin/sh). */
-  shell: boolean;
-  /** The first shell-form instruction whose text has characters the split cannot follow. */
-  unsafe?: Instruction;
-}
+/** Full and slim tags the bundled data measured, quoted when the image's own tags are not in it. */
+const measuredPairs: Record<string, [string, string]> = {
+  node: ['node:22', 'node:22-slim'],
+  python: ['python:3.12', 'python:3.12-slim'],
+};
 
 /**
- * The start command of a stage: the last ENTRYPOINT and the last CMD (ignored after a shell-form
- * ENTRYPOINT, as Docker does). `unsafe` marks characters of a shell form the caller cannot follow.
+ * What moving to the final image saves, from the bundled image sizes: the image's own tags when the data
+ * has them, else a measured pair of the same family, named as such; undefined when neither is known.
  */
-export function startWords(model: DockerfileModel, stage: Stage, unsafe: RegExp): StartWords {
-  const entrypoint = stage.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop();
-  const cmd = stage.instructions.filter((instruction) => instruction.keyword === 'CMD').pop();
-  const start: StartWords = { words: [], entrypoint, cmd, shell: false };
-  for (const instruction of [entrypoint, cmd]) {
-    if (!instruction) continue;
-    if (instruction === cmd && entrypoint && start.shell) break;
-    const text = argumentText(model, instruction);
-    const exec = execForm(text);
-    if (exec) {
-      start.words.push(...exec);
-      continue;
-    }
-    start.shell = true;
-    if (unsafe.test(text)) start.unsafe ??= instruction;
-    const split = text.split(/\s+/).filter(Boolean);
-    start.words.push(...(split[0] === 'exec' ? split.slice(1) : split));
-  }
-  return start;
+export function expectedGain(stage: Stage, finalImage: string, besides: string): string | undefined {
+  const from = referenceOf(stage.image);
+  const to = referenceOf(parseImageRef(finalImage, finalImage, false));
+  const before = compressedSize(from);
+  const after = compressedSize(to);
+  if (before !== undefined && after !== undefined)
+    return `Expected gain: the base image goes from ${formatSize(before)} to ${formatSize(after)} compressed (${from} → ${to}, bundled data), ${besides}.`;
+  const pair = measuredPairs[stage.image.repository];
+  const pairBefore = pair && compressedSize(pair[0]);
+  const pairAfter = pair && compressedSize(pair[1]);
+  if (!pair || pairBefore === undefined || pairAfter === undefined) return undefined;
+  return `Expected gain: ${from} → ${to} leaves the full image's build tools out (for ${pair[0]} → ${pair[1]}: ${formatSize(pairBefore)} → ${formatSize(pairAfter)} compressed, bundled data), ${besides}.`;
 }

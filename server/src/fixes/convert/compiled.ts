@@ -5,7 +5,9 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
-import { absolute, argumentText, execForm, lineOf, refuse, sourceOf, startWords } from './common';
+import type { ConvertContext } from './common';
+import { absolute, argumentText, execForm, lineOf, refuse, sourceOf } from './common';
+import { startWords } from './start';
 
 export interface FoundCommand {
   instruction: Instruction;
@@ -42,44 +44,40 @@ export function optionValue(command: EffectiveCommand, ...names: string[]): stri
   return undefined;
 }
 
-/** How the image starts: the ENTRYPOINT words followed by CMD's (exec-form ENTRYPOINT), as Docker joins them. */
+/** How the image starts: the program and its arguments behind ENTRYPOINT and CMD, `sh -c` and entry scripts. */
 export interface StartCommand {
   words: string[];
-  /** Some part was written in shell form (needs /bin/sh in the final image). */
+  /** The start command needs a shell in the final image (shell form, `sh -c`, an entry script). */
   shell: boolean;
   instruction: Instruction;
   /** The working directory the command starts in. */
   workdir: string;
+  /** An entry script copied from the context that the final stage needs too. */
+  script?: { path: string; contextPath: string };
 }
-
-/** Characters that make a shell-form command more than one plain command; `$VAR` words are allowed and checked by the caller. */
-const shellFeatures = /[;&|<>()`'"\\\n[\]{}~#]/;
-const globCharacters = /[*?]/;
 
 export function startCommand(
   model: DockerfileModel,
   stage: Stage,
   dirs: Map<Instruction, string>,
+  context: ConvertContext = {},
   allowGlob = false,
 ): StartCommand {
-  const start = startWords(
-    model,
-    stage,
-    allowGlob ? shellFeatures : new RegExp(`${shellFeatures.source}|${globCharacters.source}`),
-  );
-  if (start.unsafe)
-    refuse(
-      `Shell-form ${start.unsafe.keyword} at line ${lineOf(start.unsafe)} uses shell features: cannot tell which file it runs.`,
-    );
+  const start = startWords(model, stage, dirs, context);
+  if (start.unsafe) refuse(start.unsafe.reason);
   const { words, shell } = start;
   const last = start.entrypoint ?? start.cmd;
   if (!last || words.length === 0) refuse('No CMD or ENTRYPOINT: cannot tell what the final image runs.');
+  if (start.globbed && !allowGlob)
+    refuse(
+      `${last.keyword} at line ${lineOf(last)} runs \`${words.join(' ')}\`, a glob: cannot tell which file it runs.`,
+    );
   if (['sh', 'bash', 'ash', 'dash'].includes(words[0].split('/').pop() ?? '')) {
-    refuse(`${last.keyword} at line ${lineOf(last)} runs a shell: cannot tell which file it runs.`);
+    refuse(`${last.keyword} at line ${lineOf(last)} runs a shell script: cannot tell which file it runs.`);
   }
-  // The image starts in the stage's last WORKDIR, wherever CMD was written.
+  // The image starts in the stage's last WORKDIR, wherever CMD was written (or where the shell string's cd went).
   const end = stage.instructions[stage.instructions.length - 1];
-  return { words, shell, instruction: last, workdir: (end && dirs.get(end)) ?? '/' };
+  return { words, shell, instruction: last, workdir: start.cwd ?? (end && dirs.get(end)) ?? '/', script: start.script };
 }
 
 /** A shell glob (`*`, `?`) over one path as a regular expression; `*` does not cross `/`. */

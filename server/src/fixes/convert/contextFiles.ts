@@ -18,7 +18,8 @@ export function readConvertContext(contextDir: string): ConvertContext {
     const text = convertContextFile.test(name) ? read(name) : undefined;
     if (text !== undefined) files[name] = text;
   }
-  return { rootEntries, files };
+  // Entry scripts and manifests in subfolders are read on demand, through the same reader.
+  return { rootEntries, files, read };
 }
 
 /** Conversion contexts per build-context folder, read once and dropped when a watched manifest changes. */

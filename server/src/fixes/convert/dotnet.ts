@@ -4,6 +4,7 @@ import { sdkImageOf } from '../../knowledge/images';
 import { knownImageUser } from '../../knowledge/imageUsers';
 import { parseImageRef } from '../../model/image';
 import type { ConvertContext } from './common';
+import { entryScriptCopy, pathDirs, resolveProgram } from './start';
 import { absolute, assemble, buildOnlyCopies, isNumericUser, lineOf, refuse, sourceOf, workdirs } from './common';
 import {
   cacheMounts,
@@ -101,7 +102,7 @@ export function convertDotnet(
   const assembly = assemblyName(project);
 
   // What the image starts must be in the publish folder: `dotnet X.dll` or the app host `./X`.
-  const start = startCommand(model, stage, dirs);
+  const start = startCommand(model, stage, dirs, context);
   const [program, ...rest] = start.words;
   const runsDotnet = program === 'dotnet' || program === '/usr/bin/dotnet' || program === '/usr/share/dotnet/dotnet';
   const entry = runsDotnet ? rest.find((word) => !word.startsWith('-')) : program;
@@ -113,7 +114,14 @@ export function convertDotnet(
     refuse(
       `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entry}, a variable: cannot tell which files it needs.`,
     );
-  const entryPath = absolute(entry, start.workdir);
+  // The app host by bare name runs from PATH (an ENV PATH naming the publish folder); a dll is a path for dotnet.
+  const entryPath =
+    runsDotnet || entry.includes('/')
+      ? absolute(entry, start.workdir)
+      : (resolveProgram(entry, start.workdir, pathDirs(stage), (file) => file.startsWith(`${outputDir}/`)) ??
+        refuse(
+          `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entry}, which is not on PATH (${pathDirs(stage).join(':')}).`,
+        ));
   if (!entryPath.startsWith(`${outputDir}/`)) {
     refuse(
       `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entryPath}, which is not in the publish folder ${outputDir}.`,
@@ -184,13 +192,15 @@ export function convertDotnet(
       `Only the build stage has ${left.join(', ')}: if the app reads them at run time, COPY --from=build them too.`,
     );
   messages.push(`The final stage is ${finalImage} with only ${outputDir}/ from the build stage.`);
+  const script = entryScriptCopy(start);
+  if (script.message) messages.push(script.message);
   const text = assemble({
     model,
     stage,
     build: publish.instruction,
     overrides,
     finalImage,
-    generated: [`COPY --from=build ${outputDir} ${outputDir}`],
+    generated: [`COPY --from=build ${outputDir} ${outputDir}`, ...script.lines],
     addedUser,
     droppable: () => false,
   });

@@ -3,6 +3,8 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import type { ConvertContext } from './common';
+import { createAppUser, isRootUser } from './compiled';
+import { defaultPath, entryScriptCopy, pathDirs, resolveProgram, startWords } from './start';
 import {
   absolute,
   argumentText,
@@ -35,7 +37,7 @@ interface GoBuild {
 export function convertGo(
   model: DockerfileModel,
   stage: Stage,
-  _context: ConvertContext,
+  context: ConvertContext,
 ): { text: string; messages: string[] } {
   const messages: string[] = [];
   const dirs = workdirs(stage, '/go');
@@ -64,27 +66,53 @@ export function convertGo(
       overrides.set(instruction, `${text.slice(0, at)}CGO_ENABLED=0 ${text.slice(at)}`);
     }
     if (overrides.size > 0)
-      messages.push('Added CGO_ENABLED=0 to `go build` so the binary is static and runs on distroless/static.');
+      messages.push('Added CGO_ENABLED=0 to `go build` so the binary is static (it needs no C library at run time).');
   } else {
     messages.push(
       `The build uses cgo (a C compiler is installed or CGO_ENABLED=1): the final image is ${glibcImage}, which has glibc.`,
     );
   }
-  const finalImage = cgo ? glibcImage : staticImage;
-
   const outputs = builds.map((entry) => entry.output);
-  checkRuntime(model, stage, outputs, dirs);
+  const started = checkRuntime(model, stage, outputs, dirs, context);
+  // A start command that needs a shell (shell form, `sh -c`, an entry script) runs on the slim OS image instead.
+  const finalImage = started.shell ? shellImage(stage) : cgo ? glibcImage : staticImage;
+  if (started.shell)
+    messages.push(
+      `${started.script ? `The entry script ${started.script.contextPath}` : 'The start command'} needs a shell, which distroless does not have: the final image is ${finalImage}.`,
+    );
   const user = userOf(stage);
+  const generatedFirst: string[] = [];
+  let addedUser: string | undefined;
   if (user) {
     const value = argumentText(model, user);
-    if (!isNumericUser(value) && !distrolessUsers.has(value)) {
-      refuse(`USER ${value} (line ${lineOf(user)}) is not a user of the distroless image: use a numeric UID.`);
+    if (!isNumericUser(value) && !(started.shell ? isRootUser(value) : distrolessUsers.has(value))) {
+      refuse(
+        `USER ${value} (line ${lineOf(user)}) is not a user of ${started.shell ? finalImage : 'the distroless image'}: use a numeric UID.`,
+      );
     }
+  } else if (started.shell) {
+    generatedFirst.push(`RUN ${createAppUser(finalImage) ?? ''}`);
+    addedUser = 'USER app';
+    messages.push('Added USER app: the original ran as root; the final stage creates the system user app.');
   } else {
     messages.push('No USER added: the distroless :nonroot image already runs as nonroot (UID 65532).');
   }
 
-  const generated = [...new Set(outputs)].map((output) => `COPY --from=build ${output} ${output}`);
+  // A bare name found on the golang image's PATH (/go/bin) must be on the final image's PATH too.
+  const relocated = relocation(stage, started, outputs);
+  const generated = [
+    ...generatedFirst,
+    ...entryScriptCopy(started).lines,
+    ...[...new Set(outputs)].map((output) =>
+      output === started.path && relocated
+        ? `COPY --from=build ${output} ${relocated}`
+        : `COPY --from=build ${output} ${output}`,
+    ),
+  ];
+  if (relocated)
+    messages.push(
+      `${started.path} is copied to ${relocated}: the final image's PATH has no ${started.path.slice(0, started.path.lastIndexOf('/'))}.`,
+    );
   const plan = { stage, build };
   const left = buildOnlyCopies(plan, (source) => /^(\.|\.\/|go\.(mod|sum)|.*\.go|vendor\/?)$/.test(source));
   if (left.length > 0)
@@ -92,7 +120,7 @@ export function convertGo(
       `Only the build stage has ${left.join(', ')}: if the program reads them at run time, COPY --from=build them too.`,
     );
   messages.push(`The final stage is ${finalImage} with only ${outputs.join(', ')} from the build stage.`);
-  const text = assemble({ model, stage, build, overrides, finalImage, generated, droppable: () => false });
+  const text = assemble({ model, stage, build, overrides, finalImage, generated, addedUser, droppable: () => false });
   return { text, messages };
 }
 
@@ -141,38 +169,67 @@ function usesCgo(model: DockerfileModel, stage: Stage, build: Instruction): bool
   return false;
 }
 
-/** Distroless has no shell and nothing but the binary: CMD, ENTRYPOINT and HEALTHCHECK must run the output directly. */
-function checkRuntime(model: DockerfileModel, stage: Stage, outputs: string[], dirs: Map<Instruction, string>): void {
-  let program: { path: string; instruction: Instruction } | undefined;
-  for (const instruction of stage.instructions) {
-    const keyword = instruction.keyword;
-    if (keyword === 'CMD' || keyword === 'ENTRYPOINT') {
-      const words = execForm(argumentText(model, instruction));
-      if (!words)
-        refuse(
-          `Shell-form ${keyword} at line ${lineOf(instruction)}: distroless has no shell. Write it in exec form (["/app", "…"]) first.`,
-        );
-      if (keyword === 'ENTRYPOINT' || !stage.instructions.some((other) => other.keyword === 'ENTRYPOINT')) {
-        if (words[0] !== undefined) program = { path: absolute(words[0], dirs.get(instruction) ?? '/go'), instruction };
-      }
-    }
-    if (keyword === 'HEALTHCHECK') {
-      const text = argumentText(model, instruction);
-      if (/^NONE$/i.test(text)) continue;
-      const words = execForm(text.replace(/^(--\S+\s+)*CMD\s+/i, ''));
-      if (!words || !runsOutput(absolute(words[0] ?? '', dirs.get(instruction) ?? '/go'), outputs)) {
-        refuse(
-          `HEALTHCHECK at line ${lineOf(instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`,
-        );
-      }
-    }
-  }
-  if (!program) refuse('No exec-form CMD or ENTRYPOINT: cannot tell what the final image runs.');
-  if (!runsOutput(program.path, outputs)) {
+/**
+ * Distroless has no shell and nothing but the binary: CMD/ENTRYPOINT and HEALTHCHECK must run the output
+ * directly. Returns the output the image starts, found by path or, for a bare name, on the image's PATH.
+ */
+function checkRuntime(
+  model: DockerfileModel,
+  stage: Stage,
+  outputs: string[],
+  dirs: Map<Instruction, string>,
+  context: ConvertContext,
+): { path: string; bare: boolean; shell: boolean; words: string[]; script?: { path: string; contextPath: string } } {
+  const start = startWords(model, stage, dirs, context);
+  const instruction = start.entrypoint ?? start.cmd;
+  if (!instruction) refuse('No CMD or ENTRYPOINT: cannot tell what the final image runs.');
+  if (start.unsafe) refuse(start.unsafe.reason);
+  const end = stage.instructions[stage.instructions.length - 1];
+  const workdir = (end && dirs.get(end)) ?? '/go';
+  const path = pathDirs(stage);
+  const program = start.words[0] ?? '';
+  const made = (file: string) => runsOutput(file, outputs);
+  const resolved = resolveProgram(program, workdir, path, made);
+  if (!resolved || !made(resolved)) {
     refuse(
-      `${program.instruction.keyword} at line ${lineOf(program.instruction)} runs ${program.path}, which is not the build output: distroless has nothing else.`,
+      `${instruction.keyword} at line ${lineOf(instruction)} runs ${resolved ?? `${program} (not on PATH ${path.join(':')})`}, which is not the build output: distroless has nothing else.`,
     );
   }
+  for (const check of stage.instructions) {
+    if (check.keyword !== 'HEALTHCHECK') continue;
+    const text = argumentText(model, check);
+    if (/^NONE$/i.test(text)) continue;
+    const words = execForm(text.replace(/^(--\S+\s+)*CMD\s+/i, ''));
+    const checked = words && resolveProgram(words[0] ?? '', dirs.get(check) ?? '/go', path, made);
+    if (!checked || !made(checked)) {
+      refuse(
+        `HEALTHCHECK at line ${lineOf(check)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`,
+      );
+    }
+  }
+  return { path: resolved, bare: !program.includes('/'), shell: start.shell, words: start.words, script: start.script };
+}
+
+/** Where the started binary goes in the final stage when the start command finds it by name on a PATH folder the final image lacks. */
+function relocation(stage: Stage, started: { path: string; bare: boolean }, outputs: string[]): string | undefined {
+  if (!started.bare || !outputs.includes(started.path)) return undefined;
+  const folder = started.path.slice(0, started.path.lastIndexOf('/')) || '/';
+  if (pathDirs(stage, defaultPath()).includes(folder)) return undefined;
+  return `/usr/local/bin/${started.path.slice(started.path.lastIndexOf('/') + 1)}`;
+}
+
+/** The slim OS image a Go binary runs on when the start command needs a shell: the golang tag's Debian suite or Alpine release. */
+function shellImage(stage: Stage): string {
+  const tag = stage.image.tag ?? '';
+  if (/alpine/.test(tag)) {
+    const release = /alpine(\d+\.\d+)/.exec(tag)?.[1];
+    if (!release)
+      refuse(
+        `The start command needs a shell and ${stage.image.raw} names no Alpine release: cannot pick the final image.`,
+      );
+    return `alpine:${release}`;
+  }
+  return `debian:${/\b(bullseye|bookworm|trixie)\b/.exec(tag)?.[1] ?? 'trixie'}-slim`;
 }
 
 function runsOutput(path: string, outputs: string[]): boolean {

@@ -5,6 +5,7 @@ import { sdkImageOf } from '../../knowledge/images';
 import type { ConvertContext } from './common';
 import { absolute, assemble, buildOnlyCopies, isNumericUser, lineOf, refuse, workdirs } from './common';
 import type { FoundCommand } from './compiled';
+import { entryScriptCopy } from './start';
 import {
   cacheMounts,
   copiedOutputs,
@@ -52,7 +53,7 @@ export function convertJava(
   const located =
     tool === 'maven' ? mavenJar(build, projectDir, context) : gradleJar(stage, build, projectDir, context);
 
-  const start = startCommand(model, stage, dirs, true);
+  const start = startCommand(model, stage, dirs, context, true);
   const jarWord = javaJarOf(start.words, start.instruction);
   // Only a shell expands a glob: in exec form java gets the `*` itself.
   if (hasGlob(jarWord) && !start.shell)
@@ -94,7 +95,9 @@ export function convertJava(
   refuseRuntimePackages(installedPackages(stage, build.instruction), finalImage);
 
   const user = userValue(model, stage);
-  let generated = [`COPY --from=build ${shipped} ${shipped}`];
+  const script = entryScriptCopy(start);
+  if (script.message) messages.push(script.message);
+  let generated = [`COPY --from=build ${shipped} ${shipped}`, ...script.lines];
   let addedUser: string | undefined;
   if (user && !isRootUser(user.value) && !isNumericUser(user.value)) {
     refuse(

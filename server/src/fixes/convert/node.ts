@@ -1,18 +1,20 @@
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import type { EffectiveCommand } from '../../model/commands';
-import { effectiveCommand, operands } from '../../model/commands';
+import { effectiveCommand, hasOption, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
 import type { ConvertContext } from './common';
+import { startWords } from './start';
 import {
   absolute,
   argumentText,
   assemble,
   buildOnlyCopies,
+  expectedGain,
   isNumericUser,
   lineOf,
   refuse,
-  startWords,
+  sourceOf,
   userOf,
   workdirs,
 } from './common';
@@ -24,8 +26,6 @@ const conventionalOutputs = new Set(['dist', 'build', 'out', 'lib', '.output']);
 const lockfiles: Record<Manager, string[]> = { npm: [], yarn: ['yarn.lock'], pnpm: ['pnpm-lock.yaml'] };
 /** Config the install reads (private registries, yarn settings): the production install needs it too. */
 const installConfig = new Set(['.npmrc', '.yarnrc', '.yarnrc.yml']);
-/** Characters that make a shell-form CMD more than one plain command. */
-const shellFeatures = /[$&|;<>()`'"*?~{}[\]\\#\n]/;
 
 /** FROM node + install + build script + CMD node <file> → build stage + slim image with production dependencies and the output. */
 export function convertNode(
@@ -38,17 +38,14 @@ export function convertNode(
   const install = findCommand(stage, isInstall);
   if (!install) refuse('No npm ci / npm install / yarn / pnpm install found: nothing to separate.');
   const build = findCommand(stage, isBuild);
-  if (!build)
-    refuse(
-      'No build script (`npm run build`, `yarn build`, `pnpm build`) found: the app runs its sources, a build stage would not make the image smaller.',
-    );
+  if (!build) return convertWithoutBuild(model, stage, context, install);
   if (install.instruction.index > build.instruction.index)
     refuse(`The install at line ${lineOf(install.instruction)} runs after the build.`);
   const manager = install.command.program as Manager;
   checkScript(context, build.command);
 
   const workdir = dirs.get(build.instruction) ?? '/';
-  const outputDir = outputDirOf(model, stage, workdir, context);
+  const outputDir = outputDirOf(model, stage, workdir, dirs, context);
   const finalImage = slimImage(stage);
   checkRuntime(model, stage, finalImage);
 
@@ -113,17 +110,20 @@ export function convertNode(
 interface Found {
   instruction: Instruction;
   command: EffectiveCommand;
+  /** A `cd` ran earlier in the same RUN: relative paths no longer follow WORKDIR. */
+  afterCd: boolean;
 }
 
 function findCommand(stage: Stage, test: (command: EffectiveCommand) => boolean): Found | undefined {
-  let found: Found | undefined;
   for (const instruction of stage.instructions) {
+    let afterCd = false;
     for (const raw of instruction.run?.commands ?? []) {
       const command = effectiveCommand(raw);
-      if (test(command) && !found) found = { instruction, command };
+      if (command.program === 'cd') afterCd = true;
+      if (test(command)) return { instruction, command, afterCd };
     }
   }
-  return found;
+  return undefined;
 }
 
 function isInstall(command: EffectiveCommand): boolean {
@@ -174,13 +174,21 @@ function checkScript(context: ConvertContext, command: EffectiveCommand): void {
 }
 
 /** The output folder the CMD's script lives in (`node dist/server.js` → dist), refused when the build may not make it. */
-function outputDirOf(model: DockerfileModel, stage: Stage, workdir: string, context: ConvertContext): string {
-  const start = startWords(model, stage, shellFeatures);
-  if (start.unsafe)
+function outputDirOf(
+  model: DockerfileModel,
+  stage: Stage,
+  workdir: string,
+  dirs: Map<Instruction, string>,
+  context: ConvertContext,
+): string {
+  const start = startWords(model, stage, dirs, context);
+  if (start.unsafe) refuse(start.unsafe.reason);
+  if (start.globbed) refuse('The start command has a glob: cannot tell which files it runs.');
+  if (start.script)
     refuse(
-      `Shell-form ${start.unsafe.keyword} at line ${lineOf(start.unsafe)} uses shell features: cannot tell which files it runs.`,
+      `The entry script ${start.script.contextPath} comes from the build context: the final stage of a build would need it too, which is not converted yet.`,
     );
-  const words = start.words;
+  const words = start.words.filter((word) => !word.includes('$'));
   if (words.length === 0) refuse('No CMD or ENTRYPOINT: cannot tell which files the app runs.');
   if (words[0] !== 'node' && words[0] !== '/usr/local/bin/node')
     refuse(`The image runs \`${words.join(' ')}\`, not \`node <file>\`: cannot tell which files it needs.`);
@@ -278,4 +286,169 @@ function packageManagerField(context: ConvertContext): string | undefined {
 
 function join(dir: string, file: string): string {
   return dir === '/' ? `/${file}` : `${dir}/${file}`;
+}
+
+/** Programs a Node image without a build step may start: node itself and the package managers the slim image carries. */
+const nodeRunners = new Set(['node', 'npm', 'yarn', 'npx']);
+/** Commands a RUN of a Node app without a build may hold besides package installs: they change nothing outside the app. */
+const harmless = new Set(['rm', 'echo', 'true', 'ls']);
+const fileCommands = new Set(['mkdir', 'chown', 'chmod']);
+
+/**
+ * FROM node + a dependency install, no build script → the original stage with a production install (native
+ * modules compile where gcc and python are) and the slim image with the app folder as that stage left it:
+ * the same files minus dev dependencies and the full image's toolchain.
+ */
+function convertWithoutBuild(
+  model: DockerfileModel,
+  stage: Stage,
+  context: ConvertContext,
+  install: Found,
+): { text: string; messages: string[] } {
+  const messages: string[] = [];
+  const dirs = workdirs(stage, '/');
+  const manager = install.command.program as Manager;
+  const appDir = dirs.get(install.instruction) ?? '/';
+  if (install.afterCd)
+    refuse(`The install at line ${lineOf(install.instruction)} runs after cd: cannot tell where node_modules lands.`);
+  if (appDir === '/') refuse('The app is installed in /: set a WORKDIR for it first, so the final stage can copy it.');
+  const start = startWords(model, stage, dirs, context);
+  if (start.unsafe) refuse(start.unsafe.reason);
+  const program = start.words[0];
+  const instruction = start.entrypoint ?? start.cmd;
+  if (program === undefined || !instruction) refuse('No CMD or ENTRYPOINT: cannot tell what the final image runs.');
+  const name = program.slice(program.lastIndexOf('/') + 1);
+  if (!nodeRunners.has(name) || (program.includes('/') && !/^\/usr\/(local\/)?bin\//.test(program)))
+    refuse(
+      `${instruction.keyword} at line ${lineOf(instruction)} runs \`${start.words.join(' ')}\`, not node or a package manager: cannot tell what it needs from the full image.`,
+    );
+  const finalImage = slimImage(stage);
+  if (finalImage === stage.image.raw)
+    refuse(
+      `The base image is already slim or Alpine and nothing is built: a second stage would not make it smaller (${finalImage}; install with --omit=dev in place instead).`,
+    );
+  checkRuntime(model, stage, finalImage);
+  checkAppOnly(stage, dirs, appDir, install);
+  const user = userOf(stage);
+  if (user) {
+    const value = argumentText(model, user);
+    if (!isNumericUser(value) && !['node', 'root', 'node:node', 'root:root'].includes(value))
+      refuse(
+        `USER ${value} (line ${lineOf(user)}) is created in the original image only: use USER node or a numeric UID.`,
+      );
+  }
+  const build = [...stage.instructions].reverse().find((candidate) => candidate.run || candidate.copy);
+  if (!build) refuse('No RUN or COPY: nothing to build.');
+  const production = productionFlag(manager, install.command, context);
+  const overrides = new Map<Instruction, string>();
+  if (production) {
+    if (install.instruction.run?.form !== 'shell')
+      refuse(`The install at line ${lineOf(install.instruction)} is not in shell form: cannot add ${production}.`);
+    const text = sourceOf(model, install.instruction);
+    const at = install.command.command.end - install.instruction.start;
+    overrides.set(install.instruction, `${text.slice(0, at)} ${production}${text.slice(at)}`);
+    messages.push(
+      `Added ${production} to the install at line ${lineOf(install.instruction)}: only production dependencies reach the final stage.`,
+    );
+  }
+  const chown = copyOwner(stage);
+  const generated = [`COPY --from=build${chown ? ` --chown=${chown}` : ''} ${appDir} ${appDir}`];
+  const addedUser = user ? undefined : 'USER node';
+  if (addedUser) messages.push('Added USER node: the original ran as root (the runtime config differs only in USER).');
+  messages.push(
+    `The final stage is ${finalImage} with ${appDir} as the build stage left it (the app runs its sources, with production dependencies only); keep tests and docs out with .dockerignore.`,
+  );
+  const gain = expectedGain(stage, finalImage, 'and dev dependencies stay out');
+  if (gain) messages.push(gain);
+  const text = assemble({
+    model,
+    stage,
+    build,
+    overrides,
+    finalImage,
+    generated,
+    addedUser,
+    droppable: () => false,
+    finalExtra: new Set(['SHELL']),
+  });
+  return { text, messages };
+}
+
+/** Every COPY puts files under the app folder and every RUN changes only the app folder (or installs build packages, checked elsewhere). */
+function checkAppOnly(stage: Stage, dirs: Map<Instruction, string>, appDir: string, install: Found): void {
+  const inside = (path: string) => path === appDir || path.startsWith(`${appDir}/`);
+  for (const instruction of stage.instructions) {
+    const copy = instruction.copy;
+    if (copy) {
+      if (copy.from !== undefined)
+        refuse(
+          `${instruction.keyword} --from at line ${lineOf(instruction)} copies from another image: not converted.`,
+        );
+      const destination =
+        copy.destination === undefined ? undefined : absolute(copy.destination, dirs.get(instruction) ?? '/');
+      if (destination === undefined || destination.includes('$') || !inside(destination.replace(/\/$/, '')))
+        refuse(
+          `${instruction.keyword} at line ${lineOf(instruction)} copies outside the app folder ${appDir}: cannot tell whether the final stage needs it.`,
+        );
+    }
+    for (const raw of instruction.run?.commands ?? []) {
+      const command = effectiveCommand(raw);
+      if (
+        command === install.command ||
+        packagesInstalledBy(command)?.manager === 'apt' ||
+        packagesInstalledBy(command)?.manager === 'apk'
+      ) {
+        if (['npm', 'yarn', 'pnpm'].includes(command.program) && isGlobal(command))
+          refuse(`Line ${lineOf(instruction)} installs a global package: the final stage would not have it.`);
+        continue;
+      }
+      if (['apt-get', 'apt', 'apk'].includes(command.program) || harmless.has(command.program)) continue;
+      if (['npm', 'yarn', 'pnpm'].includes(command.program)) {
+        const verb = command.args[0]?.value;
+        if (verb === 'cache' || verb === 'config') continue;
+        refuse(
+          `Line ${lineOf(instruction)} runs \`${command.program} ${verb ?? ''}\`, which may need the dev dependencies a production install leaves out: cannot convert it safely.`,
+        );
+      }
+      if (fileCommands.has(command.program)) {
+        const targets = operands(command.args)
+          .map((word) => word.value)
+          .slice(command.program === 'mkdir' ? 0 : 1);
+        if (targets.every((target) => inside(absolute(target, dirs.get(instruction) ?? '/')))) continue;
+      }
+      refuse(
+        `The RUN at line ${lineOf(instruction)} runs \`${command.program}\`: cannot tell whether the final stage needs what it changes.`,
+      );
+    }
+  }
+}
+
+function isGlobal(command: EffectiveCommand): boolean {
+  return hasOption(command.args, '-g', '--global') || command.args[0]?.value === 'global';
+}
+
+/** The one `--chown` the context copies use, so the final stage's copy keeps the owner; refused when they differ. */
+function copyOwner(stage: Stage): string | undefined {
+  const owners = new Set(
+    stage.instructions
+      .filter((instruction) => instruction.copy)
+      .map((instruction) => instruction.flags.find((flag) => flag.name === 'chown')?.value ?? ''),
+  );
+  if (owners.size > 1)
+    refuse(
+      `The COPY instructions give files different owners (${[...owners].map((owner) => owner || 'root').join(', ')}): cannot copy the app folder with one.`,
+    );
+  const [owner] = owners;
+  return owner || undefined;
+}
+
+/** The flag that makes the install production-only, or undefined when it already is. */
+function productionFlag(manager: Manager, install: EffectiveCommand, context: ConvertContext): string | undefined {
+  if (hasOption(install.args, '--omit', '--production', '--prod', '--only', '-P')) return undefined;
+  if (manager === 'npm') return '--omit=dev';
+  if (manager === 'pnpm') return '--prod';
+  const packageManager = packageManagerField(context);
+  if (packageManager && !/^yarn@1\./.test(packageManager))
+    refuse(`package.json uses ${packageManager}: only Yarn 1 production installs are converted.`);
+  return '--production';
 }

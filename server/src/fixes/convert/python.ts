@@ -6,12 +6,14 @@ import { buildPackageKind } from '../../knowledge/buildPackages';
 import { slimVariantOf } from '../../knowledge/images';
 import runtimeLibraries from '../../data/runtime-libraries.json';
 import type { ConvertContext } from './common';
+import { startWords } from './start';
 import {
   absolute,
   argumentText,
   assemble,
   buildKeywords,
   execForm,
+  expectedGain,
   isNumericUser,
   lineOf,
   refuse,
@@ -161,6 +163,9 @@ export function convertPython(
   } else {
     messages.push(`The final stage is ${finalImage} with the venv from the build stage.`);
   }
+  const gain =
+    finalImage === image.raw ? undefined : expectedGain(stage, finalImage, 'and compilers stay in the build stage');
+  if (gain) messages.push(gain);
   const text = assemble({ model, stage, build, overrides, finalImage, generated, addedUser, droppable: () => false });
   return { text, messages };
 }
@@ -555,21 +560,18 @@ function checkProgram(
   appDirs: string[],
   context: ConvertContext,
 ): void {
-  const entrypoint = stage.instructions.filter((instruction) => instruction.keyword === 'ENTRYPOINT').pop();
-  const cmd = stage.instructions.filter((instruction) => instruction.keyword === 'CMD').pop();
-  const start = entrypoint ?? cmd;
+  const started = startWords(model, stage, dirs, context);
+  const start = started.entrypoint ?? started.cmd;
   if (!start) refuse('No CMD or ENTRYPOINT: cannot tell what the final image runs.');
-  const text = argumentText(model, start);
-  let words = execForm(text);
-  if (!words) {
-    if (/[;&|<>`]|\$\(/.test(text))
-      refuse(`Shell-form ${start.keyword} at line ${lineOf(start)} runs several commands: cannot tell what it needs.`);
-    words = text.split(/\s+/).filter(Boolean);
-  }
-  if (words[0] === 'exec') words = words.slice(1);
-  const program = words[0];
+  if (started.unsafe) refuse(started.unsafe.reason);
+  const program = started.words[0];
   if (program === undefined)
     refuse(`${start.keyword} at line ${lineOf(start)} is empty: cannot tell what the final image runs.`);
+  // An entry script copied from the context lies in an app folder, which the final stage copies whole.
+  if (started.script && !appDirs.some((dir) => started.script?.path.startsWith(`${dir}/`)))
+    refuse(
+      `The entry script ${started.script.path} is outside the copied app folders: move it under ${appDirs[0] ?? 'the app folder'} first.`,
+    );
   const name = program.slice(program.lastIndexOf('/') + 1);
   if (/^python(\d+(\.\d+)*)?$/.test(name)) {
     if (program.includes('/') && !program.startsWith(`${venv}/`))

@@ -22,6 +22,7 @@ import {
   trailingCopies,
   userValue,
 } from './compiled';
+import { entryScriptCopy, pathDirs } from './start';
 
 const staticImage = 'gcr.io/distroless/static-debian12:nonroot';
 /** Users the distroless images know by name. */
@@ -30,16 +31,6 @@ const distrolessUsers = new Set(['root', 'nonroot', 'nobody', 'nonroot:nonroot',
 const inDistrolessCc = /^(libc6|libgcc-s1|libstdc\+\+6|libssl3(t64)?|libgomp1)$/;
 /** Where the rust image keeps cargo's home (`CARGO_HOME`): `cargo install` puts binaries in its bin/. */
 const cargoHome = '/usr/local/cargo';
-/** The PATH of the rust image; the final images have the same without cargo's bin. */
-const pathDirs = [
-  '/usr/local/cargo/bin',
-  '/usr/local/sbin',
-  '/usr/local/bin',
-  '/usr/sbin',
-  '/usr/bin',
-  '/sbin',
-  '/bin',
-];
 
 /** FROM rust + `cargo build --release` (or `cargo install --path .`) → build stage + distroless/cc (or Debian slim with the libraries it links). */
 export function convertRust(
@@ -73,13 +64,13 @@ export function convertRust(
   const copies = copiedOutputs([build.instruction, ...copiesAfter], build, dirs);
 
   // The image starts the binary: find which file that is in the build stage and where the final stage puts it.
-  const start = startCommand(model, stage, dirs);
+  const start = startCommand(model, stage, dirs, context);
   const program = start.words[0];
   if (program.includes('$'))
     refuse(
       `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, a variable: cannot tell which binary runs.`,
     );
-  const shipped = shippedBinary(program, start.workdir, outputs, copies);
+  const shipped = shippedBinary(program, start.workdir, outputs, copies, pathDirs(stage));
   if (!shipped) {
     refuse(
       `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, which is not a binary the build makes (${[...outputs.keys()].join(', ')}).`,
@@ -118,12 +109,17 @@ export function convertRust(
       suite,
     );
     const missing = runtimePackages.filter((name) => !inDistrolessCc.test(name));
-    if (missing.length === 0) {
+    if (missing.length === 0 && !start.shell) {
       finalImage = `${distroless}:nonroot`;
       if (runtimePackages.length > 0)
         messages.push(
           `The binary links ${runtimePackages.join(', ')} (from ${headers.map((header) => header.name).join(', ')}), which ${distroless} has.`,
         );
+    } else if (missing.length === 0) {
+      finalImage = slim;
+      messages.push(
+        `${start.script ? `The entry script ${start.script.contextPath}` : 'The start command'} needs a shell, which distroless does not have: the final image is ${slim}.`,
+      );
     } else {
       finalImage = slim;
       messages.push(
@@ -143,7 +139,10 @@ export function convertRust(
         `Shell-form ${start.instruction.keyword} at line ${lineOf(start.instruction)}: distroless has no shell. Write it in exec form (["/app", "…"]) first.`,
       );
     for (const check of healthchecks(model, stage)) {
-      if (!check.words || shippedBinary(check.words[0] ?? '', start.workdir, outputs, copies)?.to !== shipped.to) {
+      if (
+        !check.words ||
+        shippedBinary(check.words[0] ?? '', start.workdir, outputs, copies, pathDirs(stage))?.to !== shipped.to
+      ) {
         refuse(
           `HEALTHCHECK at line ${lineOf(check.instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`,
         );
@@ -178,6 +177,9 @@ export function convertRust(
     generated.push(`RUN ${steps.join(` \\${eol}    && `)}`);
   }
   generated.push(`COPY --from=build ${shipped.from} ${shipped.to}`);
+  const script = entryScriptCopy(start);
+  generated.push(...script.lines);
+  if (script.message) messages.push(script.message);
   if (shipped.from !== shipped.to)
     messages.push(`${shipped.from} is copied to ${shipped.to}: the final image's PATH has no ${cargoHome}/bin.`);
 
@@ -325,6 +327,7 @@ function shippedBinary(
   workdir: string,
   outputs: Map<string, string>,
   copies: Map<string, string>,
+  path: string[],
 ): { from: string; to: string } | undefined {
   const made = (path: string) => outputs.has(path) || outputs.has(copies.get(path) ?? '');
   if (program.includes('/')) {
@@ -333,7 +336,7 @@ function shippedBinary(
     return made(path) ? { from: path, to: path } : undefined;
   }
   // A bare name runs from PATH: the first PATH folder holding a build output wins, as in the shell.
-  for (const dir of pathDirs) {
+  for (const dir of path) {
     const path = `${dir}/${program}`;
     if (made(path)) return { from: path, to: dir === `${cargoHome}/bin` ? `/usr/local/bin/${program}` : path };
   }

@@ -2,6 +2,7 @@ import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import type { ConvertContext } from './common';
+import { startWords } from './start';
 import {
   absolute,
   argumentText,
@@ -14,7 +15,6 @@ import {
   refuse,
   runtimeKeywords,
   sharedKeywords,
-  startWords,
   workdirs,
 } from './common';
 
@@ -42,9 +42,13 @@ type Server = { kind: 'serve' | 'http-server' | 'vite preview'; args: string[] }
 
 /** The start command of the stage, as words (exec form, or a plain shell-form command). */
 function startOf(model: DockerfileModel, stage: Stage): { words: string[]; instruction: Instruction } | undefined {
-  const start = startWords(model, stage, /[$&|;<>()`'"\\]/);
+  const start = startWords(model, stage);
   const instruction = start.cmd ?? start.entrypoint;
-  return instruction && !start.unsafe && start.words.length > 0 ? { words: start.words, instruction } : undefined;
+  // A variable (`-l $PORT`) hides the port or folder the server uses.
+  const literal = !start.shell || start.words.every((word) => !word.includes('$'));
+  return instruction && !start.unsafe && literal && start.words.length > 0
+    ? { words: start.words, instruction }
+    : undefined;
 }
 
 /** `npx serve -s build`, `http-server dist -p 8080`, `npx vite preview`, or a dev server; undefined for anything else. */
