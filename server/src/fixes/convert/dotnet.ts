@@ -118,9 +118,9 @@ export function convertDotnet(
   const entryPath =
     runsDotnet || entry.includes('/')
       ? absolute(entry, start.workdir)
-      : (resolveProgram(entry, start.workdir, pathDirs(stage), (file) => file.startsWith(`${outputDir}/`)) ??
+      : (resolveProgram(entry, start.workdir, pathDirs(model, stage), (file) => file.startsWith(`${outputDir}/`)) ??
         refuse(
-          `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entry}, which is not on PATH (${pathDirs(stage).join(':')}).`,
+          `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${entry}, which is not on PATH (${pathDirs(model, stage).join(':')}).`,
         ));
   if (!entryPath.startsWith(`${outputDir}/`)) {
     refuse(

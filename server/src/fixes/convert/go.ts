@@ -99,7 +99,7 @@ export function convertGo(
   }
 
   // A bare name found on the golang image's PATH (/go/bin) must be on the final image's PATH too.
-  const relocated = relocation(stage, started, outputs);
+  const relocated = relocation(model, stage, started, outputs);
   const generated = [
     ...generatedFirst,
     ...entryScriptCopy(started).lines,
@@ -186,7 +186,7 @@ function checkRuntime(
   if (start.unsafe) refuse(start.unsafe.reason);
   const end = stage.instructions[stage.instructions.length - 1];
   const workdir = (end && dirs.get(end)) ?? '/go';
-  const path = pathDirs(stage);
+  const path = pathDirs(model, stage);
   const program = start.words[0] ?? '';
   const made = (file: string) => runsOutput(file, outputs);
   const resolved = resolveProgram(program, workdir, path, made);
@@ -211,10 +211,15 @@ function checkRuntime(
 }
 
 /** Where the started binary goes in the final stage when the start command finds it by name on a PATH folder the final image lacks. */
-function relocation(stage: Stage, started: { path: string; bare: boolean }, outputs: string[]): string | undefined {
+function relocation(
+  model: DockerfileModel,
+  stage: Stage,
+  started: { path: string; bare: boolean },
+  outputs: string[],
+): string | undefined {
   if (!started.bare || !outputs.includes(started.path)) return undefined;
   const folder = started.path.slice(0, started.path.lastIndexOf('/')) || '/';
-  if (pathDirs(stage, defaultPath()).includes(folder)) return undefined;
+  if (pathDirs(model, stage, defaultPath()).includes(folder)) return undefined;
   return `/usr/local/bin/${started.path.slice(started.path.lastIndexOf('/') + 1)}`;
 }
 

@@ -70,7 +70,7 @@ export function convertRust(
     refuse(
       `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, a variable: cannot tell which binary runs.`,
     );
-  const shipped = shippedBinary(program, start.workdir, outputs, copies, pathDirs(stage));
+  const shipped = shippedBinary(program, start.workdir, outputs, copies, pathDirs(model, stage));
   if (!shipped) {
     refuse(
       `${start.instruction.keyword} at line ${lineOf(start.instruction)} runs ${program}, which is not a binary the build makes (${[...outputs.keys()].join(', ')}).`,
@@ -141,7 +141,7 @@ export function convertRust(
     for (const check of healthchecks(model, stage)) {
       if (
         !check.words ||
-        shippedBinary(check.words[0] ?? '', start.workdir, outputs, copies, pathDirs(stage))?.to !== shipped.to
+        shippedBinary(check.words[0] ?? '', start.workdir, outputs, copies, pathDirs(model, stage))?.to !== shipped.to
       ) {
         refuse(
           `HEALTHCHECK at line ${lineOf(check.instruction)} needs a shell or a tool (curl, wget) that distroless does not have: make the program check itself (exec form) first.`,

@@ -2,7 +2,8 @@
 // and CMD, through `sh -c '…'`, `exec`, a shell-form string (parsed with the project's shell parser) and
 // an entry script copied from the build context, and where a bare program name is found on PATH.
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
-import { stripQuotes } from '../../model/model';
+import { expandWith, keyValuePairsOf, scopeAt } from '../../model/variables';
+import type { Variable } from '../../model/variables';
 import { parseShell } from '../../model/shell';
 import type { ShellCommand } from '../../model/shell';
 import imagePaths from '../../data/image-paths.json';
@@ -174,14 +175,22 @@ interface ImagePaths {
   images: Record<string, string[]>;
 }
 
-/** The PATH folders of the stage at its end: the base image's, then what ENV PATH sets (`$PATH` expanded). */
-export function pathDirs(stage: Stage, base: string[] = basePath(stage)): string[] {
+/** The PATH folders of the stage at its end: the base image's, then what ENV PATH sets (the model's expansion, `$PATH` being the PATH so far). */
+export function pathDirs(model: DockerfileModel, stage: Stage, base: string[] = basePath(stage)): string[] {
   let path = base.join(':');
   for (const instruction of stage.instructions) {
     if (instruction.keyword !== 'ENV') continue;
-    const value = envValue(instruction, 'PATH');
-    if (value === undefined) continue;
-    path = value.replace(/\$\{PATH\}|\$PATH\b/g, path);
+    for (const pair of keyValuePairsOf(model, instruction)) {
+      if (pair.name !== 'PATH' || pair.rawValue === undefined) continue;
+      const scope = scopeAt(model, instruction);
+      const current: Variable = { name: 'PATH', kind: 'env', value: path, unresolved: [], assumed: [] };
+      path = expandWith(
+        pair.rawValue,
+        (name) => (name === 'PATH' ? current : scope.get(name)),
+        model.escapeChar,
+        'word',
+      ).value;
+    }
   }
   return path.split(':').filter((dir) => dir.startsWith('/') && !dir.includes('$'));
 }
@@ -195,19 +204,6 @@ export function basePath(stage: Stage | undefined): string[] {
 /** Docker's PATH of an image that sets none (distroless, debian, alpine, the slim runtimes). */
 export function defaultPath(): string[] {
   return (imagePaths as ImagePaths).default;
-}
-
-/** The value ENV gives a variable (`ENV K=V K2=V2` or the legacy `ENV K V`), quotes removed. */
-function envValue(instruction: Instruction, name: string): string | undefined {
-  const args = instruction.args.map((arg) => arg.value);
-  if (args.length === 0) return undefined;
-  if (!args[0].includes('=')) return args[0] === name ? stripQuotes(args.slice(1).join(' ')) : undefined;
-  let value: string | undefined;
-  for (const arg of args) {
-    const eq = arg.indexOf('=');
-    if (eq > 0 && arg.slice(0, eq) === name) value = stripQuotes(arg.slice(eq + 1));
-  }
-  return value;
 }
 
 /**
@@ -286,7 +282,7 @@ function followEntryScript(
   const end = stage.instructions[stage.instructions.length - 1];
   const workdir = start.cwd ?? (end && dirs.get(end)) ?? '/';
   const fromContext = contextCopies(stage, dirs);
-  const path = resolveProgram(program, workdir, pathDirs(stage), (file) => fromContext(file) !== undefined);
+  const path = resolveProgram(program, workdir, pathDirs(model, stage), (file) => fromContext(file) !== undefined);
   const contextPath = path && fromContext(path);
   if (!path || contextPath === undefined || /\.(jar|dll|js|mjs|cjs|py)$/.test(path)) return;
   const text = contextText(context, contextPath);
