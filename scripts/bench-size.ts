@@ -143,9 +143,9 @@ function estimateLayer(layer: Layer): Outcome {
   let result: Outcome = { layer, skipped: 'no apt install' };
   for (const [index, text] of [...layer.earlier, layer.instruction].entries()) {
     const model = buildModel(`FROM ${layer.base}\n${text}\n`);
-    const run = model.instructions[1]?.run;
-    if (!run) continue;
-    const facts = aptRunFacts(run);
+    const instruction = model.instructions[1];
+    if (!instruction?.run) continue;
+    const facts = aptRunFacts(model, instruction);
     const current = index === layer.earlier.length;
     if (current && facts.removesPackages)
       return { layer, skipped: 'also removes packages (purge --auto-remove): not modelled' };

@@ -2,7 +2,8 @@ import data from '../data/package-managers.json';
 import { effectiveCommand } from '../model/commands';
 import { memoOn } from '../model/memo';
 import type { EffectiveCommand } from '../model/commands';
-import type { DocumentWord, RunInfo } from '../model/model';
+import type { DocumentWord, Instruction, RunInfo } from '../model/model';
+import { layersOf } from '../model/model';
 
 interface PathRule {
   /** Exact prefix of the command's operands. */
@@ -228,4 +229,63 @@ function packageChange(
 export function packageBaseName(spec: string): string {
   const match = /^[^=<>~!@\s\[]+/.exec(spec);
   return (match ? match[0] : spec).toLowerCase();
+}
+
+/** The verb word of an install command (`install` of `apt-get -y install curl`), options and their values skipped. */
+export function installVerbOf(command: EffectiveCommand): DocumentWord | undefined {
+  const resolved = managerCommand(command);
+  const verb = resolved?.operands[0];
+  return verb && resolved.manager.install.includes(verb.value) ? verb : undefined;
+}
+
+/** `--no-install-recommends`, or `-o APT::Install-Recommends=false` in any of its spellings (`-oAPT::…`, `--option=…`). */
+function aptCommandKeepsRecommendsOut(command: EffectiveCommand): boolean {
+  if (hasFlag(command.args, '--no-install-recommends')) return true;
+  return command.args.some((arg, index) => {
+    const previous = command.args[index - 1]?.value;
+    const setting = previous === '-o' || previous === '--option' ? arg.value : arg.value.replace(/^(--option=|-o)/, '');
+    return /^APT::Install-Recommends=("?)(0|false|no|off)\1$/i.test(setting);
+  });
+}
+
+/** `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…` and its spellings, in shell text. */
+function turnsRecommendsOffInConfig(script: string): boolean {
+  if (!script.includes('Install-Recommends')) return false;
+  return /Install-Recommends\s*(?:=\s*)?\\?["']?\s*(0|false|no|off)\b/i.test(script);
+}
+
+/** A COPY/ADD into apt's configuration: its content is not known here, so it is taken to turn recommends off. */
+function copiesAptConfig(instruction: Instruction): boolean {
+  const destination = instruction.copy?.destination ?? '';
+  return /^\/etc\/apt\/apt\.conf(\.d\/?|$)/.test(destination) || destination.startsWith('/etc/apt/apt.conf.d/');
+}
+
+const recommendsOffFromKey = Symbol('recommendsOffFrom');
+
+/** The first layer after which apt's configuration keeps recommends out, by instruction index; Infinity when none. */
+function recommendsConfiguredOffAfter(layers: readonly Instruction[]): number {
+  return memoOn(layers, recommendsOffFromKey, () => {
+    for (const layer of layers) {
+      if (copiesAptConfig(layer) || (layer.run?.posixShell && turnsRecommendsOffInConfig(layer.run.script)))
+        return layer.index;
+    }
+    return Number.POSITIVE_INFINITY;
+  });
+}
+
+/**
+ * Whether an apt install (`command`, in the RUN `instruction` of a document whose text is `text`) leaves
+ * recommended packages out: the command's own option, an apt configuration written earlier in the same
+ * RUN, or one written or copied by an earlier layer of its stage (inherited stages included). The
+ * apt-install-recommends rule and the size estimator both ask this, so they agree.
+ */
+export function aptRecommendsOff(text: string, instruction: Instruction, command: EffectiveCommand): boolean {
+  if (aptCommandKeepsRecommendsOut(command)) return true;
+  const layers = instruction.stage ? layersOf(instruction.stage) : [];
+  if (recommendsConfiguredOffAfter(layers) < instruction.index) return true;
+  return (
+    instruction.run?.posixShell === true &&
+    turnsRecommendsOffInConfig(instruction.run.script) &&
+    turnsRecommendsOffInConfig(text.slice(instruction.start, command.nameWord.start))
+  );
 }

@@ -1,5 +1,5 @@
 import { effectiveCommandsOf } from '../model/commands';
-import { hasFlag } from '../knowledge/packageManagers';
+import { aptRecommendsOff, hasFlag, installVerbOf } from '../knowledge/packageManagers';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord } from '../model/model';
 import { layersOf } from '../model/model';
@@ -30,26 +30,15 @@ export const rule = defineRule({
   },
   check({ model, report }) {
     if (!model.shipped) return;
-    let configured = false;
     for (const instruction of layersOf(model.shipped)) {
-      if (configured) return;
-      if (instruction.copy) {
-        // A copied apt configuration may turn recommendations off; its content is not known here.
-        const destination = instruction.copy.destination ?? '';
-        if (/^\/etc\/apt\/apt\.conf(\.d\/?|$)/.test(destination) || destination.startsWith('/etc/apt/apt.conf.d/'))
-          configured = true;
-        continue;
-      }
       const run = instruction.run;
       if (!run?.posixShell) continue;
-      // `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…` turns them off for every later install.
-      const configuresHere = disablesRecommendsInConfig(run.script);
       const installs: Array<{ command: EffectiveCommand; install: DocumentWord }> = [];
       for (const command of effectiveCommandsOf(run)) {
-        const install = aptInstall(command);
-        if (!install || keepsRecommendsOut(command) || hasFlag(command.args, '--only-upgrade')) continue;
-        if (configuresHere && disablesRecommendsInConfig(model.text.slice(instruction.start, command.nameWord.start)))
-          continue;
+        if (!aptPrograms.has(command.program)) continue;
+        const install = installVerbOf(command);
+        if (!install || hasFlag(command.args, '--only-upgrade')) continue;
+        if (aptRecommendsOff(model.text, instruction, command)) continue;
         installs.push({ command, install });
       }
       const [first] = installs;
@@ -83,53 +72,8 @@ export const rule = defineRule({
                 },
         });
       }
-      if (configuresHere) configured = true;
     }
   },
 });
 
 const aptPrograms = new Set(['apt-get', 'apt']);
-const aptOptionsWithValue = new Set([
-  '-o',
-  '--option',
-  '-c',
-  '--config-file',
-  '-t',
-  '--target-release',
-  '--default-release',
-]);
-
-/** The `install` word of `apt-get install …`, skipping options and their values. */
-function aptInstall(command: EffectiveCommand): DocumentWord | undefined {
-  if (!aptPrograms.has(command.program)) return undefined;
-  for (let index = 0; index < command.args.length; index++) {
-    const word = command.args[index].value;
-    if (word.startsWith('-')) {
-      if (aptOptionsWithValue.has(word)) index++;
-      continue;
-    }
-    return word === 'install' ? command.args[index] : undefined;
-  }
-  return undefined;
-}
-
-function keepsRecommendsOut(command: EffectiveCommand): boolean {
-  if (hasFlag(command.args, '--no-install-recommends')) return true;
-  // `-o APT::Install-Recommends=false`, `-oAPT::…`, `--option=APT::…`.
-  const settings = command.args.flatMap((arg, index) => {
-    const previous = command.args[index - 1]?.value;
-    if (previous === '-o' || previous === '--option') return [arg.value];
-    if (arg.value.startsWith('--option=')) return [arg.value.slice('--option='.length)];
-    if (arg.value.startsWith('-o') && arg.value.length > 2) return [arg.value.slice(2)];
-    return [];
-  });
-  return settings.some((setting) =>
-    /^APT::Install-Recommends=("?)(0|false|no|off)\1$/i.test(setting.replace(/\s+/g, '')),
-  );
-}
-
-/** True when the script writes `APT::Install-Recommends "0"` (or false) into apt's configuration. */
-function disablesRecommendsInConfig(script: string): boolean {
-  if (!script.includes('Install-Recommends')) return false;
-  return /Install-Recommends\s*(?:=\s*)?\\?["']?\s*(0|false|no|off)\b/i.test(script);
-}

@@ -6,15 +6,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { memoOn } from '../model/memo';
 import {
-  hasFlag,
+  aptRecommendsOff,
   packagesInstalledBy,
   packagesRemovedBy,
   pathsCreatedBy,
   pathsRemovedBy,
 } from '../knowledge/packageManagers';
 import { effectiveCommand, operands } from '../model/commands';
-import type { EffectiveCommand } from '../model/commands';
-import type { RunInfo } from '../model/model';
+import type { DockerfileModel, Instruction, RunInfo } from '../model/model';
 import { literalPath, removalTouches } from '../model/paths';
 
 export type AptSuite = 'bookworm' | 'trixie';
@@ -562,15 +561,17 @@ export interface AptRunFacts {
 
 const aptLists = '/var/lib/apt/lists';
 
-/** The apt installs of a RUN, whether it keeps the package lists, and whether it also removes packages. */
-export function aptRunFacts(run: RunInfo): AptRunFacts {
-  return memoOn(run, runFactsKey, () => runFacts(run));
+/** The apt installs of a RUN instruction, whether it keeps the package lists, and whether it also removes packages. */
+export function aptRunFacts(model: DockerfileModel, instruction: Instruction): AptRunFacts {
+  const run = instruction.run;
+  if (!run) return { installs: [], listsKept: false, removesPackages: false };
+  return memoOn(run, runFactsKey, () => runFacts(model.text, instruction, run));
 }
 
 // A fact of the parsed RUN alone: each estimate of the same model version asks again (lenses, hovers).
 const runFactsKey = Symbol('aptRunFacts');
 
-function runFacts(run: RunInfo): AptRunFacts {
+function runFacts(text: string, instruction: Instruction, run: RunInfo): AptRunFacts {
   const facts: AptRunFacts = { installs: [], listsKept: false, removesPackages: false };
   if (!run.posixShell) return facts;
   for (const command of run.commands) {
@@ -590,17 +591,10 @@ function runFacts(run: RunInfo): AptRunFacts {
     if (packagesRemovedBy(effective)?.manager === 'apt') facts.removesPackages = true;
     const install = packagesInstalledBy(effective);
     if (install?.manager === 'apt' && install.packages.length > 0)
-      facts.installs.push({ packages: install.packages, noInstallRecommends: keepsRecommendsOut(effective) });
+      facts.installs.push({
+        packages: install.packages,
+        noInstallRecommends: aptRecommendsOff(text, instruction, effective),
+      });
   }
   return facts;
-}
-
-/** `--no-install-recommends`, or `-o APT::Install-Recommends=false` in any of its spellings. */
-function keepsRecommendsOut(command: EffectiveCommand): boolean {
-  if (hasFlag(command.args, '--no-install-recommends')) return true;
-  return command.args.some((arg, index) => {
-    const previous = command.args[index - 1]?.value;
-    const setting = previous === '-o' || previous === '--option' ? arg.value : arg.value.replace(/^(--option=|-o)/, '');
-    return /^APT::Install-Recommends=("?)(0|false|no|off)\1$/i.test(setting);
-  });
 }

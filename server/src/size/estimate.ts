@@ -294,7 +294,8 @@ function estimateLayer(
   const keyword = instruction.keyword;
   // Only RUN, COPY and ADD make layers with content: the others are not summarised at all.
   if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') return undefined;
-  const figures = keyword === 'RUN' ? estimateRun(instruction, context) : estimateCopy(model, instruction, context);
+  const figures =
+    keyword === 'RUN' ? estimateRun(model, instruction, context) : estimateCopy(model, instruction, context);
   return {
     line: instruction.range.start.line + 1,
     instruction: summary(model, instruction),
@@ -306,14 +307,14 @@ function estimateLayer(
 
 type Figures = Pick<LayerEstimate, 'diskBytes' | 'compressedBytes' | 'confidence' | 'notes'> & SizeBounds;
 
-function estimateRun(instruction: Instruction, context: LayerContext): Figures {
+function estimateRun(model: DockerfileModel, instruction: Instruction, context: LayerContext): Figures {
   const run = instruction.run;
   if (!run || !run.posixShell) return unknown('not a POSIX shell RUN');
   const notes: string[] = [];
   const parts: SizedPart[] = [];
   let incomplete = false;
   // All apt installs of the RUN at once: dpkg's bookkeeping and the package lists count once per layer.
-  const facts = aptRunFacts(run);
+  const facts = aptRunFacts(model, instruction);
   // `apt-get update` alone still leaves the package lists in the layer.
   const aptData = facts.installs.length > 0 || facts.listsKept;
   let otherInstalls = false;

@@ -255,7 +255,7 @@ describe('size: apt install estimate', () => {
   describe('RUN facts', () => {
     function facts(run: string) {
       const model = buildModel(`FROM debian:bookworm\nRUN ${run}\n`);
-      return aptRunFacts(model.instructions[1].run!);
+      return aptRunFacts(model, model.instructions[1]);
     }
 
     it('reads installs, --no-install-recommends and whether the lists stay', () => {
