@@ -36,6 +36,19 @@ const recipeLabel = 'layerlens.lab.recipe';
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
 
+/**
+ * A containers-storage.conf naming the lab's store: with CONTAINERS_STORAGE_CONF set to it, any buildah
+ * or podman (the `layerlens measure` CLI, the editor's command) uses the lab's images and leaves the
+ * machine's store alone, with no flag added to their command lines.
+ */
+export function labStorageConf(): string {
+  const file = join(labDir, 'storage.conf');
+  mkdirSync(labDir, { recursive: true });
+  const storage = labEngine.storage as { root: string; runroot: string };
+  writeFileSync(file, `[storage]\ndriver = "overlay"\ngraphroot = "${storage.root}"\nrunroot = "${storage.runroot}"\n`);
+  return file;
+}
+
 /** True when the lab can build here: root, and a working buildah. */
 export async function labAvailable(): Promise<boolean> {
   if (process.getuid?.() !== 0) return false;

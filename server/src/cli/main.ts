@@ -27,6 +27,7 @@ export interface Io {
 const usage = `Usage: layerlens [options] <file|folder>...
        layerlens size <Dockerfile> [--context DIR] [--json]
        layerlens convert <Dockerfile> [--context DIR] [--write]
+       layerlens measure <Dockerfile> [--context DIR] [--target STAGE] [--engine docker|podman|buildah] [--json]
 
 Checks Dockerfiles for what the shipped image carries and costs.
 A folder is searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files.
@@ -47,6 +48,7 @@ const thresholds: Record<string, number> = { error: 0, warning: 1, info: 2, hint
 export async function main(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'size') return (await import('./size')).sizeCommand(argv.slice(1), io);
   if (argv[0] === 'convert') return (await import('./convert')).convertCommand(argv.slice(1), io);
+  if (argv[0] === 'measure') return (await import('./measure')).measureCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

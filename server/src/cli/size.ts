@@ -63,13 +63,15 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
     readContextFile: contextFileReader(contextDir),
   });
   io.stdout(
-    parsed.values.json ? `${JSON.stringify(toJson(estimate), null, 2)}\n` : toText(estimate, registry !== undefined),
+    parsed.values.json
+      ? `${JSON.stringify(sizeToJson(estimate), null, 2)}\n`
+      : toText(estimate, registry !== undefined),
   );
   return 0;
 }
 
 /** The documented JSON shape: stages → layers, bytes null where unknown. */
-function toJson(estimate: ImageSizeEstimate) {
+export function sizeToJson(estimate: ImageSizeEstimate) {
   return {
     stages: estimate.stages.map((stage) => ({
       name: stage.name,
