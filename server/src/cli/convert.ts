@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { argumentProblem } from './args';
 import { convertToMultiStage } from '../fixes/convert';
 import { readConvertContext } from '../fixes/convert/contextFiles';
 import type { ConvertContext } from '../fixes/convert/common';
@@ -7,6 +7,7 @@ import { initShellParser } from '../model/shell';
 import type { Io } from './main';
 import { UsageError } from './main';
 import { readDockerfileInput } from './input';
+import { replaceFileAtomically } from './atomicWrite';
 
 export const convertUsage = `Usage: layerlens convert <Dockerfile> [--context DIR] [--write]
 
@@ -25,7 +26,7 @@ export async function convertCommand(argv: string[], io: Io): Promise<number> {
       options: { context: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see layerlens convert --help)`);
+    throw new UsageError(argumentProblem(error, 'layerlens convert --help'));
   }
   if (parsed.values.help) {
     io.stdout(`${convertUsage}\n`);
@@ -46,7 +47,11 @@ export async function convertCommand(argv: string[], io: Io): Promise<number> {
   }
   for (const message of result.messages) io.stderr(`${message}\n`);
   if (parsed.values.write) {
-    writeFileSync(file, result.text);
+    try {
+      replaceFileAtomically(file, result.text);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     io.stderr(`Wrote ${parsed.positionals[0]}\n`);
   } else {
     io.stdout(result.text);

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Io } from './main';
 import { UsageError } from './main';
+import { readDockerfile } from './files';
 
 export interface DockerfileInput {
   /** Absolute path of the Dockerfile. */
@@ -21,12 +22,9 @@ export function readDockerfileInput(
   if (positionals.length !== 1)
     throw new UsageError(`${command} takes exactly one Dockerfile (see layerlens ${command} --help)`);
   const file = resolve(io.cwd, positionals[0]);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${positionals[0]}`);
-  }
+  const read = readDockerfile({ path: file });
+  if (!read.ok) throw new UsageError(read.message);
+  const text = read.text;
   const contextDir = resolve(io.cwd, context ?? dirname(file));
   let isFolder = false;
   try {

@@ -1,14 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeDocument, initShellParser } from '../engine/document';
+import { argumentProblem } from './args';
+import { analyzeDocument, initShellParser, inputRuleName } from '../engine/document';
 import type { Finding } from '../engine/finding';
 import { findRule, rules } from '../rules';
 import type { RuleSetting } from '../engine/analyze';
 import { severities } from '../rules/types';
 import type { Severity } from '../rules/types';
-import { collectFiles } from './files';
+import { collectFiles, readDockerfile } from './files';
+import type { CollectedFile } from './files';
 import { readContextFacts } from '../context/facts';
 import { resolve } from 'node:path';
+import type { DockerfileModel } from '../model/model';
 import { toSarif } from './sarif';
 import type { FileFindings } from './sarif';
 
@@ -39,6 +41,7 @@ Options:
   --target <stage>           the stage that is shipped (default: the last stage)
   --rule <name>=<severity|off>
                              override a rule's severity; repeatable
+  --allow-empty              exit 0 when no Dockerfile is found (default: exit 2)
   --list-rules               print the rules and exit
   --version                  print the version and exit
   -h, --help                 print this help and exit`;
@@ -60,12 +63,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         target: { type: 'string' },
         rule: { type: 'string', multiple: true },
         'list-rules': { type: 'boolean' },
+        'allow-empty': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+    throw new UsageError(argumentProblem(error, '--help'));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -91,31 +95,56 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError('no files or folders given (see --help)');
 
   await initShellParser();
-  let files: string[];
+  let files: CollectedFile[];
   try {
     files = collectFiles(positionals);
   } catch (error) {
     throw new UsageError(ioMessage(error));
   }
   const results: FileFindings[] = [];
+  let failed = false;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(ioMessage(error));
+    const read = readDockerfile(file);
+    if (!read.ok) {
+      // A file named on the command line must be readable; one a folder search found is skipped with a note.
+      if (file.root === undefined) throw new UsageError(read.message);
+      io.stderr(`layerlens: skipped ${file.path}: ${read.message.replace(/: [^:]*$/, '')}\n`);
+      continue;
     }
-    results.push({
-      file,
-      findings: analyzeDocument(text, { target: values.target, rules: ruleSettings }, readContextFacts(resolve(file)))
-        .findings,
-    });
+    const text = read.text.replace(/^\uFEFF/, '');
+    let analysis;
+    try {
+      analysis = analyzeDocument(
+        text,
+        { target: values.target, rules: ruleSettings },
+        readContextFacts(resolve(file.path)),
+      );
+    } catch (error) {
+      // The engine should never throw; if it does, the other files are still checked and the run fails.
+      io.stderr(`layerlens: ${file.path}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      failed = true;
+      continue;
+    }
+    const unknownTarget =
+      values.target !== undefined && analysis.model ? missingStage(analysis.model, values.target) : undefined;
+    if (unknownTarget !== undefined) throw new UsageError(`${file.path}: ${unknownTarget}`);
+    // `input` is no rule: a file LayerLens cannot check is a problem with the input, said on stderr.
+    const inputProblem = analysis.findings.find((finding) => finding.rule === inputRuleName);
+    if (inputProblem) {
+      io.stderr(`layerlens: ${file.path}: ${inputProblem.message}\n`);
+      if (inputProblem.severity === 'error') failed = true;
+      continue;
+    }
+    results.push({ file: file.path, findings: analysis.findings });
   }
+  if (files.length === 0 && !values['allow-empty'])
+    throw new UsageError(`no Dockerfiles found in ${positionals.join(', ')} (--allow-empty to accept that)`);
 
   if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(results, rules, version, io.cwd), null, 2)}\n`);
   else if (format === 'json') io.stdout(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
-  else io.stdout(toText(results, files.length));
+  else io.stdout(toText(results, results.length));
 
+  if (failed) return 2;
   if (failOn === 'none') return 0;
   const limit = thresholds[failOn];
   return results.some((result) => result.findings.some((finding) => thresholds[finding.severity] <= limit)) ? 1 : 0;
@@ -133,11 +162,19 @@ function parseRuleSettings(entries: string[]): Record<string, RuleSetting> {
   return settings;
 }
 
+/** Docker's complaint for `--target` naming no stage of the file, with the names it has; undefined when it names one. */
+function missingStage(model: DockerfileModel, target: string): string | undefined {
+  const wanted = target.trim().toLowerCase();
+  if (model.stages.some((stage) => stage.name === wanted)) return undefined;
+  const names = model.stages.flatMap((stage) => (stage.name ? [stage.name] : []));
+  return `no stage named "${target}" for --target (${names.length > 0 ? `stages: ${names.join(', ')}` : 'no stage has a name'})`;
+}
+
 function ioMessage(error: unknown): string {
   const nodeError = error as NodeJS.ErrnoException;
   if (nodeError?.code === 'ENOENT') return `no such file or folder: ${nodeError.path}`;
   if (nodeError?.code === 'EACCES') return `permission denied: ${nodeError.path}`;
-  if (nodeError?.code === 'EISDIR') return `is a folder: ${nodeError.path}`;
+  if (nodeError?.code === 'ENOTDIR') return `not a folder: ${nodeError.path}`;
   return nodeError?.message ?? String(error);
 }
 

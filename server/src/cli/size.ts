@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { argumentProblem } from './args';
 import { readContextFacts } from '../context/facts';
 import { walkContext } from '../context/walker';
 import { buildModel } from '../model/model';
@@ -39,7 +40,7 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see layerlens size --help)`);
+    throw new UsageError(argumentProblem(error, 'layerlens size --help'));
   }
   if (parsed.values.help) {
     io.stdout(`${sizeUsage}\n`);
@@ -51,7 +52,10 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   const contextIndex = await walkContext(contextDir, {
     dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null),
   });
-  const model = buildModel(text);
+  // VS Code drops a byte-order mark before the server sees the text; so does the CLI, or every column of line 1 shifts.
+  const model = buildModel(text.replace(/^\uFEFF/, ''));
+  if (model.stages.length === 0)
+    throw new UsageError(`${parsed.positionals[0]} has no FROM: there is no image to estimate`);
   // Opt-in: the only network use of the CLI. Lookups run while nothing else waits on them and each ends by its deadline.
   const registry = parsed.values.registry
     ? new RegistrySizes({ cacheDir: parsed.values['cache-dir'] ?? defaultCacheDir() })

@@ -1,6 +1,6 @@
-import type { Heredoc } from 'dockerfile-ast';
 import { copyPaths, excludePatterns } from '../knowledge/dockerignore';
 import type { DockerfileModel, Instruction } from '../model/model';
+import { heredocsOf } from '../model/model';
 import { DockerPatterns, cleanPath, hasWildcard, segmentMatcher } from './walker';
 import type { ContextEntry, ContextIndex, MatchFlags } from './walker';
 
@@ -89,7 +89,7 @@ export function copyRequestOf(model: DockerfileModel, instruction: Instruction):
 }
 
 function heredocBodies(model: DockerfileModel, instruction: Instruction): string[] {
-  const heredocs = (instruction.ast as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? [];
+  const heredocs = heredocsOf(instruction.ast);
   return heredocs.map((heredoc) => {
     const range = heredoc.getContentRange();
     if (!range) return '';

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BuildContextFacts } from '../rules/types';
 import { contextFileReader } from './readFile';
+import { readRegularFile } from './safeRead';
 
 /** At most this many root entries are listed: enough to recognise an ecosystem, bounded for huge folders. */
 const maxRootEntries = 2000;
@@ -10,7 +11,8 @@ const maxDockerignoreBytes = 1024 * 1024;
 
 /**
  * Reads what rules need to know about the build context of a Dockerfile on disk, assuming the
- * context is the Dockerfile's folder (as `docker build -f Dockerfile .` from there). Never throws.
+ * context is the Dockerfile's folder (as `docker build -f Dockerfile .` from there). Never throws,
+ * never blocks (a FIFO is not opened), never reads outside the folders (a symlink out is not followed).
  */
 export function readContextFacts(dockerfilePath: string, contextDir = dirname(dockerfilePath)): BuildContextFacts {
   const rootEntries = listRoot(contextDir);
@@ -40,15 +42,15 @@ function readPackageJson(contextDir: string, rootEntries: string[]): BuildContex
 
 /** BuildKit uses `<Dockerfile>.dockerignore` beside the Dockerfile first, then `.dockerignore` at the context root. */
 function readDockerignore(dockerfilePath: string, contextDir: string): BuildContextFacts['dockerignore'] {
-  for (const candidate of [`${dockerfilePath}.dockerignore`, join(contextDir, '.dockerignore')]) {
-    try {
-      if (statSync(candidate).size > maxDockerignoreBytes) return undefined;
-      return { path: candidate, text: readFileSync(candidate, 'utf8') };
-    } catch (error) {
-      // Missing: try the next place. Present but unreadable (permissions, a folder): Docker would fail or use it, so unknown.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
-    }
+  const candidates = [
+    { path: `${dockerfilePath}.dockerignore`, root: dirname(dockerfilePath) },
+    { path: join(contextDir, '.dockerignore'), root: contextDir },
+  ];
+  for (const { path, root } of candidates) {
+    const read = readRegularFile(path, { root, maxBytes: maxDockerignoreBytes });
+    if (read.ok) return { path, text: read.bytes.toString('utf8') };
+    // Missing: try the next place. Present but unusable (a FIFO, a device, a link out, too large): unknown.
+    if (read.reason !== 'missing') return undefined;
   }
   return null;
 }

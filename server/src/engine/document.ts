@@ -29,7 +29,13 @@ export function analyzeDocument(
 ): DocumentAnalysis {
   const problem = inputProblem(text);
   if (problem) return { model: undefined, findings: [problem] };
-  const model = buildModel(text, { target: settings.target });
+  let model: DockerfileModel;
+  try {
+    model = buildModel(text, { target: settings.target });
+  } catch (error) {
+    // A bug in the parser or the model (ours or a dependency's) must not take the server or a folder scan down.
+    return { model: undefined, findings: [internalErrorFinding(error)] };
+  }
   if (model.stages.length === 0 && model.instructions.length > 0) {
     return {
       model,
@@ -41,7 +47,29 @@ export function analyzeDocument(
       ],
     };
   }
-  return { model, findings: analyze(model, settings, undefined, context) };
+  const imageless = model.stages.find((stage) => stage.image.raw.trim() === '');
+  if (imageless) {
+    return {
+      model,
+      findings: [
+        inputFinding(
+          `The FROM on line ${imageless.from.range.start.line + 1} names no image: Docker rejects this file, so LayerLens does not check it.`,
+          'error',
+          imageless.from.range,
+        ),
+      ],
+    };
+  }
+  try {
+    return { model, findings: analyze(model, settings, undefined, context) };
+  } catch (error) {
+    return { model, findings: [internalErrorFinding(error)] };
+  }
+}
+
+function internalErrorFinding(error: unknown): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  return inputFinding(`LayerLens could not analyse this file (internal error: ${message.split('\n')[0]}).`, 'error');
 }
 
 function inputProblem(text: string): Finding | undefined {
@@ -59,12 +87,16 @@ function inputProblem(text: string): Finding | undefined {
 
 export const inputRuleName = 'input';
 
-function inputFinding(message: string, severity: Finding['severity']): Finding {
+function inputFinding(
+  message: string,
+  severity: Finding['severity'],
+  range: Finding['range'] = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+): Finding {
   return {
     rule: inputRuleName,
     severity,
     message,
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    range,
     fixes: [],
     docsUrl: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/README.md#input',
     unnecessary: false,

@@ -384,9 +384,17 @@ function jsonStrings(node: AstInstruction, lines: LineIndex): string[] {
   });
 }
 
-function heredocsOf(node: AstInstruction): Heredoc[] {
+/**
+ * The heredocs of an instruction, as dockerfile-ast parses them; none when it fails on one (it throws
+ * on `RUN <<"EOF""`): a dependency's bug must not reach the engine, which never throws.
+ */
+export function heredocsOf(node: AstInstruction): Heredoc[] {
   const withHeredocs = node as unknown as { getHeredocs?: () => Heredoc[] };
-  return withHeredocs.getHeredocs?.() ?? [];
+  try {
+    return withHeredocs.getHeredocs?.() ?? [];
+  } catch {
+    return [];
+  }
 }
 
 function analyseRun(instruction: LazyInstruction, lines: LineIndex, escapeChar: string, shell: string[]): RunInfo {

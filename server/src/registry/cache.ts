@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readRegularText } from '../context/safeRead';
 import type { RemoteImageSize } from './client';
+import { isPlausibleImageSize } from './manifest';
+
+/** A cache entry is a few hundred bytes; anything much larger is not one of ours. */
+const maxEntryBytes = 64 * 1024;
 
 /** Tags move (base images are rebuilt weekly or so); a day-old size is close enough for an estimate. */
 export const tagLifetimeMs = 24 * 60 * 60 * 1000;
@@ -27,7 +32,10 @@ export class SizeCache {
   async read(key: string, pinned: boolean): Promise<RemoteImageSize | undefined> {
     if (!this.dir) return undefined;
     try {
-      const file = JSON.parse(await readFile(this.pathOf(key), 'utf8')) as Partial<CacheFile>;
+      // Synchronous, bounded and non-blocking: a FIFO or /dev/zero planted in the cache cannot stall the lookup.
+      const text = readRegularText(this.pathOf(key), { root: this.dir, maxBytes: maxEntryBytes });
+      if (text === undefined) return undefined;
+      const file = JSON.parse(text) as Partial<CacheFile>;
       if (file.key !== key || typeof file.fetchedAt !== 'number' || !isSize(file.size)) return undefined;
       if (!pinned && this.now() - file.fetchedAt > tagLifetimeMs) return undefined;
       return file.size;
@@ -62,8 +70,7 @@ function isSize(value: unknown): value is RemoteImageSize {
   return (
     typeof size.name === 'string' &&
     typeof size.digest === 'string' &&
-    typeof size.compressedBytes === 'number' &&
-    typeof size.layers === 'number'
+    isPlausibleImageSize(size.compressedBytes, size.layers)
   );
 }
 

@@ -33,6 +33,8 @@ export interface RegistrySizesOptions {
 type Outcome = { size: RemoteImageSize } | { error: string; at: number };
 
 export const defaultTimeoutMs = 3000;
+/** All lookups of one CLI run together end after this long; images not answered by then use the bundled data. */
+export const defaultOverallMs = 10_000;
 /** The distribution spec's suggested manifest limit. */
 const defaultMaxBytes = 4 * 1024 * 1024;
 
@@ -80,14 +82,23 @@ export class RegistrySizes {
     };
   };
 
-  /** Looks up every image the Dockerfile's stages start from and waits until each has an answer (the CLI). */
-  async prefetch(model: DockerfileModel): Promise<void> {
+  /**
+   * Looks up every image the Dockerfile's stages start from and waits until each has an answer or
+   * `overallMs` has passed (the CLI): many images against a slow registry cannot add up without bound.
+   */
+  async prefetch(model: DockerfileModel, overallMs = defaultOverallMs): Promise<void> {
     const images = model.stages.filter((stage) => !stage.baseStage);
-    // Bounded: each round starts up to maxConcurrent lookups and every lookup ends by its deadline.
+    const deadline = performance.now() + overallMs;
+    // Each round starts up to maxConcurrent lookups and every lookup ends by its own deadline.
     for (let round = 0; round <= images.length; round++) {
       for (const stage of images) this.baseSizes(stage.image, platformFlagOf(stage));
       if (this.pending.size === 0) return;
-      await Promise.all(this.pending.values());
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeUp = new Promise<void>((done) => (timer = setTimeout(done, left)));
+      await Promise.race([Promise.all(this.pending.values()), timeUp]);
+      clearTimeout(timer);
     }
   }
 

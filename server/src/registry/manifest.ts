@@ -77,7 +77,32 @@ export function parseManifest(body: string, contentType: string | null): ParsedM
     (!mediaType && Array.isArray(value.layers));
   if (!isImage) throw new RegistryError(`unexpected manifest type ${mediaType || 'unknown'}`);
   if (!Array.isArray(value.layers)) throw new RegistryError('the image manifest has no layers');
-  return { kind: 'image', layers: value.layers.map(layer) };
+  if (value.layers.length > maxPlausibleLayers)
+    throw new RegistryError(`the image manifest lists ${value.layers.length} layers, more than an image can have`);
+  const layers = value.layers.map(layer);
+  const total = layers.reduce((sum, entry) => sum + entry.size, 0);
+  if (total > maxPlausibleImageBytes)
+    throw new RegistryError(`the image manifest claims ${total} bytes, more than any real image: not trusted`);
+  return { kind: 'image', layers };
+}
+
+/** Docker's overlay storage stacks at most 128 layers; a manifest listing many more is not a real image. */
+export const maxPlausibleLayers = 500;
+/** 1 TiB compressed: far above any image pulled in practice, far below where sums lose precision. */
+export const maxPlausibleImageBytes = 2 ** 40;
+
+/** A registry size that could be real: as the manifest checks say, also for sizes read back from the cache. */
+export function isPlausibleImageSize(compressedBytes: unknown, layers: unknown): boolean {
+  return (
+    typeof compressedBytes === 'number' &&
+    Number.isSafeInteger(compressedBytes) &&
+    compressedBytes >= 0 &&
+    compressedBytes <= maxPlausibleImageBytes &&
+    typeof layers === 'number' &&
+    Number.isSafeInteger(layers) &&
+    layers >= 0 &&
+    layers <= maxPlausibleLayers
+  );
 }
 
 function descriptor(raw: unknown, what: string): Record<string, unknown> {
@@ -110,6 +135,8 @@ function layer(raw: unknown): Layer {
   const value = descriptor(raw, 'layer');
   if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0)
     throw new RegistryError('a layer has no valid size');
+  if (value.size > maxPlausibleImageBytes)
+    throw new RegistryError(`a layer claims ${value.size} bytes, more than any real image: not trusted`);
   return { digest: value.digest as string, size: value.size };
 }
 

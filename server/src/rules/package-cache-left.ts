@@ -3,7 +3,7 @@ import type { CacheLeft } from '../knowledge/packageManagers';
 import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DockerfileModel, Instruction } from '../model/model';
-import { layersOf } from '../model/model';
+import { heredocsOf, layersOf } from '../model/model';
 import { literalPath, removalTouches, resolvePath } from '../model/paths';
 import { parseShell } from '../model/shell';
 import type { Fix, TextEdit } from './types';
@@ -270,7 +270,7 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
   const added = commandCount(command);
   if (added === undefined) return undefined;
   if (run.form === 'heredoc') {
-    const heredocs = (instruction.ast as unknown as { getHeredocs?: () => unknown[] }).getHeredocs?.() ?? [];
+    const heredocs = heredocsOf(instruction.ast);
     const terminator = instruction.range.end.line;
     if (heredocs.length !== 1 || terminator <= instruction.range.start.line + 1) return undefined;
     if (commandCount(`${run.script}\n${command}`) !== run.commands.length + added) return undefined;
