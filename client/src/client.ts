@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { localDocsMiddleware } from './ruleDocs';
 
 export const dockerfileSelector = [{ language: 'dockerfile' }];
 
@@ -20,6 +21,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
     },
     outputChannel: output,
+    middleware: localDocsMiddleware(context.extensionUri),
     // The registry lookup cache lives in global storage; lookups never run in untrusted workspaces
     // (restrictedConfigurations ignores only workspace values of the setting, not the user's).
     initializationOptions: {

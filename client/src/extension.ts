@@ -8,7 +8,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('LayerLens', { log: true });
   context.subscriptions.push(output);
-  for (const [name, handler] of Object.entries(createCommands(() => client))) {
+  for (const [name, handler] of Object.entries(createCommands(() => client, context.extensionUri))) {
     context.subscriptions.push(vscode.commands.registerCommand(name, handler));
   }
   client = createClient(context, output);

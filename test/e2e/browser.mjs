@@ -50,7 +50,8 @@ export async function openWorkbench({ chromiumPath, sandbox, url, viewport, logF
     page.once('crash', () => resolve('the page crashed'));
     page.once('close', () => resolve('the page closed'));
   });
-  await page.goto(url);
+  // On a loaded machine (shared cores) the workbench takes longer than the 30 s default to load.
+  await page.goto(url, { timeout: 180_000 });
   return { context, page, closed };
 }
 

@@ -1,14 +1,20 @@
 // Rules end to end in a real VS Code: diagnostics arrive, a quick fix applies, edits re-check.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openFixture, revertAll, waitForCodes } from './helpers';
+import { extensionId, openFixture, revertAll, waitFor, waitForCodes } from './helpers';
+
+function bundledDoc(rule: string): vscode.Uri {
+  const extension = vscode.extensions.getExtension(extensionId);
+  assert.ok(extension);
+  return vscode.Uri.joinPath(extension.extensionUri, 'docs', 'rules', `${rule}.md`);
+}
 
 describe('LayerLens diagnostics and quick fixes', function () {
   this.timeout(90_000);
 
   afterEach(revertAll);
 
-  it('reports single-stage-build and no-user-in-final-stage with code, source and docs link', async () => {
+  it('reports single-stage-build and no-user-in-final-stage with code, source and the bundled docs link', async () => {
     const editor = await openFixture('single-stage/Dockerfile');
     const uri = editor.document.uri;
     await waitForCodes(uri, ['1:no-user-in-final-stage', '4:single-stage-build']);
@@ -32,13 +38,45 @@ describe('LayerLens diagnostics and quick fixes', function () {
       },
       {
         severity: vscode.DiagnosticSeverity.Warning,
-        code: {
-          value: 'single-stage-build',
-          target: 'https://github.com/layerlens/layerlens/blob/main/docs/rules/single-stage-build.md',
-        },
+        code: { value: 'single-stage-build', target: bundledDoc('single-stage-build').toString() },
         text: 'npm run build',
       },
     );
+  });
+
+  it('opens the rule doc inside VS Code from the code link and from "Show documentation"', async () => {
+    const editor = await openFixture('single-stage/Dockerfile');
+    const uri = editor.document.uri;
+    await waitForCodes(uri, ['4:single-stage-build']);
+    const diagnostic = vscode.languages
+      .getDiagnostics(uri)
+      .find((candidate) => typeof candidate.code === 'object' && candidate.code.value === 'single-stage-build');
+    assert.ok(diagnostic && typeof diagnostic.code === 'object');
+    // What a click on the code link in the Problems panel or the hover does: the opener opens the target.
+    await vscode.commands.executeCommand('vscode.open', diagnostic.code.target);
+    const opened = await waitFor('the rule doc in an editor', () =>
+      vscode.window.activeTextEditor?.document.uri.path.endsWith('/docs/rules/single-stage-build.md')
+        ? vscode.window.activeTextEditor.document
+        : undefined,
+    );
+    assert.match(opened.getText(), /^# single-stage-build/m);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+    );
+    const show = actions.find((action) => action.title === 'Show documentation for single-stage-build');
+    assert.ok(show?.command);
+    await vscode.commands.executeCommand(show.command.command, ...(show.command.arguments ?? []));
+    const preview = await waitFor('the Markdown preview of the rule doc', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputWebview && input.viewType.includes('markdown.preview')
+        ? vscode.window.tabGroups.activeTabGroup.activeTab?.label
+        : undefined;
+    });
+    assert.match(preview, /single-stage-build/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('updates diagnostics as the document is edited', async () => {
