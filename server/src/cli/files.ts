@@ -1,6 +1,6 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { describeFailure, readRegularFile } from '../context/safeRead';
 
 /** Names a folder search treats as Dockerfiles: Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*, x__Dockerfile… */
@@ -107,4 +107,9 @@ function realPathOrSelf(path: string): string {
   } catch {
     return resolve(path);
   }
+}
+
+/** A report's path for a file: relative to the folder the CLI ran in, with `/`, never `./`-prefixed. */
+export function reportPath(root: string, file: string): string {
+  return relative(root, resolve(root, file)).split(sep).join('/');
 }

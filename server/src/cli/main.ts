@@ -12,6 +12,9 @@ import { readContextFacts } from '../context/facts';
 import { resolve } from 'node:path';
 import type { DockerfileModel } from '../model/model';
 import { toSarif } from './sarif';
+import { toGithubAnnotations } from './github';
+import { toGitlabCodeQuality } from './gitlab';
+import { toMarkdown } from './markdown';
 import type { FileFindings } from './sarif';
 
 declare const LAYERLENS_VERSION: string | undefined;
@@ -35,7 +38,9 @@ Checks Dockerfiles for what the shipped image carries and costs.
 A folder is searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files.
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif|github|gitlab|markdown
+                             output format (default: text); github: workflow-command annotations,
+                             gitlab: Code Quality report, markdown: a pull-request comment
   --fail-on error|warning|info|none
                              exit 1 when a finding has this severity or a higher one (default: error)
   --target <stage>           the stage that is shipped (default: the last stage)
@@ -45,6 +50,8 @@ Options:
   --list-rules               print the rules and exit
   --version                  print the version and exit
   -h, --help                 print this help and exit`;
+
+const formats = ['text', 'json', 'sarif', 'github', 'gitlab', 'markdown'];
 
 const thresholds: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
@@ -81,8 +88,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format))
-    throw new UsageError(`unknown --format "${format}": use text, json or sarif`);
+  if (!formats.includes(format)) throw new UsageError(`unknown --format "${format}": use ${formats.join(', ')}`);
   const failOn = values['fail-on'] ?? 'error';
   if (failOn !== 'none' && !(failOn in thresholds))
     throw new UsageError(`unknown --fail-on "${failOn}": use error, warning, info or none`);
@@ -141,6 +147,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`no Dockerfiles found in ${positionals.join(', ')} (--allow-empty to accept that)`);
 
   if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(results, rules, version, io.cwd), null, 2)}\n`);
+  else if (format === 'github') io.stdout(toGithubAnnotations(results, io.cwd));
+  else if (format === 'gitlab') io.stdout(`${JSON.stringify(toGitlabCodeQuality(results, io.cwd), null, 2)}\n`);
+  else if (format === 'markdown') io.stdout(toMarkdown(results, io.cwd));
   else if (format === 'json') io.stdout(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
   else io.stdout(toText(results, results.length));
 
