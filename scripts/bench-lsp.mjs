@@ -221,9 +221,10 @@ async function typeInto(server, text, label, result) {
     const ch = typed[index % typed.length];
     const position = { line: at.line, character: at.character + index };
     latencies.push(await server.editAndWait(uri, version, position, ch));
+    await pause(keystrokeGapMs);
+    // LayerLens reports the time right after publishing; by the next keystroke it has arrived.
     const timing = server.timings.get(`${uri}@${version}`);
     if (timing) serverTimes.push(timing.processingMs);
-    await pause(keystrokeGapMs);
   }
   await server.close(uri);
   push(result.edit, label, latencies);

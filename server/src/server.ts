@@ -27,6 +27,8 @@ import { dirname, basename } from 'node:path';
 
 // Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
 const connection = createConnection(ProposedFeatures.all);
+// The shell parser (WebAssembly) compiles while the client starts; initialize awaits it.
+const shellParserReady = initShellParser();
 const documents = new TextDocuments(TextDocument);
 // Per open document: settings, analysis, estimate, conversion, debounce; dropped on close.
 const states = new DocumentStates();
@@ -45,7 +47,7 @@ let canAnnotateChanges = false;
 const convertContexts = new ConvertContextCache();
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-  await initShellParser();
+  await shellParserReady;
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   canCreateFiles =
@@ -129,7 +131,12 @@ documents.onDidSave((event) => {
   if (states.peek(event.document.uri)?.timer) schedule(event.document, 0);
 });
 documents.onDidClose((event) => {
-  states.drop(event.document.uri);
+  const uri = event.document.uri;
+  states.drop(uri);
+  contexts.delete(uri);
+  const dir = contextDirOf(uri);
+  if (dir && !documents.all().some((other) => other.uri !== uri && contextDirOf(other.uri) === dir))
+    convertContexts.delete(dir);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 
@@ -224,7 +231,7 @@ async function conversionFor(document: TextDocument): Promise<Conversion | undef
   // Fix and lens titles quote this same estimate.
   const estimated = await estimateOf(document);
   if (!estimated) return undefined;
-  const contextDir = document.uri.startsWith('file:') ? dirname(fileURLToPath(document.uri)) : undefined;
+  const contextDir = contextDirOf(document.uri);
   const context = contextDir ? convertContexts.get(contextDir) : {};
   const estimator = estimatorFor(document, settings);
   return stateOf(document).conversionOf(document.version, indexGeneration, () =>
@@ -235,6 +242,11 @@ async function conversionFor(document: TextDocument): Promise<Conversion | undef
       (model) => estimator(model).estimate,
     ),
   );
+}
+
+/** The build context of a Dockerfile on disk: its folder. */
+function contextDirOf(uri: string): string | undefined {
+  return uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
 }
 
 function convertTitle(conversion: Conversion, verb: string): string {

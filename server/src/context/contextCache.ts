@@ -20,6 +20,11 @@ export class ContextCache {
     return facts;
   }
 
+  /** Forgets a closed Dockerfile's facts. */
+  delete(uri: string): void {
+    this.facts.delete(uri);
+  }
+
   invalidate(): void {
     this.facts.clear();
     this.generation++;

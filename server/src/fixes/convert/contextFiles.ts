@@ -40,6 +40,11 @@ export class ConvertContextCache {
     return context;
   }
 
+  /** Forgets a folder no open Dockerfile converts from any more. */
+  delete(contextDir: string): void {
+    this.contexts.delete(contextDir);
+  }
+
   invalidate(): void {
     this.contexts.clear();
   }
