@@ -66,7 +66,8 @@ export class DocumentState {
     const start = this.now();
     const value = analyzeDocument(text, settings, context);
     const cost = this.now() - start;
-    this.analysisCostMs = this.analysisCostMs === 0 ? cost : 0.7 * this.analysisCostMs + 0.3 * cost;
+    // The first analysis (on open) runs cold, before the JIT warmed up: it says little about the next ones.
+    if (this.analysis) this.analysisCostMs = this.analysisCostMs === 0 ? cost : 0.7 * this.analysisCostMs + 0.3 * cost;
     this.analysis = { version, key, value };
     return value;
   }

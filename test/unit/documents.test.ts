@@ -94,6 +94,7 @@ describe('DocumentState', () => {
     it('checks at once when the analysis is cheap, however fast the user types', () => {
       const state = new DocumentState(uri, steppingClock(1));
       state.analysisOf(1, text, defaultSettings, {}, 0);
+      state.analysisOf(2, text, defaultSettings, {}, 0);
       assert.deepEqual(
         [0, 1, 2, 3].map((at) => state.debounceFor(at)),
         [0, 0, 0, 0],
@@ -103,6 +104,8 @@ describe('DocumentState', () => {
     it('waits about one analysis while the user types faster than an expensive analysis, at once after a pause', () => {
       const state = new DocumentState(uri, steppingClock(80));
       state.analysisOf(1, text, defaultSettings, {}, 0);
+      assert.equal(state.debounceFor(900), 0, 'the analysis on open runs cold and is not counted');
+      state.analysisOf(2, text, defaultSettings, {}, 0);
       assert.equal(state.debounceFor(1000), 0, 'first change');
       assert.equal(state.debounceFor(1030), 80, 'typing 30 ms after the previous change');
       assert.equal(state.debounceFor(1500), 0, 'after a pause longer than one analysis');
@@ -111,6 +114,7 @@ describe('DocumentState', () => {
     it('never waits longer than 150 ms', () => {
       const state = new DocumentState(uri, steppingClock(900));
       state.analysisOf(1, text, defaultSettings, {}, 0);
+      state.analysisOf(2, text, defaultSettings, {}, 0);
       state.debounceFor(0);
       assert.equal(state.debounceFor(10), 150);
     });

@@ -57,8 +57,36 @@ function wasmPath(name: string, fromNodeModules: () => string): string {
   return fromNodeModules();
 }
 
-/** Splits a POSIX/bash script into its simple commands with tree-sitter-bash. */
+/**
+ * Parses of recent scripts: an edit re-parses the Dockerfile, and every RUN but the edited one has the
+ * same script as before. Bounded by the script text it holds; parses are shared, so callers must not
+ * mutate them.
+ */
+const recentParses = new Map<string, ShellParse>();
+let recentParsesChars = 0;
+const maxRecentParsesChars = 300_000;
+
+/** Splits a POSIX/bash script into its simple commands with tree-sitter-bash; memoised per script. */
 export function parseShell(script: string): ShellParse {
+  const recent = recentParses.get(script);
+  if (recent) return recent;
+  const parsed = parseShellUncached(script);
+  if (recentParsesChars + script.length > maxRecentParsesChars) {
+    recentParses.clear();
+    recentParsesChars = 0;
+  }
+  recentParses.set(script, parsed);
+  recentParsesChars += script.length;
+  return parsed;
+}
+
+/** Empties the memo of parseShell (tests compare memoised analyses with fresh ones). */
+export function forgetRecentShellParses(): void {
+  recentParses.clear();
+  recentParsesChars = 0;
+}
+
+function parseShellUncached(script: string): ShellParse {
   if (script.trim() === '') return { commands: [] };
   if (!parser) throw new Error('the shell parser is not initialised: await initShellParser() first');
   // Plain scripts are split without tree-sitter; the split is the same (test/unit/simpleShell.test.ts).

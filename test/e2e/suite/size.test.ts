@@ -1,4 +1,5 @@
-// The size CodeLens in a real VS Code: shown on the FROM line, updated when a heavy RUN is added.
+// The size CodeLens in a real VS Code: shown on the FROM line, updated when a heavy RUN is added, steady
+// while a save re-reads the build context.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openFixture, revertAll, waitFor } from './helpers';
@@ -51,5 +52,37 @@ describe('LayerLens size lens', function () {
       await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)
     ).find((lens) => lens.range.start.line === 3);
     assert.match(layerLens?.command?.title ?? '', /^\+\d+ MB \(\d+–\d+\) \(data\)$/);
+  });
+
+  it('never shows fewer layers while an unchanged Dockerfile is saved', async () => {
+    // COPY . . makes the layer count depend on the build context, which a save makes the server read again.
+    const editor = await openFixture('single-stage/Dockerfile');
+    const uri = editor.document.uri;
+    const knownLayers = (title: string) => Number(/in (\d+) layers?/.exec(title)?.[1] ?? -1);
+    let before = '';
+    await waitFor('a lens with the COPY measured', () => {
+      void fromLensTitle(uri, 0).then((title) => (before = title ?? ''));
+      return knownLayers(before) > 0 ? true : undefined;
+    });
+    // The same text, but dirty, so that the save writes the file and the watcher reports it.
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    await editor.edit((builder) => builder.insert(end, ' '));
+    await editor.edit((builder) => builder.delete(new vscode.Range(end, end.translate(0, 1))));
+    assert.ok(editor.document.isDirty, 'the document is dirty before the save');
+    const seen: string[] = [];
+    let savedAt: number | undefined;
+    void editor.document.save().then(() => (savedAt = Date.now()));
+    // Every lens the server gives from the save until well after the file event was handled.
+    await waitFor(
+      'the save and 2 s of lenses after it',
+      () => {
+        void fromLensTitle(uri, 0).then((title) => seen.push(title ?? ''));
+        return savedAt !== undefined && Date.now() - savedAt > 2000 ? true : undefined;
+      },
+      20_000,
+    );
+    const fewer = seen.filter((title) => knownLayers(title) < knownLayers(before));
+    assert.deepEqual(fewer, [], `lenses during the save, before it: ${before}`);
+    assert.ok(seen.length > 10, `sampled ${seen.length} lenses`);
   });
 });
