@@ -111,7 +111,10 @@ describe('registry: language server wiring (built server, loopback fake registry
   const notYet = (note?: string) => ({
     compressedBytes: null,
     confidence: 'unknown',
-    notes: [`no size data for ${registry.host}/team/app:v1`, ...(note ? [note] : [])],
+    notes: [
+      `no size data for ${registry.host}/team/app:v1 or another version of the same variant`,
+      ...(note ? [note] : []),
+    ],
   });
 
   it('looks up in the background, refreshes lenses, then answers exact; caches under the storage path', async () => {
