@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { memoOn } from '../model/memo';
 import {
   aptRecommendsOff,
+  hasFlag,
   packagesInstalledBy,
   packagesRemovedBy,
   pathsCreatedBy,
@@ -557,6 +558,16 @@ export interface AptRunFacts {
   listsKept: boolean;
   /** The RUN also removes or purges packages (`apt-get purge --auto-remove …`): the layer is not just the installs. */
   removesPackages: boolean;
+  /** Names the RUN removes or purges, as written (lowercased); variables stay as `$name`. */
+  removed: string[];
+  /** `apt-get autoremove` or `--auto-remove`: what only the removed packages needed goes too. */
+  autoRemove: boolean;
+  /** `apt-mark auto '.*'`: every package becomes removable, except those marked manual again. */
+  marksAllAuto: boolean;
+  /** Literal names `apt-mark manual` keeps (not `$savedAptMark`, which names what was there before). */
+  markedManual: string[];
+  /** The RUN marks manual the libraries its binaries link (`ldd … | xargs apt-mark manual`). */
+  keepsLinkedLibraries: boolean;
 }
 
 const aptLists = '/var/lib/apt/lists';
@@ -564,18 +575,44 @@ const aptLists = '/var/lib/apt/lists';
 /** The apt installs of a RUN instruction, whether it keeps the package lists, and whether it also removes packages. */
 export function aptRunFacts(model: DockerfileModel, instruction: Instruction): AptRunFacts {
   const run = instruction.run;
-  if (!run) return { installs: [], listsKept: false, removesPackages: false };
+  if (!run) return noAptFacts();
   return memoOn(run, runFactsKey, () => runFacts(model.text, instruction, run));
+}
+
+function noAptFacts(): AptRunFacts {
+  return {
+    installs: [],
+    listsKept: false,
+    removesPackages: false,
+    removed: [],
+    autoRemove: false,
+    marksAllAuto: false,
+    markedManual: [],
+    keepsLinkedLibraries: false,
+  };
 }
 
 // A fact of the parsed RUN alone: each estimate of the same model version asks again (lenses, hovers).
 const runFactsKey = Symbol('aptRunFacts');
 
 function runFacts(text: string, instruction: Instruction, run: RunInfo): AptRunFacts {
-  const facts: AptRunFacts = { installs: [], listsKept: false, removesPackages: false };
+  const facts = noAptFacts();
   if (!run.posixShell) return facts;
   for (const command of run.commands) {
     const effective = effectiveCommand(command);
+    // `find … -exec ldd '{}' ';'` runs ldd as find's argument.
+    if ([effective.program, ...effective.args.map((arg) => arg.value)].some((word) => /^(ldd|scanelf)$/.test(word)))
+      facts.keepsLinkedLibraries = true;
+    if (effective.program === 'apt-mark') {
+      const [verb, ...names] = operands(effective.args).map((word) => word.value);
+      if (verb === 'auto' && names.some((name) => /^\.?\*$|^'\.\*'$/.test(name))) facts.marksAllAuto = true;
+      if (verb === 'manual') facts.markedManual.push(...names.filter((name) => !name.includes('$')));
+    }
+    if (effective.program === 'apt-get' || effective.program === 'apt') {
+      const words = operands(effective.args).map((word) => word.value);
+      if (words[0] === 'autoremove' || hasFlag(effective.args, '--auto-remove', '--autoremove'))
+        facts.autoRemove = true;
+    }
     if (effective.program === 'rm') {
       if (
         operands(effective.args).some((word) => {
@@ -588,7 +625,11 @@ function runFacts(text: string, instruction: Instruction, run: RunInfo): AptRunF
     }
     if (pathsCreatedBy(effective).includes(aptLists)) facts.listsKept = true;
     if (pathsRemovedBy(effective).includes(aptLists)) facts.listsKept = false;
-    if (packagesRemovedBy(effective)?.manager === 'apt') facts.removesPackages = true;
+    const removal = packagesRemovedBy(effective);
+    if (removal?.manager === 'apt') {
+      facts.removesPackages = true;
+      facts.removed.push(...removal.packages);
+    }
     const install = packagesInstalledBy(effective);
     if (install?.manager === 'apt' && install.packages.length > 0)
       facts.installs.push({
@@ -597,4 +638,27 @@ function runFacts(text: string, instruction: Instruction, run: RunInfo): AptRunF
       });
   }
   return facts;
+}
+
+/**
+ * The libraries software built against `-dev` packages links at run time: each requested library `-dev`
+ * package's direct dependencies that are libraries themselves (`libssl-dev` → `libssl3`, `zlib1g-dev` →
+ * `zlib1g`). What `ldd … | xargs apt-mark manual` keeps once the build tools are purged.
+ */
+export function runtimeLibrariesOf(requested: readonly string[], suite: AptSuite, index?: AptIndex): string[] {
+  const found = index ?? loadAptIndex(suite);
+  if (!found) return [];
+  const libraries = new Set<string>();
+  for (const spec of requested) {
+    const name = requestedName(spec, found.ids);
+    // Library headers only (`libssl-dev`, `zlib1g-dev`): `dpkg-dev` is a tool, not a library.
+    const id = name && /^(lib|zlib).*-dev$/.test(name) ? found.ids.get(name) : undefined;
+    if (id === undefined || id >= found.data.packages.length) continue;
+    for (const dependency of aptDependencyIds(found, id)) {
+      const dependencyName = found.data.names[dependency];
+      if (/^(lib|zlib)/.test(dependencyName) && !/-(dev|bin|common|data|doc)$/.test(dependencyName))
+        libraries.add(dependencyName);
+    }
+  }
+  return [...libraries];
 }

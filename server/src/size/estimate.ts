@@ -7,13 +7,14 @@ import type { ImageRef } from '../model/image';
 import { imageName } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import { platformFlagOf, rootStage } from '../model/model';
+import { expand } from '../model/variables';
 import type { Range } from '../model/text';
-import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun } from './apt';
+import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun, runtimeLibrariesOf } from './apt';
 import { contextFilesBefore } from './contextFiles';
 import type { ContextFileReader } from './contextFiles';
 import { estimateCopyFromStage } from './copyFrom';
 import { estimateInstallCommand } from './installs';
-import type { AptSuite } from './apt';
+import type { AptRunFacts, AptSuite } from './apt';
 import { boundsOf, totalBounds, unknownBounds } from './uncertainty';
 import type { SizeBounds, SizedPart } from './uncertainty';
 
@@ -314,7 +315,11 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
   const parts: SizedPart[] = [];
   let incomplete = false;
   // All apt installs of the RUN at once: dpkg's bookkeeping and the package lists count once per layer.
-  const facts = aptRunFacts(model, instruction);
+  const removal = afterRemoval(
+    withVariablesExpanded(aptRunFacts(model, instruction), model, instruction),
+    context.suite,
+  );
+  const facts = removal.facts;
   // `apt-get update` alone still leaves the package lists in the layer.
   const aptData = facts.installs.length > 0 || facts.listsKept;
   let otherInstalls = false;
@@ -327,7 +332,7 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
     });
     for (const name of estimate.packages) context.installed.add(name);
     parts.push({ method: 'apt', diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes });
-    incomplete = estimate.unknown.length > 0 || facts.removesPackages;
+    incomplete = estimate.unknown.length > 0;
     if (facts.installs.length > 0)
       notes.push(
         `apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index (dependency closure, sizes calibrated on measured layers)${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`,
@@ -336,8 +341,8 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
       notes.push(
         `apt's package lists (/var/lib/apt/lists) stay in the layer: their size measured on Debian ${context.suite}`,
       );
-    if (facts.removesPackages) notes.push('the RUN also removes packages: not subtracted');
   }
+  if (removal.note) notes.push(removal.note);
   // pip, npm/yarn/pnpm and apk installs: estimates from measured installs and rules of thumb (./installs.ts).
   const commands = effectiveCommandsOf(run);
   const unknownCommands: string[] = [];
@@ -389,6 +394,62 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
     ...boundsOf(parts, incomplete || unknownCommands.length > 0),
     confidence,
     notes,
+  };
+}
+
+/**
+ * The apt installs of a RUN with ARG/ENV references in package lists expanded as Docker passes them to
+ * the shell (`apt-get install -y $PHPIZE_DEPS`): a reference with a known value becomes its words; one
+ * without (a shell variable set in the RUN, an ARG the build passes) stays, and is reported unknown.
+ */
+function withVariablesExpanded(facts: AptRunFacts, model: DockerfileModel, instruction: Instruction): AptRunFacts {
+  const hasReference = (names: readonly string[]) => names.some((name) => name.includes('$'));
+  if (!facts.installs.some((install) => hasReference(install.packages)) && !hasReference(facts.removed)) return facts;
+  // Package names arrive lowercased (apt's names are): the RUN's own text gives the variables' spelling.
+  const references = new Map(
+    (model.text.slice(instruction.start, instruction.end).match(/\$\{?\w+/g) ?? []).map((reference) => [
+      reference.toLowerCase(),
+      reference,
+    ]),
+  );
+  const original = (name: string) => name.replace(/\$\{?\w+/g, (reference) => references.get(reference) ?? reference);
+  const expanded = (names: readonly string[]) =>
+    names.flatMap((name) => {
+      if (!name.includes('$')) return [name];
+      const expansion = expand(model, original(name), instruction, { mode: 'word' });
+      return expansion.unresolved.length > 0 ? [name] : expansion.value.split(/\s+/).filter(Boolean);
+    });
+  const installs = facts.installs.map((install) => ({ ...install, packages: expanded(install.packages) }));
+  return { ...facts, installs, removed: expanded(facts.removed) };
+}
+
+/**
+ * What of a RUN's apt installs stays when the same RUN removes packages again. With `apt-mark auto '.*'`
+ * (or a purge of everything it installed) and `--auto-remove`, only what is marked manual stays: the
+ * libraries the built binaries link when the RUN marks those (`ldd … | xargs apt-mark manual`), taken as
+ * the runtime libraries of the requested `-dev` packages. Otherwise the named packages are dropped from
+ * the installs and the rest stays with its dependencies.
+ */
+function afterRemoval(facts: AptRunFacts, suite: AptSuite): { facts: AptRunFacts; note?: string } {
+  if (!facts.removesPackages && !facts.marksAllAuto) return { facts };
+  const requested = facts.installs.flatMap((install) => install.packages);
+  const removed = new Set(facts.removed);
+  if (facts.autoRemove && (facts.marksAllAuto || requested.every((name) => removed.has(name)))) {
+    const kept = [...(facts.keepsLinkedLibraries ? runtimeLibrariesOf(requested, suite) : []), ...facts.markedManual];
+    return {
+      facts: { ...facts, installs: kept.length > 0 ? [{ packages: kept, noInstallRecommends: true }] : [] },
+      note:
+        kept.length > 0
+          ? `apt: the build packages are purged again in this RUN; what stays is counted: the runtime libraries of the -dev packages (${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ', …' : ''}), which the built binaries link`
+          : 'apt: everything this RUN installs is purged again in it',
+    };
+  }
+  const installs = facts.installs
+    .map((install) => ({ ...install, packages: install.packages.filter((name) => !removed.has(name)) }))
+    .filter((install) => install.packages.length > 0);
+  return {
+    facts: { ...facts, installs },
+    note: `apt: ${[...removed].join(', ')} removed again in this RUN: not counted`,
   };
 }
 

@@ -228,6 +228,11 @@ describe('size: apt install estimate', () => {
         ],
         listsKept: false,
         removesPackages: false,
+        removed: [],
+        autoRemove: false,
+        marksAllAuto: false,
+        markedManual: [],
+        keepsLinkedLibraries: false,
       };
       const run = estimateAptRun(facts, { suite: 'bookworm', installed: base, index });
       assert.deepEqual(run.packages, [
@@ -253,6 +258,13 @@ describe('size: apt install estimate', () => {
   });
 
   describe('RUN facts', () => {
+    const noRemoval = {
+      removed: [],
+      autoRemove: false,
+      marksAllAuto: false,
+      markedManual: [],
+      keepsLinkedLibraries: false,
+    };
     function facts(run: string) {
       const model = buildModel(`FROM debian:bookworm\nRUN ${run}\n`);
       return aptRunFacts(model, model.instructions[1]);
@@ -267,12 +279,14 @@ describe('size: apt install estimate', () => {
           installs: [{ packages: ['curl', 'ca-certificates'], noInstallRecommends: true }],
           listsKept: false,
           removesPackages: false,
+          ...noRemoval,
         },
       );
       assert.deepEqual(facts('apt-get update && apt-get install -y curl'), {
         installs: [{ packages: ['curl'], noInstallRecommends: false }],
         listsKept: true,
         removesPackages: false,
+        ...noRemoval,
       });
     });
 
@@ -285,6 +299,7 @@ describe('size: apt install estimate', () => {
           installs: [{ packages: ['git'], noInstallRecommends: true }],
           listsKept: false,
           removesPackages: false,
+          ...noRemoval,
         },
       );
     });
@@ -296,6 +311,7 @@ describe('size: apt install estimate', () => {
           installs: [{ packages: ['jq'], noInstallRecommends: true }],
           listsKept: true,
           removesPackages: false,
+          ...noRemoval,
         },
       );
     });
@@ -309,6 +325,33 @@ describe('size: apt install estimate', () => {
           installs: [{ packages: ['gcc'], noInstallRecommends: true }],
           listsKept: true,
           removesPackages: true,
+          ...noRemoval,
+          removed: ['gcc'],
+          autoRemove: true,
+        },
+      );
+    });
+
+    it('reads the savedAptMark pattern: everything marked auto, linked libraries marked manual again, then purged', () => {
+      assert.deepEqual(
+        facts(
+          [
+            'set -eux; savedAptMark="$(apt-mark showmanual)"; apt-get update;',
+            'apt-get install -y --no-install-recommends gcc libssl-dev make; make install;',
+            "apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark tzdata;",
+            "find /usr/local -type f -executable -exec ldd '{}' ';' | awk '/=>/ { print $(NF-1) }' | xargs -r dpkg-query --search | cut -d: -f1 | sort -u | xargs -r apt-mark manual;",
+            'apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; rm -rf /var/lib/apt/lists/*',
+          ].join(' '),
+        ),
+        {
+          installs: [{ packages: ['gcc', 'libssl-dev', 'make'], noInstallRecommends: true }],
+          listsKept: false,
+          removesPackages: true,
+          removed: [],
+          autoRemove: true,
+          marksAllAuto: true,
+          markedManual: ['tzdata'],
+          keepsLinkedLibraries: true,
         },
       );
     });
@@ -318,6 +361,7 @@ describe('size: apt install estimate', () => {
         installs: [],
         listsKept: false,
         removesPackages: false,
+        ...noRemoval,
       });
     });
   });

@@ -152,6 +152,63 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     );
   });
 
+  it('expands ENV lists in apt installs as Docker passes them to the shell', () => {
+    const [direct] = layers(
+      'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends autoconf file make && rm -rf /var/lib/apt/lists/*\n',
+    );
+    const [viaEnv] = layers(
+      'FROM debian:trixie-slim\nENV PHPIZE_DEPS autoconf file make\nRUN apt-get update && apt-get install -y --no-install-recommends $PHPIZE_DEPS && rm -rf /var/lib/apt/lists/*\n',
+    );
+    assert.deepEqual(
+      { disk: viaEnv.diskBytes, confidence: viaEnv.confidence, notes: viaEnv.notes },
+      { disk: direct.diskBytes, confidence: 'data', notes: direct.notes },
+    );
+  });
+
+  it('counts only what stays when one RUN installs build packages and purges them again', () => {
+    const build = [
+      'FROM debian:bookworm-slim',
+      'RUN set -eux; savedAptMark="$(apt-mark showmanual)"; apt-get update; \\',
+      '  apt-get install -y --no-install-recommends gcc make libsqlite3-dev zlib1g-dev; \\',
+      "  ./configure && make install; apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; \\",
+      "  find /usr/local -type f -executable -exec ldd '{}' ';' | awk '/=>/ { print $(NF-1) }' | sort -u | xargs -r dpkg-query --search | cut -d: -f1 | xargs -r apt-mark manual; \\",
+      '  apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; rm -rf /var/lib/apt/lists/*',
+    ].join('\n');
+    const [purged] = layers(`${build}\n`);
+    const [libraries] = layers(
+      'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 zlib1g && rm -rf /var/lib/apt/lists/*\n',
+    );
+    assert.deepEqual(
+      {
+        compressed: purged.compressedBytes,
+        low: purged.compressedLow,
+        high: purged.compressedHigh,
+        confidence: purged.confidence,
+        kept: purged.notes[1],
+      },
+      {
+        compressed: libraries.compressedBytes,
+        low: libraries.compressedLow,
+        high: null,
+        confidence: 'estimate',
+        kept: 'apt: the build packages are purged again in this RUN; what stays is counted: the runtime libraries of the -dev packages (libsqlite3-0, zlib1g), which the built binaries link',
+      },
+    );
+  });
+
+  it('drops the packages a RUN removes again by name, and keeps the others', () => {
+    const [removed] = layers(
+      'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl gcc && make && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*\n',
+    );
+    const [curl] = layers(
+      'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
+    );
+    assert.deepEqual(
+      { compressed: removed.compressedBytes, note: removed.notes[1] },
+      { compressed: curl.compressedBytes, note: 'apt: gcc removed again in this RUN: not counted' },
+    );
+  });
+
   it('leaves apk unknown and says why', () => {
     const [install] = layers('FROM alpine:3.22\nRUN apk add --no-cache curl\n');
     assert.deepEqual(
