@@ -2,7 +2,7 @@ import { buildModel } from '../model/model';
 import type { DockerfileModel, Stage } from '../model/model';
 import type { ConvertContext, ConvertResult } from './convert/common';
 import { Refusal } from './convert/common';
-import { convertGo } from './convert/go';
+import { acceptsGo, convertGo } from './convert/go';
 import { convertJava, isJavaBuildImage } from './convert/java';
 import { convertRust, isRustBuildImage } from './convert/rust';
 import { convertDotnet, isDotnetBuildImage } from './convert/dotnet';
@@ -21,7 +21,7 @@ export interface Converter {
 
 /** In order: the first that accepts the stage converts it. */
 const converters: Converter[] = [
-  { ecosystem: 'Go', accepts: (stage) => stage.image.repository === 'golang', convert: convertGo },
+  { ecosystem: 'Go', accepts: acceptsGo, convert: convertGo },
   // Before Node: a node image that only builds and serves static files becomes nginx, not node-slim.
   { ecosystem: 'static web', accepts: acceptsStaticWeb, convert: convertStaticWeb },
   { ecosystem: 'Node', accepts: (stage) => stage.image.repository === 'node', convert: convertNode },

@@ -4,7 +4,7 @@ import { sdkImageOf } from '../../knowledge/images';
 import { knownImageUser } from '../../knowledge/imageUsers';
 import { parseImageRef } from '../../model/image';
 import type { ConvertContext } from './common';
-import { entryScriptCopy, pathDirs, resolveProgram } from './start';
+import { contextCopies, contextText, entryScriptCopy, pathDirs, resolveProgram } from './start';
 import { absolute, assemble, buildOnlyCopies, isNumericUser, lineOf, refuse, sourceOf, workdirs } from './common';
 import {
   cacheMounts,
@@ -92,7 +92,18 @@ export function convertDotnet(
     );
   const outputDir = absolute(output, dirs.get(publish.instruction) ?? '/').replace(/\/$/, '');
 
-  const project = projectOf(publish.command, context, publish.afterCd);
+  const fromContext = contextCopies(stage, dirs);
+  const project = projectOf(
+    publish.command,
+    context,
+    publish.afterCd,
+    (path) => {
+      // The project the build uses, wherever a COPY put it (`COPY src/Api/*.csproj src/Api/`), read from the context.
+      const contextPath = fromContext(absolute(path, dirs.get(publish.instruction) ?? '/'));
+      return contextPath === undefined ? undefined : contextText(context, contextPath);
+    },
+    workdirProjectName(dirs.get(publish.instruction) ?? '/'),
+  );
   if (project.text && /<(PublishAot|SelfContained|PublishSingleFile)>\s*true/i.test(project.text)) {
     refuse(
       `${project.file ?? 'The project'} publishes a self-contained or native app (runtime-deps image): not converted yet.`,
@@ -208,7 +219,19 @@ export function convertDotnet(
 }
 
 /** The project `dotnet publish` builds: a project file operand, or the only project file at the context root. */
-function projectOf(command: EffectiveCommand, context: ConvertContext, afterCd: boolean): Project {
+/** `/src/Api` → `Api.csproj`: the project `dotnet new` makes in a folder is named after it. */
+function workdirProjectName(workdir: string): string | undefined {
+  const name = workdir.slice(workdir.lastIndexOf('/') + 1);
+  return name === '' ? undefined : `${name}.csproj`;
+}
+
+function projectOf(
+  command: EffectiveCommand,
+  context: ConvertContext,
+  afterCd: boolean,
+  readInImage: (path: string) => string | undefined,
+  workdirProject?: string,
+): Project {
   const operands: string[] = [];
   const args = command.args.slice(1);
   for (let index = 0; index < args.length; index++) {
@@ -223,11 +246,21 @@ function projectOf(command: EffectiveCommand, context: ConvertContext, afterCd: 
   if (named && /\.(cs|fs|vb)proj$/i.test(named)) {
     const file = named.replace(/^\.\//, '');
     const base = file.slice(file.lastIndexOf('/') + 1);
-    return { file: base, text: afterCd || file.includes('/') ? undefined : files[file] };
+    return { file: base, text: afterCd ? undefined : file.includes('/') ? readInImage(file) : files[file] };
   }
-  if (named && !/^\.\/?$/.test(named)) return {};
+  // A project folder (`dotnet publish src/Api`): its project is named after it, as `dotnet new` makes it.
+  if (named && !/^\.\/?$/.test(named)) {
+    const folder = named.replace(/\/$/, '');
+    const base = `${folder.slice(folder.lastIndexOf('/') + 1)}.csproj`;
+    const text = afterCd ? undefined : readInImage(`${folder}/${base}`);
+    return text === undefined ? {} : { file: base, text };
+  }
   const rootProjects = Object.keys(files).filter((name) => /\.(cs|fs|vb)proj$/i.test(name));
-  return !afterCd && rootProjects.length === 1 ? { file: rootProjects[0], text: files[rootProjects[0]] } : {};
+  if (afterCd) return {};
+  // The working directory's project, wherever in the context it came from (`WORKDIR /src/Api`).
+  const own = workdirProject === undefined ? undefined : readInImage(workdirProject);
+  if (workdirProject !== undefined && own !== undefined) return { file: workdirProject, text: own };
+  return rootProjects.length === 1 ? { file: rootProjects[0], text: files[rootProjects[0]] } : {};
 }
 
 function assemblyName(project: Project): string | undefined {

@@ -3,7 +3,7 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import type { ConvertContext } from './common';
-import { createAppUser, isRootUser } from './compiled';
+import { createAppUser, installedPackages, isRootUser, refuseRuntimePackages } from './compiled';
 import { defaultPath, entryScriptCopy, pathDirs, resolveProgram, startWords } from './start';
 import {
   absolute,
@@ -33,14 +33,44 @@ interface GoBuild {
   output: string;
 }
 
-/** FROM golang + `go build -o out` → build stage + distroless with only the binary. */
+/** OS images a Go toolchain installed with the package manager turns into a Go build image. */
+const osImages = new Set(['debian', 'ubuntu', 'alpine']);
+/** Distribution packages of the Go toolchain (Debian/Ubuntu `golang-go`, `golang-1.22-go`; Alpine `go`). */
+const goToolchain = /^(golang|golang-go|golang-\d+(\.\d+)*(-go)?|go)$/;
+
+/** A golang image, or an OS image (debian, ubuntu, alpine) whose package manager installs the Go toolchain. */
+export function acceptsGo(stage: Stage): boolean {
+  if (stage.image.repository === 'golang') return true;
+  return osImages.has(stage.image.repository) && goToolchainInstall(stage) !== undefined;
+}
+
+/** The package that installs the Go toolchain on an OS image, or undefined. */
+function goToolchainInstall(stage: Stage): string | undefined {
+  for (const instruction of stage.instructions)
+    for (const raw of instruction.run?.commands ?? []) {
+      const installed = packagesInstalledBy(effectiveCommand(raw));
+      const name = installed?.packages.find((candidate) => goToolchain.test(candidate));
+      if (name) return name;
+    }
+  return undefined;
+}
+
+/** FROM golang (or an OS image with the Go toolchain installed) + `go build -o out` → build stage + distroless with only the binary. */
 export function convertGo(
   model: DockerfileModel,
   stage: Stage,
   context: ConvertContext,
 ): { text: string; messages: string[] } {
   const messages: string[] = [];
-  const dirs = workdirs(stage, '/go');
+  const osBase = stage.image.repository !== 'golang';
+  const dirs = workdirs(stage, osBase ? '/' : '/go');
+  if (osBase) {
+    // Everything else the OS image installed may be needed at run time; distroless has none of it.
+    refuseRuntimePackages(installedPackages(stage, stage.instructions[stage.instructions.length - 1]), staticImage);
+    messages.push(
+      `The build stage stays ${stage.image.raw} with the Go toolchain (${goToolchainInstall(stage)}) from its package manager; the final stage has only the binary.`,
+    );
+  }
   const builds = goBuilds(stage, dirs);
   if (builds.length === 0) refuse('No `go build` found in a RUN: nothing to separate.');
   const build = builds[builds.length - 1].instruction;
@@ -226,6 +256,8 @@ function relocation(
 /** The slim OS image a Go binary runs on when the start command needs a shell: the golang tag's Debian suite or Alpine release. */
 function shellImage(stage: Stage): string {
   const tag = stage.image.tag ?? '';
+  if (stage.image.repository === 'ubuntu' && tag) return stage.image.raw;
+  if (stage.image.repository === 'alpine' && /^\d+\.\d+/.test(tag)) return stage.image.raw;
   if (/alpine/.test(tag)) {
     const release = /alpine(\d+\.\d+)/.exec(tag)?.[1];
     if (!release)

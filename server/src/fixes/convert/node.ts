@@ -4,7 +4,7 @@ import { effectiveCommand, hasOption, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
 import type { ConvertContext } from './common';
-import { startWords } from './start';
+import { contextCopies, contextText, startWords } from './start';
 import {
   absolute,
   argumentText,
@@ -31,11 +31,13 @@ const installConfig = new Set(['.npmrc', '.yarnrc', '.yarnrc.yml']);
 export function convertNode(
   model: DockerfileModel,
   stage: Stage,
-  context: ConvertContext,
+  originalContext: ConvertContext,
 ): { text: string; messages: string[] } {
+  let context = originalContext;
   const messages: string[] = [];
   const dirs = workdirs(stage, '/');
   const install = findCommand(stage, isInstall);
+  if (install) context = withAppManifest(stage, dirs, context, dirs.get(install.instruction) ?? '/');
   if (!install) refuse('No npm ci / npm install / yarn / pnpm install found: nothing to separate.');
   const build = findCommand(stage, isBuild);
   if (!build) return convertWithoutBuild(model, stage, context, install);
@@ -105,6 +107,22 @@ export function convertNode(
     messages.push('Dropped `npm prune` after the build: the final stage installs production dependencies only.');
   }
   return { text, messages };
+}
+
+/**
+ * The context with the package.json the install reads as its `package.json`: in a monorepo it is the one
+ * a COPY brought from a subfolder (`COPY apps/api/package*.json ./`), not the root's.
+ */
+function withAppManifest(
+  stage: Stage,
+  dirs: Map<Instruction, string>,
+  context: ConvertContext,
+  workdir: string,
+): ConvertContext {
+  const contextPath = contextCopies(stage, dirs)(join(workdir, 'package.json'));
+  if (contextPath === undefined || contextPath === 'package.json') return context;
+  const text = contextText(context, contextPath);
+  return text === undefined ? context : { ...context, files: { ...context.files, 'package.json': text } };
 }
 
 interface Found {

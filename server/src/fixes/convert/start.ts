@@ -228,35 +228,62 @@ export function resolveProgram(
 
 /** The image's files COPY put there from the context, as image path → context path (folders map their contents). */
 export function contextCopies(stage: Stage, dirs: Map<Instruction, string>): (imagePath: string) => string | undefined {
-  const copies: { to: string; from: string; folder: boolean }[] = [];
+  type Copy = { to: string; from: string; folder: boolean; name?: RegExp };
+  const copies: Copy[] = [];
   for (const instruction of stage.instructions) {
     const copy = instruction.copy;
     if (!copy || copy.from !== undefined || copy.destination === undefined) continue;
     const workdir = dirs.get(instruction) ?? '/';
-    const destination = absolute(copy.destination, workdir);
+    const destination = absolute(copy.destination, workdir).replace(/\/$/, '');
     const intoFolder = copy.destination.endsWith('/') || copy.sources.length > 1 || /(^|\/)\.$/.test(copy.destination);
     for (const source of copy.sources) {
-      if (/[*?[$]/.test(source) || source.startsWith('/') || /^[a-z]+:\/\//.test(source)) continue;
+      if (source.includes('$') || source.startsWith('/') || /^[a-z]+:\/\//.test(source)) continue;
       const from = absolute(source, '/').slice(1);
-      const isFolder = from === '' || source.endsWith('/');
-      const to =
-        isFolder || !intoFolder
-          ? destination.replace(/\/$/, '')
-          : `${destination.replace(/\/$/, '')}/${baseName(from)}`;
-      copies.push({ to, from, folder: isFolder });
+      const slash = from.lastIndexOf('/');
+      const parent = from.slice(0, Math.max(slash, 0));
+      const last = from.slice(slash + 1);
+      // A glob in the last segment (`src/Api/*.csproj`, `package*.json`): matching files land in the destination folder.
+      if (/[*?[]/.test(last)) {
+        if (!/[*?[]/.test(parent)) copies.push({ to: destination, from: parent, folder: false, name: globName(last) });
+        continue;
+      }
+      if (/[*?[]/.test(from)) continue;
+      // Without listing the context, a source may be a file or a folder: both readings are kept, the file's first.
+      copies.push({ to: destination, from, folder: true });
+      if (!source.endsWith('/') && from !== '')
+        copies.push({ to: intoFolder ? `${destination}/${last}` : destination, from, folder: false });
     }
   }
+  const within = (folder: string, path: string) => path.startsWith(`${folder === '/' ? '' : folder}/`);
   return (imagePath) => {
     // The last COPY to a path wins, as in the image.
     for (const copy of [...copies].reverse()) {
+      if (copy.name) {
+        const name = imagePath.slice(imagePath.lastIndexOf('/') + 1);
+        const folder = imagePath.slice(0, imagePath.lastIndexOf('/')) || '/';
+        if (folder === (copy.to || '/') && copy.name.test(name))
+          return copy.from === '' ? name : `${copy.from}/${name}`;
+        continue;
+      }
       if (!copy.folder && copy.to === imagePath) return copy.from;
-      if (copy.folder && imagePath.startsWith(`${copy.to === '/' ? '' : copy.to}/`)) {
-        const rest = imagePath.slice(copy.to === '/' ? 1 : copy.to.length + 1);
+      if (copy.folder && within(copy.to || '/', imagePath)) {
+        const rest = imagePath.slice((copy.to || '/') === '/' ? 1 : copy.to.length + 1);
         return copy.from === '' ? rest : `${copy.from}/${rest}`;
       }
     }
     return undefined;
   };
+}
+
+/** A glob over one path segment as a regular expression (`*` and `?` within the segment, other characters literal). */
+function globName(glob: string): RegExp {
+  let source = '';
+  for (const character of glob) {
+    if (character === '*') source += '[^/]*';
+    else if (character === '?') source += '[^/]';
+    else source += character.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
 }
 
 /** Reads a file of the build context: the files read up front, then the context's reader. */
