@@ -4,6 +4,7 @@ import { imageName, isWindowsImage } from '../model/image';
 import type { ImageRef } from '../model/image';
 import { layersOf, rootStage } from '../model/model';
 import type { Fix } from './types';
+import { isRootUser, userSettingOf } from '../model/user';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -31,8 +32,7 @@ export const rule = defineRule({
     const shipped = model.shipped;
     if (!shipped) return;
     const layers = layersOf(shipped);
-    const users = layers.filter((instruction) => instruction.keyword === 'USER');
-    const lastUser = users[users.length - 1];
+    const lastUser = userSettingOf(shipped)?.instruction;
     const root = rootStage(shipped);
     // Windows containers have no root user; their accounts work differently.
     if (isWindowsImage(root.image)) return;
@@ -41,7 +41,7 @@ export const rule = defineRule({
     const hint = suggested ? ` (e.g. \`USER ${suggested}\`)` : '';
     if (lastUser) {
       const value = lastUser.args[0]?.value ?? '';
-      if (!isRoot(value)) return;
+      if (!isRootUser(value)) return;
       const fix: Fix | undefined = suggested
         ? { title: `Switch to USER ${suggested}`, edits: [{ range: lastUser.args[0].range, newText: suggested }] }
         : undefined;
@@ -92,11 +92,6 @@ function cachedImageUser(image: ImageRef): ReturnType<typeof knownImageUser> {
   const user = knownImageUser(image);
   imageUsers.set(key, user);
   return user;
-}
-
-function isRoot(user: string): boolean {
-  const name = user.split(':')[0].trim().toLowerCase();
-  return name === 'root' || name === '0';
 }
 
 /** Inserts `USER name` before the first CMD/ENTRYPOINT that follows the stage's last filesystem change. */

@@ -3,6 +3,7 @@ import { programName } from '../model/commands';
 import type { DocumentWord, Instruction, RunCommand, Stage } from '../model/model';
 import { layersOf, rootStage } from '../model/model';
 import type { Fix } from './types';
+import { isRootUser, userNameOf, userSettingOf } from '../model/user';
 import { defineRule } from './types';
 
 /** Wrappers `sudo` may hide behind: `env FOO=1 sudo make install`, `nice sudo …`. */
@@ -100,19 +101,14 @@ function targetUser(command: RunCommand, sudo: DocumentWord): string | undefined
  * entrypoint, which leaves RUN as root but cannot be told apart here) stays undecided.
  */
 function userAt(stage: Stage, run: Instruction): string {
-  let user: string | undefined;
-  for (const instruction of layersOf(stage)) {
-    if (instruction === run) break;
-    if (instruction.keyword === 'USER') user = instruction.args[0]?.value ?? '';
-  }
+  const user = userSettingOf(stage, run)?.value;
   if (user === undefined) {
     const base = rootStage(stage);
     const known = base.image.isScratch ? undefined : knownImageUser(base.image);
     return known?.default ? "the base image's user" : 'root';
   }
   if (user.includes('$')) return 'the user a variable names';
-  const name = user.split(':')[0].trim();
-  return name === '0' || name.toLowerCase() === 'root' ? 'root' : `\`${name}\``;
+  return isRootUser(user) ? 'root' : `\`${userNameOf(user)}\``;
 }
 
 /** Deletes `sudo` and its harmless options up to the command it runs; none when sudo switches user or asks for more. */

@@ -1,6 +1,7 @@
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import { parseImageRef } from '../../model/image';
 import { compressedSize, formatSize, referenceOf } from '../../knowledge/images';
+import { userSettingOf } from '../../model/user';
 
 /** What a conversion needs besides the Dockerfile: names at the context root and a few file contents. */
 export interface ConvertContext {
@@ -123,7 +124,7 @@ export const buildKeywords = new Set(['RUN', 'COPY', 'ADD', 'SHELL']);
 
 /** The USER value as written, or undefined. */
 export function userOf(stage: Stage): Instruction | undefined {
-  return stage.instructions.filter((instruction) => instruction.keyword === 'USER').pop();
+  return userSettingOf(stage)?.instruction;
 }
 
 export function isNumericUser(user: string): boolean {

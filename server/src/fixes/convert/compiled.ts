@@ -6,7 +6,7 @@ import { effectiveCommand, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
 import type { ConvertContext } from './common';
-import { absolute, argumentText, execForm, lineOf, refuse, sourceOf } from './common';
+import { absolute, argumentText, execForm, lineOf, refuse, sourceOf, userOf } from './common';
 import { startWords } from './start';
 
 export interface FoundCommand {
@@ -303,12 +303,8 @@ export function userValue(
   model: DockerfileModel,
   stage: Stage,
 ): { value: string; instruction: Instruction } | undefined {
-  const instruction = stage.instructions.filter((candidate) => candidate.keyword === 'USER').pop();
+  const instruction = userOf(stage);
   return instruction ? { value: argumentText(model, instruction), instruction } : undefined;
-}
-
-export function isRootUser(value: string): boolean {
-  return /^(root|0)(:(root|0))?$/.test(value);
 }
 
 /** A command that creates the system user `app` on the final image's distribution, or undefined when it has no tool for it. */

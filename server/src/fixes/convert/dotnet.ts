@@ -10,7 +10,6 @@ import {
   cacheMounts,
   findCommands,
   installedPackages,
-  isRootUser,
   optionValue,
   refuseDigest,
   refuseMissingTools,
@@ -18,6 +17,7 @@ import {
   startCommand,
   userValue,
 } from './compiled';
+import { isRootUser } from '../../model/user';
 
 /** Options of `dotnet publish` that take a value: their value is not the project. */
 const valueOptions = new Set([

@@ -3,7 +3,7 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import type { ConvertContext } from './common';
-import { createAppUser, installedPackages, isRootUser, refuseRuntimePackages } from './compiled';
+import { createAppUser, installedPackages, refuseRuntimePackages } from './compiled';
 import { defaultPath, entryScriptCopy, pathDirs, resolveProgram, startWords } from './start';
 import {
   absolute,
@@ -18,6 +18,7 @@ import {
   userOf,
   workdirs,
 } from './common';
+import { isRootUser } from '../../model/user';
 
 const staticImage = 'gcr.io/distroless/static-debian12:nonroot';
 const glibcImage = 'gcr.io/distroless/base-debian12:nonroot';

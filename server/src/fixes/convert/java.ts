@@ -14,7 +14,6 @@ import {
   globPattern,
   hasGlob,
   installedPackages,
-  isRootUser,
   refuseDigest,
   refuseMissingTools,
   refuseRuntimePackages,
@@ -22,6 +21,7 @@ import {
   trailingCopies,
   userValue,
 } from './compiled';
+import { isRootUser } from '../../model/user';
 
 type Tool = 'maven' | 'gradle';
 

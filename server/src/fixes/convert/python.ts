@@ -22,6 +22,7 @@ import {
   userOf,
   workdirs,
 } from './common';
+import { isRootUser } from '../../model/user';
 
 export const venv = '/opt/venv';
 /** The same line in both stages: the build installs into the venv, the final stage runs from it. */
@@ -85,7 +86,9 @@ export function convertPython(
   if (!build) refuse('No RUN, COPY or ADD: nothing to build.');
   const earlyUser = stage.instructions.find(
     (instruction) =>
-      instruction.keyword === 'USER' && instruction.index < build.index && !isRoot(argumentText(model, instruction)),
+      instruction.keyword === 'USER' &&
+      instruction.index < build.index &&
+      !isRootUser(argumentText(model, instruction)),
   );
   if (earlyUser)
     refuse(
@@ -134,7 +137,7 @@ export function convertPython(
     user &&
     userName &&
     !isNumericUser(argumentText(model, user)) &&
-    !isRoot(userName) &&
+    !isRootUser(userName) &&
     !setup.commands.some((command) => new RegExp(`\\b${userName}\\b`).test(command))
   ) {
     refuse(
@@ -168,11 +171,6 @@ export function convertPython(
   if (gain) messages.push(gain);
   const text = assemble({ model, stage, build, overrides, finalImage, generated, addedUser, droppable: () => false });
   return { text, messages };
-}
-
-/** Runs under the debian `root` or UID 0. */
-function isRoot(user: string): boolean {
-  return /^(root|0)(:(root|0))?$/.test(user);
 }
 
 /** `3.12-bookworm` → bookworm; a tag without a suite is built on the current Debian stable. */

@@ -13,7 +13,6 @@ import {
   findCommands,
   healthchecks,
   installedPackages,
-  isRootUser,
   optionValue,
   refuseDigest,
   refuseMissingTools,
@@ -23,6 +22,7 @@ import {
   userValue,
 } from './compiled';
 import { entryScriptCopy, pathDirs } from './start';
+import { isRootUser } from '../../model/user';
 
 const staticImage = 'gcr.io/distroless/static-debian12:nonroot';
 /** Users the distroless images know by name. */
