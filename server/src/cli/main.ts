@@ -15,6 +15,7 @@ import { toSarif } from './sarif';
 import { toGithubAnnotations } from './github';
 import { toGitlabCodeQuality } from './gitlab';
 import { toMarkdown } from './markdown';
+import { fixFile } from './fix';
 import type { FileFindings } from './sarif';
 
 declare const LAYERLENS_VERSION: string | undefined;
@@ -47,6 +48,9 @@ Options:
   --rule <name>=<severity|off>
                              override a rule's severity; repeatable
   --allow-empty              exit 0 when no Dockerfile is found (default: exit 2)
+  --fix                      apply the preferred fixes (re-checked; a fix whose result does not parse is
+                             not applied), write the files, then report what is left
+  --dry-run                  with --fix: print a unified diff instead of writing; exit 1 when a file would change
   --list-rules               print the rules and exit
   --version                  print the version and exit
   -h, --help                 print this help and exit`;
@@ -71,6 +75,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         rule: { type: 'string', multiple: true },
         'list-rules': { type: 'boolean' },
         'allow-empty': { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -93,6 +99,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (failOn !== 'none' && !(failOn in thresholds))
     throw new UsageError(`unknown --fail-on "${failOn}": use error, warning, info or none`);
   const ruleSettings = parseRuleSettings(values.rule ?? []);
+  if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run goes with --fix');
+  let wouldChange = false;
 
   if (values['list-rules']) {
     io.stdout(listRules(format));
@@ -117,14 +125,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`layerlens: skipped ${file.path}: ${read.message.replace(/: [^:]*$/, '')}\n`);
       continue;
     }
-    const text = read.text.replace(/^\uFEFF/, '');
+    let text = read.text.replace(/^\uFEFF/, '');
+    const settings = { target: values.target, rules: ruleSettings };
+    const context = readContextFacts(resolve(file.path));
+    if (values.fix) {
+      const dryRun = values['dry-run'] === true;
+      const fixed = fixFile(file.path, text, read.text !== text, { dryRun, settings, context }, io);
+      if (dryRun) {
+        wouldChange ||= fixed.changed;
+        continue;
+      }
+      text = fixed.text;
+    }
     let analysis;
     try {
-      analysis = analyzeDocument(
-        text,
-        { target: values.target, rules: ruleSettings },
-        readContextFacts(resolve(file.path)),
-      );
+      analysis = analyzeDocument(text, settings, context);
     } catch (error) {
       // The engine should never throw; if it does, the other files are still checked and the run fails.
       io.stderr(`layerlens: ${file.path}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -146,6 +161,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (files.length === 0 && !values['allow-empty'])
     throw new UsageError(`no Dockerfiles found in ${positionals.join(', ')} (--allow-empty to accept that)`);
 
+  if (values['dry-run']) return failed ? 2 : wouldChange ? 1 : 0;
   if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(results, rules, version, io.cwd), null, 2)}\n`);
   else if (format === 'github') io.stdout(toGithubAnnotations(results, io.cwd));
   else if (format === 'gitlab') io.stdout(`${JSON.stringify(toGitlabCodeQuality(results, io.cwd), null, 2)}\n`);
