@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './client';
 import { createCommands } from './commands';
+import { restoreMeasurements } from './measure';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('LayerLens', { log: true });
   context.subscriptions.push(output);
-  for (const [name, handler] of Object.entries(createCommands(() => client, context.extensionUri))) {
+  for (const [name, handler] of Object.entries(createCommands(() => client, context, output))) {
     context.subscriptions.push(vscode.commands.registerCommand(name, handler));
   }
   client = createClient(context, output);
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   try {
     await client.start();
+    await restoreMeasurements(client, context);
   } catch (error) {
     // Activation errors are shown, not swallowed: without the server there are no diagnostics at all.
     const message = error instanceof Error ? error.message : String(error);

@@ -24,6 +24,16 @@ import type { Conversion, ConvertParams, ConvertResponse } from './features/conv
 import { convertModel } from './fixes/convert';
 import { ConvertContextCache, convertContextFile } from './fixes/convert/contextFiles';
 import { dirname, basename } from 'node:path';
+import {
+  MeasuredResults,
+  measuredLenses,
+  measuredNotification,
+  measureDocument,
+  measureProgressNotification,
+  measureRequest,
+  withMeasuredHover,
+} from './features/measure';
+import type { MeasureParams, MeasureResponse } from './features/measure';
 
 // Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
 const connection = createConnection(ProposedFeatures.all);
@@ -45,6 +55,9 @@ let indexGeneration = 0;
 let registry: RegistryLookups | undefined;
 let canAnnotateChanges = false;
 const convertContexts = new ConvertContextCache();
+// Build and Measure results per document; builds run only on the user's command and only in trusted workspaces.
+const measured = new MeasuredResults();
+let measureTrusted = true;
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
   await shellParserReady;
@@ -55,6 +68,8 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   canAnnotateChanges = workspaceEdit?.documentChanges === true && workspaceEdit.changeAnnotationSupport !== undefined;
   registry = new RegistryLookups(params.initializationOptions, sizesChanged);
+  measureTrusted =
+    (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -188,6 +203,7 @@ function sizesChanged(): void {
 // The user trusted the workspace after the server started: registry lookups may run now.
 connection.onNotification(workspaceTrustedNotification, () => {
   registry?.grantTrust();
+  measureTrusted = true;
   sizesChanged();
 });
 
@@ -195,7 +211,9 @@ connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
   const sized = await estimateOf(document);
-  return sized ? sizeHover(sized.estimate, sized.model, params.position) : null;
+  if (!sized) return null;
+  const hover = sizeHover(sized.estimate, sized.model, params.position);
+  return withMeasuredHover(hover, sized.model, sized.estimate, measured.get(document.uri), params.position);
 });
 
 connection.onCodeLens(async (params) => {
@@ -209,6 +227,7 @@ connection.onCodeLens(async (params) => {
     estimate,
     model.stages.map((stage) => stage.from.range),
   );
+  lenses.push(...measuredLenses(document.uri, model, estimate, measured.get(document.uri), measureTrusted));
   const conversion = model.stages.length === 1 ? await conversionFor(document) : undefined;
   if (conversion?.result.ok) {
     const start = model.stages[0].from.range.start;
@@ -264,6 +283,32 @@ connection.onRequest(convertRequest, async (params: ConvertParams): Promise<Conv
     changeAnnotations: canAnnotateChanges,
   });
   return { ok: true, edit, messages: result.messages, sizeChange: conversion.sizeChange };
+});
+
+connection.onRequest(measureRequest, async (params: MeasureParams, token): Promise<MeasureResponse> => {
+  if (!measureTrusted) return { ok: false, reason: 'LayerLens builds images only in trusted workspaces.' };
+  const document = documents.get(params.textDocument.uri);
+  const sized = document && (await estimateOf(document));
+  if (!document || !sized) return { ok: false, reason: 'The Dockerfile could not be read (see its diagnostics).' };
+  const settings = await settingsFor(document.uri);
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  const response = await measureDocument(document.uri, document.getText(), sized.model, {
+    engine: params.engine,
+    target: settings.target || undefined,
+    signal: controller.signal,
+    report: (progress) => void connection.sendNotification(measureProgressNotification, progress),
+  });
+  if (response.ok) {
+    measured.set(document.uri, response.measurement);
+    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+  }
+  return response;
+});
+
+// The client restores measurements it kept: shown again (stale when the file changed since).
+connection.onNotification(measuredNotification, (params: unknown) => {
+  if (measured.restore(params) && canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
 });
 
 connection.onRequest(imageSizeRequest, async (params: ImageSizeParams) => {

@@ -204,6 +204,7 @@ describe('language server over stdio', function () {
         },
         { line: 4, title: '+N (N–N) (data)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
         { line: 5, title: '+N (N–N) (estimate)', command: 'layerlens.showSizeBreakdown', args: [uri, 1] },
+        { line: 3, title: 'Build and Measure', command: 'layerlens.buildAndMeasure', args: [uri] },
       ],
     );
     const size = await client.connection.sendRequest<{
