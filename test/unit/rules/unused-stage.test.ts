@@ -33,6 +33,26 @@ ruleTester(rule, {
       variants: single,
     },
     {
+      name: 'a chained platform ARG (ARG X=${TARGETARCH}, FROM ${X}) selects every platform stage',
+      code: 'ARG ARCH=${TARGETARCH}\nFROM debian:12 AS amd64\nFROM arm64v8/debian:12 AS arm64\nFROM ${ARCH}\nCOPY app /app\n',
+      variants: single,
+    },
+    {
+      name: 'an ARG whose default is built from the platform (ARG IMAGE=base-${TARGETOS})',
+      code: 'ARG IMAGE=base-${TARGETOS}\nFROM scratch AS base-linux\nFROM scratch AS base-windows\nFROM ${IMAGE} AS final\nCOPY app /app\n',
+      variants: single,
+    },
+    {
+      name: 'a FROM that stays unresolvable uses every stage it could select',
+      code: 'ARG FLAVOR\nFROM alpine:3.20 AS app-small\nFROM debian:12 AS app-full\nFROM app-${FLAVOR}\nCOPY app /app\n',
+      variants: single,
+    },
+    {
+      name: 'COPY --from without = still names the stage meant (copy-from-unknown-stage reports the flag)',
+      code: `${goBuild}FROM alpine:3.20\nCOPY --from build /out/app /app\n`,
+      variants: single,
+    },
+    {
       name: 'COPY --from through a variable',
       code: 'FROM golang:1.23 AS build-linux\nRUN go build -o /app .\nFROM golang:1.23 AS build-windows\nRUN GOOS=windows go build -o /app .\nFROM alpine:3.20\nARG TARGETOS\nCOPY --from=build-${TARGETOS} /app /app\n',
       variants: single,
@@ -79,6 +99,12 @@ ruleTester(rule, {
       name: 'stages used only by unused stages are unused too',
       code: '«FROM python:3.12 AS wheels»\nRUN pip wheel -w /wheels -r requirements.txt\n\n«FROM python:3.12 AS docs»\nCOPY --from=wheels /wheels /wheels\n\n«FROM python:3.12 AS lint»\nRUN --mount=from=docs,source=/wheels,target=/w pip install /w/*\n\nFROM python:3.12-slim\nCOPY app.py /app.py\n',
       messages: ['Stage `wheels` is not used', 'Stage `docs` is not used', 'Stage `lint` is not used'],
+      variants: single,
+    },
+    {
+      name: 'a platform-chained FROM does not hide a stage its pattern cannot name',
+      code: 'ARG IMAGE=base-${TARGETARCH}\nFROM scratch AS base-amd64\nFROM scratch AS base-arm64\n«FROM alpine:3.20 AS leftover»\nFROM ${IMAGE}\nCOPY app /app\n',
+      messages: ['Stage `leftover` is not used'],
       variants: single,
     },
     {
