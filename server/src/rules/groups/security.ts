@@ -1,4 +1,5 @@
 import { rule as curlPipeToShell } from '../curl-pipe-to-shell';
+import { rule as downloadWithoutVerification } from '../download-without-verification';
 import { rule as networkToolsInFinalStage } from '../network-tools-in-final-stage';
 import { rule as secretInArgOrEnv } from '../secret-in-arg-or-env';
 import { rule as sudoInRun } from '../sudo-in-run';
@@ -12,4 +13,5 @@ export const securityRules: readonly Rule[] = [
   unpinnedBaseImage,
   sudoInRun,
   curlPipeToShell,
+  downloadWithoutVerification,
 ];
