@@ -1,7 +1,7 @@
-// Writes docs/rules/<rule>.md and the README's rules table from the rules' meta (npm run docs).
+// Writes docs/rules/<rule>.md, the README's rules table and the layerlens.rules setting schema from the rules' meta (npm run docs).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderRulePage, renderRulesTable, rulesTableMarkers } from './docsRender';
+import { renderRulePage, renderRulesSetting, renderRulesTable, rulesTableMarkers } from './docsRender';
 import { rules } from '../server/src/rules';
 
 const root = join(__dirname, '..');
@@ -15,4 +15,10 @@ const start = readme.indexOf(begin);
 const stop = readme.indexOf(end);
 if (start < 0 || stop < 0) throw new Error(`README.md lacks the ${begin} … ${end} markers`);
 writeFileSync(readmePath, readme.slice(0, start + begin.length) + '\n' + renderRulesTable(rules) + readme.slice(stop));
-console.log(`wrote ${rules.length} rule pages and the README rules table`);
+
+// The settings schema lists the rules (completion and validation of `layerlens.rules` in settings.json).
+const manifestPath = join(root, 'package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+manifest.contributes.configuration.properties['layerlens.rules'] = renderRulesSetting(rules);
+writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`wrote ${rules.length} rule pages, the README rules table and the layerlens.rules schema`);

@@ -1,5 +1,31 @@
 import type { Rule } from '../server/src/rules/types';
 
+/**
+ * The `layerlens.rules` setting's schema in package.json: one property per rule, so settings.json
+ * completes rule names and VS Code flags a name that is no rule ("Property … is not allowed").
+ */
+export function renderRulesSetting(rules: readonly Rule[]): object {
+  const values = ['off', 'error', 'warning', 'info', 'hint'];
+  return {
+    type: 'object',
+    default: {},
+    scope: 'resource',
+    markdownDescription:
+      'Per-rule settings: `"rule-name": "off" | "error" | "warning" | "info" | "hint"`. Generated from the rules by `npm run docs`.',
+    properties: Object.fromEntries(
+      rules.map((rule) => [
+        rule.meta.name,
+        {
+          type: 'string',
+          enum: values,
+          markdownDescription: `${rule.meta.docs.summary} Default: \`${rule.meta.severity}\`.`,
+        },
+      ]),
+    ),
+    additionalProperties: false,
+  };
+}
+
 export const rulesTableMarkers = ['<!-- rules-table:begin -->', '<!-- rules-table:end -->'] as const;
 
 export function renderRulePage(rule: Rule): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { analyze } from '../../server/src/engine/analyze';
 import { buildModel } from '../../server/src/model/model';
 import { rules } from '../../server/src/rules';
-import { renderRulePage, renderRulesTable, rulesTableMarkers } from '../../scripts/docsRender';
+import { renderRulePage, renderRulesSetting, renderRulesTable, rulesTableMarkers } from '../../scripts/docsRender';
 
 const root = join(__dirname, '../..');
 
@@ -46,6 +46,18 @@ describe('rule catalogue', () => {
     assert.equal(
       readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)),
       `\n${renderRulesTable(rules)}`,
+    );
+  });
+
+  it('lists every rule in the layerlens.rules setting schema, and only rules (npm run docs)', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { properties?: object }> } };
+    };
+    const setting = manifest.contributes.configuration.properties['layerlens.rules'];
+    assert.deepEqual(setting, renderRulesSetting(rules), 'package.json is stale: run npm run docs');
+    assert.deepEqual(
+      Object.keys(setting.properties ?? {}),
+      rules.map((rule) => rule.meta.name),
     );
   });
 });
