@@ -155,6 +155,7 @@ export function estimateImageSize(model: DockerfileModel, inputs: EstimateInputs
       base: basePackageSet,
       installed,
       slim: isSlim(stage),
+      ubuntu: isUbuntu(stage),
       estimates,
       inputs,
       pipInstalled,
@@ -281,6 +282,8 @@ interface LayerContext {
   /** Debian packages the stage's layers (and the stages it is built on) added. */
   installed: Set<string>;
   slim: boolean;
+  /** The stage runs on Ubuntu, whose index LayerLens does not carry: Debian's stands in. */
+  ubuntu: boolean;
   estimates: StageEstimate[];
   inputs: EstimateInputs;
   /** pip distributions installed so far in the stage (and the stages it is built on). */
@@ -331,12 +334,18 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
       slim: context.slim,
     });
     for (const name of estimate.packages) context.installed.add(name);
-    parts.push({ method: 'apt', diskBytes: estimate.diskBytes, compressedBytes: estimate.compressedBytes });
+    parts.push({
+      method: context.ubuntu ? 'apt-ubuntu-stand-in' : 'apt',
+      diskBytes: estimate.diskBytes,
+      compressedBytes: estimate.compressedBytes,
+    });
     incomplete = estimate.unknown.length > 0;
     if (facts.installs.length > 0)
       notes.push(
         `apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index (dependency closure, sizes calibrated on measured layers)${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`,
       );
+    if (context.ubuntu && facts.installs.length > 0)
+      notes.push(`Ubuntu: no Ubuntu package index here, Debian ${context.suite}'s stands in (an estimate)`);
     if (facts.listsKept)
       notes.push(
         `apt's package lists (/var/lib/apt/lists) stay in the layer: their size measured on Debian ${context.suite}`,
@@ -387,7 +396,7 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
   const compressedBytes = parts.reduce((sum, part) => sum + part.compressedBytes, 0);
   // Only apt figures come from package data alone; pip and node_modules figures are estimates.
   const confidence: SizeConfidence =
-    aptData && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
+    aptData && !context.ubuntu && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
   return {
     diskBytes,
     compressedBytes,
@@ -549,6 +558,14 @@ function findBasePackages(stage: Stage, suite: AptSuite): ReadonlySet<string> {
   if (/slim/.test(tag)) return aptBaseImage('debian', `${suite}-slim`)?.packages ?? noPackages;
   if (onBuildpackDeps.has(name)) return aptBaseImage('buildpack-deps', suite)?.packages ?? noPackages;
   return aptBaseImage('debian', suite)?.packages ?? noPackages;
+}
+
+const ubuntuCodenames = /(^|[-.])(xenial|bionic|focal|jammy|noble|oracular|plucky|questing|resolute)([-.]|$)|ubuntu/;
+
+/** Ubuntu itself or an image whose tag names an Ubuntu release (`nvidia/cuda:…-ubuntu24.04`, `…:8.0-noble`). */
+function isUbuntu(stage: Stage): boolean {
+  const root = rootStage(stage);
+  return root.image.repository === 'ubuntu' || ubuntuCodenames.test(root.image.tag ?? '');
 }
 
 function isSlim(stage: Stage): boolean {

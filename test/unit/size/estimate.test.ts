@@ -134,9 +134,17 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
       const [layer] = layers(`FROM ${base}\n${run}`);
       return { disk: layer.diskBytes, notes: layer.notes };
     };
+    const debian = sized('debian:trixie');
     assert.deepEqual(
       [sized('python:3.12-slim'), sized('node:22'), sized('ubuntu:24.04')],
-      [sized('debian:trixie-slim'), sized('buildpack-deps:trixie'), sized('debian:trixie')],
+      [
+        sized('debian:trixie-slim'),
+        sized('buildpack-deps:trixie'),
+        {
+          ...debian,
+          notes: [...debian.notes, "Ubuntu: no Ubuntu package index here, Debian trixie's stands in (an estimate)"],
+        },
+      ],
     );
   });
 
@@ -206,6 +214,27 @@ describe('estimateImageSize: pip, node_modules, apk and COPY --from', () => {
     assert.deepEqual(
       { compressed: removed.compressedBytes, note: removed.notes[1] },
       { compressed: curl.compressedBytes, note: 'apt: gcc removed again in this RUN: not counted' },
+    );
+  });
+
+  it("marks apt on Ubuntu an estimate with Debian's index standing in and a wider interval", () => {
+    const install =
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+    const [ubuntu] = layers(`FROM ubuntu:22.04\n${install}`);
+    const [debian] = layers(`FROM debian:trixie\n${install}`);
+    assert.deepEqual(
+      {
+        confidence: ubuntu.confidence,
+        note: ubuntu.notes.at(1),
+        wider:
+          (ubuntu.compressedHigh ?? 0) - (ubuntu.compressedLow ?? 0) >
+          (debian.compressedHigh ?? 0) - (debian.compressedLow ?? 0),
+      },
+      {
+        confidence: 'estimate',
+        note: "Ubuntu: no Ubuntu package index here, Debian trixie's stands in (an estimate)",
+        wider: true,
+      },
     );
   });
 
