@@ -233,6 +233,11 @@ export interface AptInstallEstimate {
   unknown: string[];
   /** `data`: every requested package is in the index; `estimate`: some were not, so the sizes are a lower bound. */
   confidence: 'data' | 'estimate';
+  /**
+   * Versioned names the index lacks, sized by the nearest version it has (`postgresql-16` from a
+   * third-party repository → `postgresql-17`): `[requested, stand-in]`.
+   */
+  standIns?: [string, string][];
 }
 
 /**
@@ -323,8 +328,15 @@ function estimateInstalls(
   }
   const added: number[] = [];
   const unknown: string[] = [];
+  const standIns: [string, string][] = [];
   for (const install of installs) {
-    const result = closure(index, install.packages, install.noInstallRecommends, present);
+    const packages = install.packages.map((spec) => {
+      const name = requestedName(spec, index.ids);
+      const standIn = name === undefined || index.ids.has(name) ? undefined : nearestVersionOf(index, name);
+      if (standIn) standIns.push([name!, standIn]);
+      return standIn ?? spec;
+    });
+    const result = closure(index, packages, install.noInstallRecommends, present);
     added.push(...result.added);
     unknown.push(...result.unknown);
   }
@@ -345,8 +357,31 @@ function estimateInstalls(
     compressedBytes: Math.round(size.gzip),
     packages: added.map((id) => index.data.names[id]),
     unknown,
-    confidence: unknown.length > 0 ? 'estimate' : 'data',
+    confidence: unknown.length > 0 || standIns.length > 0 ? 'estimate' : 'data',
+    ...(standIns.length > 0 ? { standIns } : {}),
   };
+}
+
+/**
+ * The package of the index with the same name but the nearest version number in it, for a versioned
+ * name the index lacks: `postgresql-16` → `postgresql-17`, `openjdk-11-jre` → `openjdk-17-jre`. Only
+ * one number may differ; undefined when no such package exists.
+ */
+function nearestVersionOf(index: AptIndex, name: string): string | undefined {
+  const match = /^([a-z][a-z0-9+.]*?[-.]?)(\d+)((?:-[a-z][a-z0-9+.-]*)?)$/.exec(name);
+  if (!match || /[*?$]/.test(name)) return undefined;
+  const [, prefix, number, suffix] = match;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of index.ids.keys()) {
+    if (!candidate.startsWith(prefix) || !candidate.endsWith(suffix)) continue;
+    const middle = candidate.slice(prefix.length, candidate.length - suffix.length);
+    if (!/^\d+$/.test(middle)) continue;
+    const id = index.ids.get(candidate)!;
+    if (id >= index.data.packages.length) continue;
+    const distance = Math.abs(Number(middle) - Number(number));
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best?.name;
 }
 
 const baseIdCache = new WeakMap<AptIndex, WeakMap<ReadonlySet<string>, ReadonlySet<number>>>();

@@ -326,6 +326,7 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
   // `apt-get update` alone still leaves the package lists in the layer.
   const aptData = facts.installs.length > 0 || facts.listsKept;
   let otherInstalls = false;
+  let standInUsed = false;
   if (aptData) {
     const estimate = estimateAptRun(facts, {
       suite: context.suite,
@@ -344,6 +345,9 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
       notes.push(
         `apt: ${estimate.packages.length} packages from Debian ${context.suite}'s index (dependency closure, sizes calibrated on measured layers)${estimate.unknown.length ? `; not in the index: ${estimate.unknown.join(', ')}` : ''}`,
       );
+    for (const [requested, standIn] of estimate.standIns ?? [])
+      notes.push(`apt: ${requested} is not in Debian ${context.suite}'s index; ${standIn} stands in (an estimate)`);
+    if (estimate.standIns) standInUsed = true;
     if (context.ubuntu && facts.installs.length > 0)
       notes.push(`Ubuntu: no Ubuntu package index here, Debian ${context.suite}'s stands in (an estimate)`);
     if (facts.listsKept)
@@ -396,7 +400,9 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
   const compressedBytes = parts.reduce((sum, part) => sum + part.compressedBytes, 0);
   // Only apt figures come from package data alone; pip and node_modules figures are estimates.
   const confidence: SizeConfidence =
-    aptData && !context.ubuntu && !otherInstalls && !incomplete && unknownCommands.length === 0 ? 'data' : 'estimate';
+    aptData && !context.ubuntu && !standInUsed && !otherInstalls && !incomplete && unknownCommands.length === 0
+      ? 'data'
+      : 'estimate';
   return {
     diskBytes,
     compressedBytes,

@@ -381,6 +381,23 @@ describe('size: apt install estimate', () => {
       assert.ok(curl.compressedBytes > 3e6 && curl.compressedBytes < 9e6, `${curl.compressedBytes}`);
     });
 
+    it('sizes a versioned package the index lacks by its nearest version, marked an estimate', () => {
+      const debian = aptBaseImage('debian', 'trixie-slim')!;
+      const options = { suite: 'trixie' as const, noInstallRecommends: true, installed: debian.packages };
+      const pgdg = estimateAptInstall(['postgresql-16=16.14-1.pgdg13+1'], options);
+      const debianOwn = estimateAptInstall(['postgresql-17'], options);
+      assert.deepEqual(
+        { standIns: pgdg.standIns, confidence: pgdg.confidence, unknown: pgdg.unknown, bytes: pgdg.compressedBytes },
+        {
+          standIns: [['postgresql-16', 'postgresql-17']],
+          confidence: 'estimate',
+          unknown: [],
+          bytes: debianOwn.compressedBytes,
+        },
+      );
+      assert.deepEqual(estimateAptInstall(['no-such-tool-3'], options).unknown, ['no-such-tool-3']);
+    });
+
     it('has the base package sets of debian and buildpack-deps images', () => {
       const slim = aptBaseImage('debian', '12-slim')!;
       assert.deepEqual(
