@@ -1,4 +1,5 @@
 import { main, UsageError } from './cli/main';
+import { wantsColor } from './cli/text';
 
 // Entry point of the `layerlens` command: wiring only, so that errors become one line, never a stack.
 
@@ -13,6 +14,7 @@ main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  color: wantsColor(process.stdout.isTTY, process.env),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -16,6 +16,7 @@ import { toGithubAnnotations } from './github';
 import { toGitlabCodeQuality } from './gitlab';
 import { toMarkdown } from './markdown';
 import { fixFile } from './fix';
+import { toText } from './text';
 import type { FileFindings } from './sarif';
 
 declare const LAYERLENS_VERSION: string | undefined;
@@ -28,6 +29,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /** Colour the text report (stdout is a terminal and NO_COLOR is not set). */
+  color?: boolean;
 }
 
 const usage = `Usage: layerlens [options] <file|folder>...
@@ -167,7 +170,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   else if (format === 'gitlab') io.stdout(`${JSON.stringify(toGitlabCodeQuality(results, io.cwd), null, 2)}\n`);
   else if (format === 'markdown') io.stdout(toMarkdown(results, io.cwd));
   else if (format === 'json') io.stdout(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
-  else io.stdout(toText(results, results.length));
+  else io.stdout(toText(results, results.length, io.color === true));
 
   if (failed) return 2;
   if (failOn === 'none') return 0;
@@ -218,21 +221,6 @@ function toJson({ file, findings }: FileFindings) {
       fixes: finding.fixes.map((fix) => fix.title),
     })),
   };
-}
-
-function toText(results: FileFindings[], fileCount: number): string {
-  const lines: string[] = [];
-  let total = 0;
-  for (const { file, findings } of results) {
-    for (const finding of findings) {
-      total++;
-      lines.push(
-        `${file}:${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.severity} ${finding.rule} ${finding.message}`,
-      );
-    }
-  }
-  lines.push(`${total} finding${total === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`);
-  return `${lines.join('\n')}\n`;
 }
 
 function listRules(format: string): string {

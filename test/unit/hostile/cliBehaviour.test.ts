@@ -79,7 +79,7 @@ describe('CLI behaviour on bad input', () => {
   it('checks the same file once, however often it is named', () => {
     write('Dockerfile', 'FROM node:22\n');
     const result = cli(['Dockerfile', './Dockerfile', '.'], dir);
-    assert.deepEqual(result.stdout.trim().split('\n').pop(), '1 finding in 1 file');
+    assert.deepEqual(result.stdout.trim().split('\n').pop(), '1 finding in 1 file: 1 warning');
   });
 
   it('FROM without an image is exit 2 with the line, not a finding about ``', () => {
