@@ -180,6 +180,7 @@ export function corpusCoverageReport(): void {
   let shipped = 0;
   let baseKnown = 0;
   let complete = 0;
+  let completeBesideContext = 0;
   let layers = 0;
   let unknownLayers = 0;
   const unknownBases = new Map<string, number>();
@@ -192,6 +193,11 @@ export function corpusCoverageReport(): void {
       if (stage.base.compressedBytes !== null) baseKnown++;
       else unknownBases.set(stage.base.reference, (unknownBases.get(stage.base.reference) ?? 0) + 1);
       if (stage.base.compressedBytes !== null && stage.unknownLayers === 0) complete++;
+      // The corpus has no build contexts: what would be complete if the COPYs of one were measured.
+      const unknownBesideContext = stage.layers.filter(
+        (layer) => layer.compressedBytes === null && !/build context/.test(layer.notes[0] ?? ''),
+      ).length;
+      if (stage.base.compressedBytes !== null && unknownBesideContext === 0) completeBesideContext++;
       layers += stage.layers.length;
       unknownLayers += stage.unknownLayers;
       for (const layer of stage.layers.filter((candidate: LayerEstimate) => candidate.compressedBytes === null)) {
@@ -207,7 +213,9 @@ export function corpusCoverageReport(): void {
       .map(([key, count]) => `${count}× ${key}`)
       .join('; ');
   console.log(`corpus: shipped base images with a figure: ${share(baseKnown, shipped)} of ${shipped} (goal ≥ 95 %)`);
-  console.log(`corpus: shipped stages with nothing unknown: ${share(complete, shipped)} (goal ≥ 60 %)`);
+  console.log(
+    `corpus: shipped stages with nothing unknown: ${share(complete, shipped)} (goal ≥ 60 %); nothing unknown but COPYs of the absent build context: ${share(completeBesideContext, shipped)}`,
+  );
   console.log(`corpus: shipped-stage layers unknown: ${share(unknownLayers, layers)} of ${layers}`);
   console.log(`corpus: most frequent unknown bases: ${top(unknownBases)}`);
   console.log(`corpus: most frequent reasons a layer is unknown: ${top(unknownReasons)}`);
