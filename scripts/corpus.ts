@@ -1,6 +1,8 @@
-// npm run corpus: runs every rule over ../shared/corpus/dockerfiles and writes docs/evaluation.md with the
-// findings per rule and the hand-checked sample (docs/evaluation/hand-checked/<rule>.tsv) with its
-// false-positive rate. Hand-check files list `file<TAB>line<TAB>verdict<TAB>note`, verdict TP or FP.
+// npm run corpus: runs every rule over ../shared/corpus/dockerfiles and writes docs/evaluation.md. For each rule
+// it samples up to 30 findings (all when fewer) with a fixed seed, reads their verdicts from
+// docs/evaluation/verdicts/<rule>.tsv (`file<TAB>line<TAB>verdict<TAB>reason`, verdict true, false or debatable,
+// judged by reading the Dockerfile around the finding) and reports the false-positive rate with a 95 % Wilson
+// interval. Sampled findings without a verdict are listed (and fail the run) so they get judged.
 // It also converts every single-stage file to multi-stage and checks each output (re-parses into two
 // stages, same runtime config) or counts the refusal by its reason.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,28 +15,86 @@ import { buildModel } from '../server/src/model/model';
 import { runtimeConfig } from '../server/src/model/runtime';
 
 const root = join(__dirname, '..');
-const corpus = process.env.LAYERLENS_CORPUS ?? join(root, '../shared/corpus/dockerfiles');
-const handChecked = join(root, 'docs/evaluation/hand-checked');
+// Worktrees sit one level deeper than the main checkout; /work/shared is where the corpus lives on this machine.
+const corpus =
+  process.env.LAYERLENS_CORPUS ??
+  [join(root, '../shared/corpus/dockerfiles'), join(root, '../../shared/corpus/dockerfiles')].find((dir) =>
+    existsSync(dir),
+  ) ??
+  join(root, '../shared/corpus/dockerfiles');
+const verdictDir = join(root, 'docs/evaluation/verdicts');
+/** Findings sampled per rule; the seed keeps the sample the same from run to run until the findings change. */
+const sampleSize = 30;
+const seed = 11;
+
+type VerdictValue = 'true' | 'false' | 'debatable';
 
 interface Verdict {
   file: string;
   line: number;
-  verdict: 'TP' | 'FP';
-  note: string;
+  verdict: VerdictValue;
+  reason: string;
 }
 
-function readVerdicts(rule: string): Verdict[] {
-  const path = join(handChecked, `${rule}.tsv`);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const [file, lineNumber, verdict, note = ''] = line.split('\t');
-      if (verdict !== 'TP' && verdict !== 'FP') throw new Error(`${path}: verdict must be TP or FP: ${line}`);
-      return { file, line: Number(lineNumber), verdict, note };
-    });
+interface Sampled {
+  file: string;
+  line: number;
+  finding: Finding;
+}
+
+function readVerdicts(rule: string): Map<string, Verdict> {
+  const path = join(verdictDir, `${rule}.tsv`);
+  const verdicts = new Map<string, Verdict>();
+  if (!existsSync(path)) return verdicts;
+  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+    if (line.trim() === '') continue;
+    const [file, lineNumber, verdict, reason = ''] = line.split('\t');
+    if (verdict !== 'true' && verdict !== 'false' && verdict !== 'debatable')
+      throw new Error(`${path}: verdict must be true, false or debatable: ${line}`);
+    if (reason.trim() === '') throw new Error(`${path}: every verdict needs a reason: ${line}`);
+    verdicts.set(`${file}:${lineNumber}`, { file, line: Number(lineNumber), verdict, reason });
+  }
+  return verdicts;
+}
+
+/** FNV-1a: a small seeded hash, so the sample is reproducible without a dependency. */
+function hash(text: string): number {
+  let value = 2166136261;
+  for (const char of text) value = Math.imul(value ^ char.charCodeAt(0), 16777619);
+  return value >>> 0;
+}
+
+/**
+ * Up to `sampleSize` findings at distinct lines, in file order: the ones whose seeded hash of rule, file and
+ * line ranks lowest. A finding keeps its rank when others appear or go, so a fix of one class changes the
+ * sample only where findings went away.
+ */
+function sample(rule: string, found: Array<{ file: string; finding: Finding }>): Sampled[] {
+  const byLine = new Map<string, Sampled>();
+  for (const { file, finding } of found) {
+    const line = finding.range.start.line + 1;
+    if (!byLine.has(`${file}:${line}`)) byLine.set(`${file}:${line}`, { file, line, finding });
+  }
+  const rank = (entry: Sampled) => hash(`${seed}:${rule}:${entry.file}:${entry.line}`);
+  return [...byLine.values()]
+    .sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || a.line - b.line)
+    .slice(0, sampleSize)
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** The 95 % Wilson score interval of a proportion, in percent. */
+export function wilson(successes: number, trials: number): { low: number; high: number } {
+  if (trials === 0) return { low: 0, high: 100 };
+  const z = 1.959964;
+  const p = successes / trials;
+  const denominator = 1 + (z * z) / trials;
+  const centre = (p + (z * z) / (2 * trials)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / denominator;
+  return { low: 100 * Math.max(0, centre - half), high: 100 * Math.min(1, centre + half) };
+}
+
+function percent(value: number): string {
+  return `${value.toFixed(0)} %`;
 }
 
 async function main(): Promise<void> {
@@ -43,7 +103,9 @@ async function main(): Promise<void> {
     return;
   }
   await initShellParser();
-  const files = readdirSync(corpus).sort();
+  const files = readdirSync(corpus)
+    .filter((file) => !file.endsWith('.tsv') && !file.endsWith('.md'))
+    .sort();
   const byRule = new Map<string, Array<{ file: string; finding: Finding }>>();
   let crashes = 0;
   const crashNotes: string[] = [];
@@ -70,40 +132,64 @@ async function main(): Promise<void> {
     '# Evaluation over the real-world corpus',
     '',
     `Generated by \`npm run corpus\` over ${files.length} Dockerfiles of ../shared/corpus (not in this repository).`,
-    "Each rule's sample was checked by hand against the file: TP = a real problem of the shipped image as the rule",
-    'describes it, FP = the rule is wrong about this file. Samples live in `docs/evaluation/hand-checked/<rule>.tsv`.',
+    `For each rule, up to ${sampleSize} findings at distinct lines (all when fewer) are drawn with a fixed seed (${seed})`,
+    'and judged by reading the Dockerfile around them: **true** = a real problem of the image as the message',
+    'describes it, **false** = the rule is wrong about this file, **debatable** = a reviewer could argue either way.',
+    'Verdicts, each with its reason, live in `docs/evaluation/verdicts/<rule>.tsv`. The FP rate counts false',
+    'verdicts over the sample, with its 95 % Wilson interval; the last column counts debatable ones as false too.',
+    'The rules were written against this corpus, so these figures are an upper bound on precision elsewhere.',
     '',
     `Crashes (exceptions or failing rules): **${crashes}**`,
     ...crashNotes.map((note) => `- ${note}`),
     '',
-    '| Rule | Findings | Files | Hand-checked | FP | FP rate |',
-    '|---|---|---|---|---|---|',
+    '| Rule | Findings | Files | Sampled | True | False | Debatable | FP rate (95 % CI) | FP incl. debatable |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   const details: string[] = [];
+  const unjudged: string[] = [];
   for (const name of [...rules.map((rule) => rule.meta.name), 'input']) {
     const found = byRule.get(name) ?? [];
-    const verdicts = readVerdicts(name);
-    const current = verdicts.filter((verdict) =>
-      found.some(({ file, finding }) => file === verdict.file && finding.range.start.line + 1 === verdict.line),
-    );
-    const stale = verdicts.length - current.length;
-    const falsePositives = current.filter((verdict) => verdict.verdict === 'FP').length;
-    const rate = current.length > 0 ? `${((100 * falsePositives) / current.length).toFixed(0)} %` : '–';
     if (name === 'input' && found.length === 0) continue;
+    const verdicts = readVerdicts(name);
+    const sampled = sample(name, found);
+    const judged = sampled.flatMap((entry) => {
+      const verdict = verdicts.get(`${entry.file}:${entry.line}`);
+      if (verdict) return [verdict];
+      unjudged.push(`${name}\t${entry.file}\t${entry.line}\t${entry.finding.message}`);
+      return [];
+    });
+    const count = (value: VerdictValue) => judged.filter((verdict) => verdict.verdict === value).length;
+    const falseCount = count('false');
+    const debatable = count('debatable');
+    const interval = wilson(falseCount, judged.length);
+    const rate =
+      judged.length > 0
+        ? `${percent((100 * falseCount) / judged.length)} (${percent(interval.low)}–${percent(interval.high)})`
+        : '–';
+    const withDebatable = judged.length > 0 ? percent((100 * (falseCount + debatable)) / judged.length) : '–';
+    const missing = sampled.length - judged.length;
     lines.push(
-      `| \`${name}\` | ${found.length} | ${new Set(found.map((entry) => entry.file)).size} | ${current.length}${stale ? ` (+${stale} stale)` : ''} | ${falsePositives} | ${rate} |`,
+      `| \`${name}\` | ${found.length} | ${new Set(found.map((entry) => entry.file)).size} | ${judged.length}${missing ? ` (+${missing} unjudged)` : ''} | ${count('true')} | ${falseCount} | ${debatable} | ${rate} | ${withDebatable} |`,
     );
-    if (current.length > 0) {
-      details.push(`### ${name}`, '', '| File | Line | Verdict | Note |', '|---|---|---|---|');
-      for (const verdict of current)
-        details.push(`| ${verdict.file} | ${verdict.line} | ${verdict.verdict} | ${verdict.note} |`);
+    if (judged.length > 0) {
+      details.push(`### ${name}`, '', '| File | Line | Verdict | Reason |', '|---|---|---|---|');
+      for (const verdict of judged)
+        details.push(
+          `| ${verdict.file} | ${verdict.line} | ${verdict.verdict} | ${verdict.reason.replace(/\|/g, '\\|')} |`,
+        );
       details.push('');
     }
   }
   lines.push('', ...conversionReport(files));
-  lines.push('', '## Hand-checked samples', '', ...details);
+  lines.push('', '## Sampled findings and their verdicts', '', ...details);
   writeFileSync(join(root, 'docs/evaluation.md'), `${lines.join('\n')}\n`);
-  console.log(lines.slice(6, 8 + rules.length + 4).join('\n'));
+  const tableStart = lines.findIndex((line) => line.startsWith('| Rule'));
+  console.log(lines.slice(tableStart, tableStart + rules.length + 2).join('\n'));
+  if (unjudged.length > 0) {
+    console.log(`\n${unjudged.length} sampled findings have no verdict yet (rule, file, line, message):`);
+    for (const entry of unjudged) console.log(entry);
+    process.exitCode = 1;
+  }
   if (crashes > 0) process.exitCode = 1;
 }
 

@@ -39,7 +39,7 @@ const devServerPatterns: RegExp[] = [
   /\byarn\s+(run\s+)?(dev|serve|develop|watch|start:dev|dev:\S+|storybook|test|test:\S+)\b/,
   /\b(next|nuxt|nuxi|remix|astro|vite|svelte-kit)\s+dev\b/,
   /(^|\s|\/)(vite|webpack-dev-server|nodemon|ts-node-dev|react-scripts\s+start|webpack\s+serve|browser-sync|live-server)(\s|$)/,
-  /\b(manage\.py\s+runserver|flask\s+run\s+.*--debug|rails\s+(s|server)\s+.*-e\s+development|mix\s+phx\.server)\b/,
+  /\b(artisan\s+serve|manage\.py\s+runserver|flask\s+run\s+.*--debug|rails\s+(s|server)\s+.*-e\s+development|mix\s+phx\.server)\b/,
   /(^|\s|\/)(pytest|jest|vitest|mocha|rspec|cypress|playwright|karma|phpunit|tox|nox)(\s|$)/,
   /\b(go\s+test|cargo\s+test|mvn\s+test|gradle\s+test|dotnet\s+test|dotnet\s+watch)\b/,
 ];
@@ -99,6 +99,9 @@ function developmentReason(layers: Instruction[], words: string[]): string | und
   for (const [name, value] of environmentOf(layers)) {
     const development = developmentSettings[name.toUpperCase()];
     if (development && value !== null && development.test(value)) return `${name}=${value}`;
+    // A start command configured through ENV (a supervisor's program line, `SUPERVISOR_PHP_COMMAND=… artisan serve`).
+    if (/COMMAND|CMD/i.test(name) && value !== null && devServerPatterns.some((pattern) => pattern.test(value)))
+      return `${name} starts a dev server`;
   }
   return undefined;
 }

@@ -6,7 +6,7 @@ import type { EffectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
 import type { DocumentWord, Instruction } from '../model/model';
 import { layersOf, rootStage } from '../model/model';
-import { isEnvironmentImage } from '../knowledge/imagePurpose';
+import { needsItsToolchain } from '../knowledge/imagePurpose';
 import type { LineIndex } from '../model/text';
 import { defineRule } from './types';
 
@@ -77,7 +77,8 @@ export const rule = defineRule({
     if (!model.shipped) return;
     const layers = layersOf(model.shipped);
     // A build or development environment (golang, buildpack-deps, a devcontainer): the toolchain is the product.
-    if (isEnvironmentImage(layers)) return;
+    // Toolchain, builder, CI and development images need their build tools.
+    if (needsItsToolchain(layers)) return;
     // On a build base (golang, nvidia/cuda:*-devel, rocm/dev-*) the toolchain ships anyway: the base is the finding.
     if (isBuildBase(rootStage(model.shipped).image)) return;
     // Each RUN's commands, seen through sudo/env, computed once.

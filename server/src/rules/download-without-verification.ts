@@ -113,7 +113,7 @@ export const rule = defineRule({
         'without anyone attacking. Pin the file by its checksum and check it before use, in the same RUN: ' +
         '`echo "<sha256>  app.tar.gz" | sha256sum -c -`, or verify its signature (`gpg --verify app.tar.gz.asc app.tar.gz`, ' +
         '`cosign verify-blob`). Keys, signatures, checksum lists and package-manager source lists are not flagged (they are ' +
-        'what the check uses), nor are API calls whose output is read as text (`$(curl …/latest | jq …)`). A script piped ' +
+        'what the check uses), nor are URLs that name their content by hash (a git commit, a sha256 digest), nor API calls whose output is read as text (`$(curl …/latest | jq …)`). A script piped ' +
         'into a shell is curl-pipe-to-shell’s finding, and `ADD <url>` without `--checksum` is add-remote-archive’s. In a stage ' +
         'that is not shipped or used the finding is a hint.',
       bad: 'FROM debian:bookworm-slim\nRUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool-1.2.3-linux-amd64.tar.gz \\\n    && tar -xzf /tmp/tool.tar.gz -C /usr/local/bin \\\n    && rm /tmp/tool.tar.gz\nUSER nobody\n',
@@ -192,6 +192,8 @@ function downloadOf(
   const words = command.args.map((arg) => arg.value);
   const url = urlOf(command.program, words);
   if (url !== undefined && trustMaterial.test(url.replace(/[?#].*$/, ''))) return undefined;
+  // A URL that names its content by hash (a git commit, a sha256 digest) gets that content or an error.
+  if (url !== undefined && /(^|[/@=:])([0-9a-f]{40}|[0-9a-f]{64})([/?#.]|$)/.test(url)) return undefined;
   // `$(curl …)`: the output is read as text (a version, a token), not kept.
   if (commands.some((other) => other !== command && other.args.some((arg) => contains(arg, command)))) return undefined;
   const file = outputFile(command.program, words, url) ?? redirectTarget(model, command);

@@ -4,6 +4,14 @@ import { ruleTester } from '../ruleTester';
 ruleTester(rule, {
   valid: [
     {
+      name: 'a development image whose supervisor starts a dev server (artisan serve)',
+      code: 'FROM ubuntu:22.04\nENV SUPERVISOR_PHP_COMMAND="/usr/bin/php /var/www/html/artisan serve --host=0.0.0.0"\nRUN apt-get update && apt-get install -y git php8.3-cli php8.3-dev\nENTRYPOINT ["start-container"]\n',
+    },
+    {
+      name: 'a toolchain image that starts the toolchain',
+      code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y gcc make\nENTRYPOINT ["make"]\n',
+    },
+    {
       name: 'compilers only in a build stage that is not shipped',
       code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc make libssl-dev\nRUN make\n\nFROM debian:12-slim\nCOPY --from=build /src/app /app\nCMD ["/app"]\n',
     },

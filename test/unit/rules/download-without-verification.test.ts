@@ -29,6 +29,10 @@ ruleTester(rule, {
       name: 'an API call read as text',
       code: 'FROM debian:12\nRUN VERSION="$(curl -fsSL https://example.com/latest | jq -r .tag)" && echo "$VERSION"\n',
     },
+    {
+      name: 'a URL pinned to a git commit names its content',
+      code: 'FROM alpine:3.20\nRUN wget -O /etc/caddy/Caddyfile "https://github.com/caddyserver/dist/raw/33ae08ff08d168572df2956ed14fbc4949880d94/config/Caddyfile"\n',
+    },
     { name: 'a request whose output is not kept', code: 'FROM debian:12\nRUN curl -fsS https://example.com/ping\n' },
     {
       name: 'a script piped into a shell is curl-pipe-to-shell',
