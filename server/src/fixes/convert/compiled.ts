@@ -5,6 +5,8 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
+import type { AptSuite } from '../../size/apt';
+import { aptSuites, loadAptIndex } from '../../size/apt';
 import type { ConvertContext } from './common';
 import { absolute, argumentText, execForm, lineOf, refuse, sourceOf, userOf } from './common';
 import { startWords } from './start';
@@ -318,4 +320,25 @@ export function createAppUser(image: string): string | undefined {
 export function refuseDigest(stage: Stage): void {
   if (stage.image.digest)
     refuse(`The base image is pinned by digest: cannot tell the digest of its runtime counterpart.`);
+}
+
+/** The shared libraries `-dev` packages stand for (libpq-dev → libpq5), from Debian's index for the suite. */
+export function runtimeLibrariesOf(headers: string[], suite: string | undefined): string[] {
+  if (headers.length === 0) return [];
+  const aptSuite = aptSuites.find((candidate) => candidate === suite) as AptSuite | undefined;
+  const index = aptSuite ? loadAptIndex(aptSuite) : undefined;
+  if (!index)
+    refuse(`Cannot tell which libraries ${headers.join(', ')} stand for on Debian ${suite ?? '(unknown release)'}.`);
+  const libraries = new Set<string>();
+  for (const header of headers) {
+    const id = index.ids.get(header);
+    const row = id === undefined ? undefined : index.data.packages[id];
+    if (!row) refuse(`${header} is not a ${aptSuite} package: cannot tell which library it stands for.`);
+    for (const group of row[7] ?? []) {
+      const first = Array.isArray(group) ? group[0] : group;
+      const name = first === undefined ? undefined : index.data.names[first];
+      if (name && /^lib/.test(name) && !/-dev$/.test(name) && !/^libc6?$/.test(name)) libraries.add(name);
+    }
+  }
+  return [...libraries].sort();
 }

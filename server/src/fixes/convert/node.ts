@@ -4,6 +4,7 @@ import { effectiveCommand, hasOption, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
 import type { ConvertContext } from './common';
+import { installedPackages, runtimeLibrariesOf } from './compiled';
 import { contextCopies, contextText, startWords } from './start';
 import {
   absolute,
@@ -73,7 +74,9 @@ export function convertNode(
     `${join(workdir, 'package*.json')}`,
     ...[...lockfiles[manager], ...copiedConfig].map((file) => join(workdir, file)),
   ];
+  const native = nativeLibraries(stage, finalImage, build.instruction, messages);
   const generated = [
+    ...native,
     `COPY --from=build${chown} ${packageFiles.join(' ')} ./`,
     `RUN ${productionInstall(manager, install.command, context)}`,
     `COPY --from=build${chown} ${join(workdir, outputDir)} ./${outputDir}`,
@@ -370,7 +373,10 @@ function convertWithoutBuild(
     );
   }
   const chown = copyOwner(stage);
-  const generated = [`COPY --from=build${chown ? ` --chown=${chown}` : ''} ${appDir} ${appDir}`];
+  const generated = [
+    ...nativeLibraries(stage, finalImage, build, messages),
+    `COPY --from=build${chown ? ` --chown=${chown}` : ''} ${appDir} ${appDir}`,
+  ];
   const addedUser = user ? undefined : 'USER node';
   if (addedUser) messages.push('Added USER node: the original ran as root (the runtime config differs only in USER).');
   messages.push(
@@ -469,4 +475,45 @@ function productionFlag(manager: Manager, install: EffectiveCommand, context: Co
   if (packageManager && !/^yarn@1\./.test(packageManager))
     refuse(`package.json uses ${packageManager}: only Yarn 1 production installs are converted.`);
   return '--production';
+}
+
+/** Header packages every image has the library of (the C library, the kernel's headers). */
+const baseHeaders = /^(libc6?-dev|linux-libc-dev|linux-headers.*|musl-dev)$/;
+
+/**
+ * Native modules (node-gyp) compiled against `-dev` packages in the build stage link their libraries at
+ * run time: the final stage installs the libraries Debian's index says those packages stand for
+ * (libpq-dev → libpq5), or the conversion refuses when it cannot tell (Alpine has no index here).
+ */
+function nativeLibraries(stage: Stage, finalImage: string, build: Instruction, messages: string[]): string[] {
+  const headers = installedPackages(stage, build).flatMap((install) =>
+    install.build.filter((name) => buildPackageKind(install.manager, name) === 'headers' && !baseHeaders.test(name)),
+  );
+  if (headers.length === 0) return [];
+  if (/alpine/.test(finalImage))
+    refuse(
+      `The build installs ${headers.join(', ')} for native modules: cannot tell which Alpine libraries the final stage needs (no Alpine index here).`,
+    );
+  const tag = stage.image.tag ?? '';
+  const major = Number(/^(\d+)/.exec(tag)?.[1] ?? 0);
+  // Tags without a suite: node 18–22 are built on bookworm, 24 and later on trixie.
+  const suite = /\b(bullseye|bookworm|trixie)\b/.exec(tag)?.[1] ?? (major >= 24 || major === 0 ? 'trixie' : 'bookworm');
+  const libraries = runtimeLibrariesOf(headers, suite);
+  if (libraries.length === 0) return [];
+  const user = stage.instructions.find(
+    (instruction) =>
+      instruction.keyword === 'USER' &&
+      instruction.index < build.index &&
+      !/^(root|0)(:(root|0))?$/.test(instruction.args.map((arg) => arg.value).join(' ')),
+  );
+  if (user)
+    refuse(
+      `USER at line ${user.range.start.line + 1} comes before the build: the final stage could not install ${libraries.join(', ')} for the native modules as that user.`,
+    );
+  messages.push(
+    `The final stage installs ${libraries.join(', ')}: native modules built against ${headers.join(', ')} link ${libraries.length === 1 ? 'it' : 'them'} at run time (Debian ${suite}'s index).`,
+  );
+  return [
+    `RUN apt-get update && apt-get install -y --no-install-recommends ${libraries.join(' ')} && rm -rf /var/lib/apt/lists/*`,
+  ];
 }

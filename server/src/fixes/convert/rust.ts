@@ -2,8 +2,6 @@ import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import type { EffectiveCommand } from '../../model/commands';
 import { sdkImageOf } from '../../knowledge/images';
 import { buildPackageKind } from '../../knowledge/buildPackages';
-import type { AptSuite } from '../../size/apt';
-import { aptSuites, loadAptIndex } from '../../size/apt';
 import type { ConvertContext } from './common';
 import { absolute, assemble, buildOnlyCopies, isNumericUser, lineOf, refuse, sourceOf, workdirs } from './common';
 import {
@@ -17,6 +15,7 @@ import {
   refuseDigest,
   refuseMissingTools,
   refuseRuntimePackages,
+  runtimeLibrariesOf,
   startCommand,
   trailingCopies,
   userValue,
@@ -104,7 +103,7 @@ export function convertRust(
     if (!distroless || !slim)
       refuse(`Cannot tell the Debian release of ${stage.image.raw}: name it in the tag (e.g. 1-bookworm).`);
     const suite = /^debian:(\w+)-slim$/.exec(slim)?.[1];
-    runtimePackages = runtimeLibraries(
+    runtimePackages = runtimeLibrariesOf(
       headers.map((header) => header.name),
       suite,
     );
@@ -341,27 +340,6 @@ function shippedBinary(
     if (made(path)) return { from: path, to: dir === `${cargoHome}/bin` ? `/usr/local/bin/${program}` : path };
   }
   return undefined;
-}
-
-/** The shared libraries `-dev` packages stand for (libpq-dev → libpq5), from Debian's index for the suite. */
-function runtimeLibraries(headers: string[], suite: string | undefined): string[] {
-  if (headers.length === 0) return [];
-  const aptSuite = aptSuites.find((candidate) => candidate === suite) as AptSuite | undefined;
-  const index = aptSuite ? loadAptIndex(aptSuite) : undefined;
-  if (!index)
-    refuse(`Cannot tell which libraries ${headers.join(', ')} stand for on Debian ${suite ?? '(unknown release)'}.`);
-  const libraries = new Set<string>();
-  for (const header of headers) {
-    const id = index.ids.get(header);
-    const row = id === undefined ? undefined : index.data.packages[id];
-    if (!row) refuse(`${header} is not a ${aptSuite} package: cannot tell which library it stands for.`);
-    for (const group of row[7] ?? []) {
-      const first = Array.isArray(group) ? group[0] : group;
-      const name = first === undefined ? undefined : index.data.names[first];
-      if (name && /^lib/.test(name) && !/-dev$/.test(name) && !/^libc6?$/.test(name)) libraries.add(name);
-    }
-  }
-  return [...libraries].sort();
 }
 
 export function isRustBuildImage(stage: Stage): boolean {
