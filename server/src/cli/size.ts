@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { overWorkBudget } from '../model/budget';
 import { argumentProblem } from './args';
 import { readContextFacts } from '../context/facts';
 import { walkContext } from '../context/walker';
@@ -52,6 +53,8 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   const contextIndex = await walkContext(contextDir, {
     dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null),
   });
+  const overBudget = overWorkBudget(text);
+  if (overBudget) throw new UsageError(`${parsed.positionals[0]}: ${overBudget}: it is not estimated`);
   // VS Code drops a byte-order mark before the server sees the text; so does the CLI, or every column of line 1 shifts.
   const model = buildModel(text.replace(/^\uFEFF/, ''));
   if (model.stages.length === 0)

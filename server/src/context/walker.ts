@@ -1,6 +1,7 @@
 import { lstatSync, promises as fsp, readlinkSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { compileDockerGlob, compileGoGlob } from '../model/glob';
 
 // ---------------------------------------------------------------------------------------------
 // Go's filepath.Match, one path segment at a time: COPY sources and --exclude use it.
@@ -33,76 +34,19 @@ export function segmentMatcher(pattern: string): SegmentMatcher | undefined {
   return matcher ?? undefined;
 }
 
-const regexpSyntax = new Set('^$\\.*+?()[]{}|/');
-
 function compileSegment(pattern: string): SegmentMatcher | undefined {
   if (!/[*?[\\]/.test(pattern)) return (name) => name === pattern;
-  const chars = Array.from(pattern);
-  let source = '^';
-  let index = 0;
-  // A class member: a character, `\`-escaped or not; `-` and `]` must be escaped (Go's getEsc).
-  const classChar = (): number | undefined => {
-    let ch = chars[index];
-    if (ch === undefined || ch === '-' || ch === ']') return undefined;
-    if (ch === '\\') {
-      index++;
-      ch = chars[index];
-      if (ch === undefined) return undefined;
-    }
-    index++;
-    return ch.codePointAt(0);
-  };
-  while (index < chars.length) {
-    const ch = chars[index++];
-    if (ch === '*') {
-      while (chars[index] === '*') index++;
-      source += '[^/]*';
-    } else if (ch === '?') {
-      source += '[^/]';
-    } else if (ch === '\\') {
-      const escaped = chars[index++];
-      if (escaped === undefined) return undefined;
-      source += literal(escaped);
-    } else if (ch === '[') {
-      const negated = chars[index] === '^';
-      if (negated) index++;
-      const ranges: string[] = [];
-      let count = 0;
-      for (;;) {
-        if (index >= chars.length) return undefined;
-        if (chars[index] === ']' && count > 0) {
-          index++;
-          break;
-        }
-        const low = classChar();
-        if (low === undefined) return undefined;
-        let high = low;
-        if (chars[index] === '-') {
-          index++;
-          const end = classChar();
-          if (end === undefined) return undefined;
-          high = end;
-        }
-        count++;
-        // Go accepts a reversed range that matches nothing; a JS class would throw.
-        if (low <= high) ranges.push(`\\u{${low.toString(16)}}-\\u{${high.toString(16)}}`);
-      }
-      source += ranges.length > 0 ? `[${negated ? '^' : ''}${ranges.join('')}]` : negated ? '[^]' : '(?!)';
-    } else {
-      source += literal(ch);
-    }
-  }
-  const regexp = new RegExp(`${source}$`, 'u');
-  return (name) => regexp.test(name);
-}
-
-function literal(ch: string): string {
-  return regexpSyntax.has(ch) ? `\\${ch}` : ch;
+  // Linear whatever the pattern: a RegExp built from `a*a*a*…b` would backtrack exponentially.
+  const glob = compileGoGlob(pattern);
+  return glob && ((name) => glob.test(name));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Docker's path patterns (moby/patternmatcher): .dockerignore lines, COPY --exclude, COPY --parents.
 // ---------------------------------------------------------------------------------------------
+
+/** Linux's PATH_MAX: a context path is never longer. */
+const maxPathLength = 4096;
 
 /** Which patterns matched a folder (1) or not (0); its entries inherit the matches. */
 export type MatchFlags = Uint8Array;
@@ -199,10 +143,15 @@ export class DockerPatterns {
 
   /** The verdict for a path on its own (`a/b/c`), testing each of its parent folders on the way down. */
   matchesPath(path: string): boolean {
+    // No file system holds a longer path (PATH_MAX); testing every prefix of one would be quadratic.
+    if (path.length > maxPathLength) return false;
     const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
     let flags: MatchFlags | undefined;
-    for (let depth = 1; depth < segments.length; depth++)
-      flags = this.flags(segments.slice(0, depth).join('/'), depth, flags);
+    let prefix = '';
+    for (let depth = 1; depth < segments.length; depth++) {
+      prefix = depth === 1 ? segments[0] : `${prefix}/${segments[depth - 1]}`;
+      flags = this.flags(prefix, depth, flags);
+    }
     return segments.length > 0 && this.matches(segments.join('/'), segments.length, flags);
   }
 
@@ -249,13 +198,9 @@ function compileRule(raw: string): PatternRule | string | undefined {
   if (!/[*?[\\]/.test(pattern)) {
     test = (path) => path === pattern;
   } else {
-    let regexp: RegExp;
-    try {
-      regexp = new RegExp(patternRegExp(pattern));
-    } catch {
-      return `syntax error in pattern: ${raw}`;
-    }
-    test = (path) => regexp.test(path);
+    const glob = compileDockerGlob(pattern);
+    if (!glob) return `syntax error in pattern: ${raw}`;
+    test = (path) => glob.test(path);
   }
   const fixedShape = !/\*\*|\[|\\/.test(pattern);
   return {
@@ -267,33 +212,6 @@ function compileRule(raw: string): PatternRule | string | undefined {
         ? undefined
         : segmentSources.map((segment) => segmentMatcher(segment)),
   };
-}
-
-/** moby's pattern → regexp: `*` stays in a segment, `**` crosses them, `**` at the end takes the rest. */
-function patternRegExp(pattern: string): string {
-  let source = '^';
-  for (let index = 0; index < pattern.length; index++) {
-    const ch = pattern[index];
-    if (ch === '*') {
-      if (pattern[index + 1] === '*') {
-        index++;
-        if (pattern[index + 1] === '/') index++;
-        source += index + 1 >= pattern.length ? '.*' : '(.*/)?';
-      } else {
-        source += '[^/]*';
-      }
-    } else if (ch === '?') {
-      source += '[^/]';
-    } else if ('.+()|{}$'.includes(ch)) {
-      source += `\\${ch}`;
-    } else if (ch === '\\') {
-      // A trailing `\` stays and makes the regexp invalid, as in Go.
-      source += index + 1 < pattern.length ? `\\${pattern[++index]}` : '\\';
-    } else {
-      source += ch;
-    }
-  }
-  return `${source}$`;
 }
 
 // ---------------------------------------------------------------------------------------------

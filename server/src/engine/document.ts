@@ -1,4 +1,5 @@
 import { buildModel } from '../model/model';
+import { overWorkBudget } from '../model/budget';
 export { initShellParser } from '../model/shell';
 import type { DockerfileModel } from '../model/model';
 import { analyze } from './analyze';
@@ -72,13 +73,16 @@ function internalErrorFinding(error: unknown): Finding {
   return inputFinding(`LayerLens could not analyse this file (internal error: ${message.split('\n')[0]}).`, 'error');
 }
 
-function inputProblem(text: string): Finding | undefined {
+/** Why a text is not analysed (not a Dockerfile, or over the work budget); undefined when it is. */
+export function inputProblem(text: string): Finding | undefined {
   if (text.length > maxAnalysedBytes) {
     return inputFinding(
       `This file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than LayerLens analyses (${maxAnalysedBytes / 1024 / 1024} MB): it is not checked.`,
       'info',
     );
   }
+  const overBudget = overWorkBudget(text);
+  if (overBudget) return inputFinding(`${overBudget}: it is not checked.`, 'info');
   if (text.slice(0, 8192).includes('\u0000') || /[\u0000-\u0008\u000e-\u001a]{4}/.test(text.slice(0, 8192))) {
     return inputFinding('This file looks binary, not like a Dockerfile: it is not checked.', 'error');
   }

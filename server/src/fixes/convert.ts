@@ -1,3 +1,4 @@
+import { overWorkBudget } from '../model/budget';
 import { buildModel } from '../model/model';
 import type { DockerfileModel, Stage } from '../model/model';
 import type { ConvertContext, ConvertResult } from './convert/common';
@@ -31,12 +32,17 @@ const converters: Converter[] = [
   { ecosystem: '.NET', accepts: (stage) => isDotnetBuildImage(stage), convert: convertDotnet },
 ];
 
+/** Starts the reason of a conversion that failed on a bug, not on the input. */
+export const internalErrorPrefix = 'LayerLens failed on this file (internal error):';
+
 /**
  * Turns a single-stage Dockerfile into a build stage and a small final stage that keeps the runtime
  * configuration. Pure: the context files are passed in. Refuses, with a reason, whatever it cannot
  * convert safely; a multi-stage file is refused, so converting twice is a no-op.
  */
 export function convertToMultiStage(text: string, context: ConvertContext = {}): ConvertResult {
+  const overBudget = overWorkBudget(text);
+  if (overBudget) return { ok: false, reason: `${overBudget}: it is not converted.` };
   return convertModel(buildModel(text), context);
 }
 
@@ -61,6 +67,7 @@ export function convertModel(model: DockerfileModel, context: ConvertContext = {
     return { ok: true, ...converter.convert(model, stage, context) };
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, reason: error.message };
-    throw error;
+    // A bug must not take the server down: the conversion is refused, saying why (the fuzzer looks for this text).
+    return { ok: false, reason: `${internalErrorPrefix} ${error instanceof Error ? error.message : String(error)}` };
   }
 }

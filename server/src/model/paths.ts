@@ -1,3 +1,4 @@
+import { compileGoGlob } from './glob';
 import type { DocumentWord } from './model';
 
 /** Joins a path written in a Dockerfile or shell command onto a working directory, POSIX style. */
@@ -28,16 +29,9 @@ export function removalTouches(removed: string, created: string): boolean {
   return created === base || created.startsWith(`${base}/`) || base.startsWith(`${created}/`);
 }
 
+/** `*` and `?` within a segment, `[…]` classes; linear in the path whatever the pattern (it comes from the Dockerfile). */
 function globMatch(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]');
-  try {
-    return new RegExp(`^${source}$`).test(value);
-  } catch {
-    return false;
-  }
+  return compileGoGlob(pattern)?.test(value) ?? false;
 }
 
 /** The literal value of a word usable as a path, or undefined when it depends on a variable. */

@@ -32,11 +32,13 @@ export function contextFilesBefore(
   index: ContextIndex | undefined,
   read: ContextFileReader | undefined,
 ): ContextFiles {
-  const copies = before.stage ? copiesOf(before.stage, before.index) : [];
+  // Lazily: most RUNs never look a file up, and listing the copies for each of 100,000 RUNs is quadratic.
+  let copies: Instruction[] | undefined;
   const cache = new Map<string, ContextFile | undefined>();
   return {
     find(name) {
       if (!index) return undefined;
+      copies ??= before.stage ? copiesOf(before.stage, before.index) : [];
       if (!cache.has(name)) cache.set(name, locate(name, copies, index, read, 0));
       return cache.get(name);
     },

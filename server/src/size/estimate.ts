@@ -13,7 +13,7 @@ import { aptBaseImage, aptRunFacts, aptSuites, estimateAptRun, runtimeLibrariesO
 import { contextFilesBefore } from './contextFiles';
 import type { ContextFileReader } from './contextFiles';
 import { estimateCopyFromStage } from './copyFrom';
-import { estimateInstallCommand } from './installs';
+import { CommandsAfter, estimateInstallCommand } from './installs';
 import type { AptRunFacts, AptSuite } from './apt';
 import { boundsOf, totalBounds, unknownBounds } from './uncertainty';
 import type { SizeBounds, SizedPart } from './uncertainty';
@@ -361,11 +361,12 @@ function estimateRun(model: DockerfileModel, instruction: Instruction, context: 
   const unknownCommands: string[] = [];
   const unknownNotes: string[] = [];
   let files: ReturnType<typeof contextFilesBefore> | undefined;
+  const rest = new CommandsAfter(commands, 0);
   commands.forEach((command, position) => {
     const installs = packagesInstalledBy(command);
     if (installs?.manager === 'apt') return;
     files ??= contextFilesBefore(instruction, context.inputs.contextIndex, context.inputs.readContextFile);
-    const figures = estimateInstallCommand(command, commands.slice(position + 1), {
+    const figures = estimateInstallCommand(command, rest.after(position), {
       suite: context.suite,
       pipInstalled: context.pipInstalled,
       files,

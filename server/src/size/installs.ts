@@ -34,10 +34,41 @@ export interface InstallFigures {
   method: SizeMethod;
 }
 
+/**
+ * The commands of a RUN after the one being sized. Shared by every command of the RUN: whether a
+ * cache is removed later is found by one scan per cache, so a RUN of 80,000 commands costs linear time.
+ */
+export class CommandsAfter {
+  constructor(
+    private readonly commands: readonly EffectiveCommand[],
+    readonly from: number,
+    /** Per set of cache folders, the last command that removes one (-1: none); shared by every view of the RUN. */
+    private readonly lastRemoval = new Map<string, number>(),
+  ) {}
+
+  /** The same RUN, after the command at `position`. */
+  after(position: number): CommandsAfter {
+    return new CommandsAfter(this.commands, position + 1, this.lastRemoval);
+  }
+
+  /** True when a later command removes one of the cache folders (absolute paths). */
+  removesAny(paths: readonly string[]): boolean {
+    const key = paths.join('\u0000');
+    let last = this.lastRemoval.get(key);
+    if (last === undefined) {
+      last = -1;
+      for (let index = this.commands.length - 1; index >= 0 && last < 0; index--)
+        if (removes(this.commands[index], paths)) last = index;
+      this.lastRemoval.set(key, last);
+    }
+    return last >= this.from;
+  }
+}
+
 /** A pip, npm, yarn, pnpm or apk install, sized; undefined for any other command. */
 export function estimateInstallCommand(
   command: EffectiveCommand,
-  later: readonly EffectiveCommand[],
+  later: CommandsAfter,
   context: InstallContext,
 ): InstallFigures | undefined {
   const change = packagesInstalledBy(command);
@@ -79,7 +110,7 @@ function createsVenv(command: EffectiveCommand): boolean {
 function pipFigures(
   command: EffectiveCommand,
   packages: readonly string[],
-  later: readonly EffectiveCommand[],
+  later: CommandsAfter,
   context: InstallContext,
 ): InstallFigures {
   const names: string[] = [];
@@ -180,7 +211,7 @@ function nodeInstall(command: EffectiveCommand): NodeInstallCommand | undefined 
 function nodeFigures(
   command: EffectiveCommand,
   install: NodeInstallCommand,
-  later: readonly EffectiveCommand[],
+  later: CommandsAfter,
   context: InstallContext,
 ): InstallFigures {
   const production = install.production || /\bNODE_ENV[= ]"?production\b/.test(environmentBefore(context.instruction));
@@ -248,7 +279,7 @@ function hasMountCache(instruction: Instruction): boolean {
 /** True when the command's download cache ends up in the layer: not turned off, not on a cache mount, not removed later in the RUN. */
 function cacheStays(
   command: EffectiveCommand,
-  later: readonly EffectiveCommand[],
+  later: CommandsAfter,
   instruction: Instruction,
   offVariables: readonly string[],
 ): boolean {
@@ -258,12 +289,14 @@ function cacheStays(
   const environment = environmentBefore(instruction);
   if (offVariables.some((name) => new RegExp(`\\b${name}[= ]`).test(environment))) return false;
   const paths = caches.flatMap((cache) => cache.paths).map((path) => resolvePath('/', path));
-  return !later.some((next) => {
-    if (pathsRemovedBy(next).some((removed) => paths.includes(resolvePath('/', removed)))) return true;
-    if (next.program !== 'rm') return false;
-    return operands(next.args).some((word) => {
-      const path = literalPath(word);
-      return path !== undefined && paths.some((cache) => removalTouches(resolvePath('/', path), cache));
-    });
+  return !later.removesAny(paths);
+}
+
+function removes(next: EffectiveCommand, paths: readonly string[]): boolean {
+  if (pathsRemovedBy(next).some((removed) => paths.includes(resolvePath('/', removed)))) return true;
+  if (next.program !== 'rm') return false;
+  return operands(next.args).some((word) => {
+    const path = literalPath(word);
+    return path !== undefined && paths.some((cache) => removalTouches(resolvePath('/', path), cache));
   });
 }

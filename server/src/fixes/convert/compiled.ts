@@ -1,5 +1,7 @@
 // What the Java, Rust and .NET conversions share: one build command that leaves files behind, a start
 // command that must run one of them, cache mounts for the package manager and runtime-package checks.
+import { compileGoGlob, escapeRegExp } from '../../model/glob';
+import type { Glob } from '../../model/glob';
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
 import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
@@ -82,13 +84,9 @@ export function startCommand(
   return { words, shell, instruction: last, workdir: start.cwd ?? (end && dirs.get(end)) ?? '/', script: start.script };
 }
 
-/** A shell glob (`*`, `?`) over one path as a regular expression; `*` does not cross `/`. */
-export function globPattern(glob: string): RegExp {
-  const source = glob
-    .replace(/[.+^${}()|\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]');
-  return new RegExp(`^${source}$`);
+/** A shell glob (`*`, `?`, `[…]`) over one path; `*` does not cross `/`. A malformed one (`settings[.gradle`) matches nothing. */
+export function globPattern(glob: string): Glob {
+  return compileGoGlob(glob) ?? { test: () => false };
 }
 
 export function hasGlob(path: string): boolean {
@@ -292,7 +290,7 @@ export function healthchecks(
 /** Refuses a HEALTHCHECK that calls a tool the final image lacks. */
 export function refuseMissingTools(model: DockerfileModel, stage: Stage, finalImage: string, missing: string[]): void {
   for (const check of healthchecks(model, stage)) {
-    const tool = missing.find((name) => new RegExp(`(^|[\\s"/])${name}\\b`).test(check.text));
+    const tool = missing.find((name) => new RegExp(`(^|[\\s"/])${escapeRegExp(name)}\\b`).test(check.text));
     if (tool)
       refuse(
         `HEALTHCHECK at line ${lineOf(check.instruction)} uses ${tool}, which ${finalImage} does not have: check with the app itself (or install ${tool}) first.`,

@@ -1,4 +1,5 @@
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
+import { escapeRegExp } from '../../model/glob';
 import type { EffectiveCommand } from '../../model/commands';
 import { operands } from '../../model/commands';
 import { sdkImageOf } from '../../knowledge/images';
@@ -399,7 +400,7 @@ function gradleVersion(
 /** [start, end) offsets of the bodies of `task { … }`, `tasks.task { … }`, `tasks.named("task") { … }`, `tasks.named<T>("task") { … }`. */
 function blocksOf(source: string, task: string): [number, number][] {
   const header = new RegExp(
-    `(?:\\btasks\\.)?(?:\\b${task}\\b|\\b(?:named|getByName)\\s*(?:<\\w+>)?\\s*\\(\\s*["']${task}["'][^)]*\\))\\s*\\{`,
+    `(?:\\btasks\\.)?(?:\\b${escapeRegExp(task)}\\b|\\b(?:named|getByName)\\s*(?:<\\w+>)?\\s*\\(\\s*["']${escapeRegExp(task)}["'][^)]*\\))\\s*\\{`,
     'g',
   );
   const blocks: [number, number][] = [];

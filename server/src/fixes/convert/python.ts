@@ -1,4 +1,5 @@
 import type { DockerfileModel, DocumentWord, Instruction, Stage } from '../../model/model';
+import { escapeRegExp } from '../../model/glob';
 import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, hasOption, operands } from '../../model/commands';
 import { packageBaseName, packagesInstalledBy, packagesRemovedBy } from '../../knowledge/packageManagers';
@@ -138,7 +139,7 @@ export function convertPython(
     userName &&
     !isNumericUser(argumentText(model, user)) &&
     !isRootUser(userName) &&
-    !setup.commands.some((command) => new RegExp(`\\b${userName}\\b`).test(command))
+    !setup.commands.some((command) => new RegExp(`\\b${escapeRegExp(userName)}\\b`).test(command))
   ) {
     refuse(
       `USER ${userName} (line ${lineOf(user)}) is not created by a RUN of this Dockerfile: cannot tell whether the slim image has it.`,
@@ -604,7 +605,7 @@ function scriptOfProject(name: string, context: ConvertContext): boolean {
   if (!pyproject) return false;
   const section =
     /^\[(project\.scripts|tool\.poetry\.scripts)\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject)?.[2] ?? '';
-  return new RegExp(`^\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`, 'm').test(section);
+  return new RegExp(`^\\s*["']?${escapeRegExp(name)}["']?\\s*=`, 'm').test(section);
 }
 
 /** Slim images have no curl or wget: a HEALTHCHECK calling them would always fail unless the final stage installs them. */

@@ -1,4 +1,5 @@
 import type { DockerfileModel, Instruction, Stage } from '../../model/model';
+import { escapeRegExp } from '../../model/glob';
 import type { EffectiveCommand } from '../../model/commands';
 import { sdkImageOf } from '../../knowledge/images';
 import { buildPackageKind } from '../../knowledge/buildPackages';
@@ -314,7 +315,7 @@ function environment(model: DockerfileModel, stage: Stage, build: Instruction, n
   for (const instruction of stage.instructions) {
     if (instruction.index > build.index) break;
     if (instruction.keyword !== 'ENV' && instruction !== build) continue;
-    const match = new RegExp(`\\b${name}(?:=|\\s+)["']?([^\\s"']+)`).exec(sourceOf(model, instruction));
+    const match = new RegExp(`\\b${escapeRegExp(name)}(?:=|\\s+)["']?([^\\s"']+)`).exec(sourceOf(model, instruction));
     if (match) value = match[1];
   }
   return value;
