@@ -88,7 +88,12 @@ function referencesOf(stage: Stage): Array<{ text: string; at: Instruction }> {
   // `FROM ${BASE}` whose default the model resolved to an image is an image; `FROM base-${VARIANT}` picks a stage,
   // and so does a FROM that depends on the platform (`ARG X=${TARGETARCH}`, `FROM ${X}`).
   const singleVariable = /^(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$/.test(image.raw);
-  if (image.raw.includes('$') && (image.unresolved || (image.assumed?.length ?? 0) > 0 || !singleVariable))
+  // `ARG PLATFORM=xpu`, `FROM ${PLATFORM}` naming a stage: the build arg selects among the stages.
+  const selectsStage = stage.baseStage !== undefined;
+  if (
+    image.raw.includes('$') &&
+    (image.unresolved || (image.assumed?.length ?? 0) > 0 || !singleVariable || selectsStage)
+  )
     references.push({ text: image.raw, at: stage.from });
   for (const instruction of stage.instructions) {
     if (instruction.copy?.from) references.push({ text: instruction.copy.from, at: instruction });

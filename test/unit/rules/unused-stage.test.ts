@@ -53,6 +53,11 @@ ruleTester(rule, {
       variants: single,
     },
     {
+      name: 'an ARG whose default names a stage selects among the stages (ARG PLATFORM=xpu, FROM ${PLATFORM})',
+      code: 'ARG PLATFORM=xpu\nFROM intel/oneapi:2025 AS xpu\nFROM ubuntu:22.04 AS cpu\nFROM ${PLATFORM} AS final\nCMD ["app"]\n',
+      variants: single,
+    },
+    {
       name: 'COPY --from through a variable',
       code: 'FROM golang:1.23 AS build-linux\nRUN go build -o /app .\nFROM golang:1.23 AS build-windows\nRUN GOOS=windows go build -o /app .\nFROM alpine:3.20\nARG TARGETOS\nCOPY --from=build-${TARGETOS} /app /app\n',
       variants: single,
