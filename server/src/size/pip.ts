@@ -181,7 +181,7 @@ function interpreterIds(index: AptIndex): Set<number> {
     const queue = start === undefined ? [] : [start];
     while (queue.length > 0) {
       const id = queue.pop()!;
-      if (ids.has(id) || id >= index.data.packages.length) continue;
+      if (ids.has(id) || id >= index.packages.length) continue;
       ids.add(id);
       queue.push(...aptDependencyIds(index, id));
     }
@@ -240,7 +240,7 @@ function findStandIn(index: AptIndex, name: string): StandIn | undefined {
   );
   const start = candidates
     .map((candidate) => index.ids.get(candidate))
-    .find((id) => id !== undefined && id < index.data.packages.length);
+    .find((id) => id !== undefined && id < index.packages.length);
   if (start === undefined) return undefined;
   const interpreter = interpreterIds(index);
   const found = new Set<number>();
@@ -249,7 +249,7 @@ function findStandIn(index: AptIndex, name: string): StandIn | undefined {
   while (queue.length > 0) {
     const id = queue.pop()!;
     if (found.has(id) || interpreter.has(id)) continue;
-    const packageName = index.data.names[id];
+    const packageName = index.names[id];
     if (/^(python3(\.\d+)?(-minimal|-dev|-distutils|-lib2to3)?|libpython3.*)$/.test(packageName)) continue;
     if (id !== start && packageName.startsWith('python3-')) {
       requires.add(pipNameOfDebian.get(packageName) ?? packageName.slice('python3-'.length));

@@ -330,11 +330,11 @@ export function runtimeLibrariesOf(headers: string[], suite: string | undefined)
   const libraries = new Set<string>();
   for (const header of headers) {
     const id = index.ids.get(header);
-    const row = id === undefined ? undefined : index.data.packages[id];
-    if (!row) refuse(`${header} is not a ${aptSuite} package: cannot tell which library it stands for.`);
-    for (const group of row[7] ?? []) {
+    if (id === undefined || id >= index.packages.length)
+      refuse(`${header} is not a ${aptSuite} package: cannot tell which library it stands for.`);
+    for (const group of index.packages.depends(id)) {
       const first = Array.isArray(group) ? group[0] : group;
-      const name = first === undefined ? undefined : index.data.names[first];
+      const name = first === undefined ? undefined : index.names[first];
       if (name && /^lib/.test(name) && !/-dev$/.test(name) && !/^libc6?$/.test(name)) libraries.add(name);
     }
   }
