@@ -6,12 +6,13 @@
 //   npm run lab -- build <Dockerfile> [--context DIR] [--target STAGE] [--json]
 //   npm run lab -- run <image> <command>...          run a command in an image (buildah run)
 //   npm run lab -- families                          list the base families and their tags
+//   npm run lab -- storage-conf                      write and print a CONTAINERS_STORAGE_CONF for the lab's store
 //
 // Import it from scripts and tests: ensureBase(family), labBuild(dockerfile, options) → MeasuredImage,
 // labRun(image, command). Everything lives under .cache/lab (buildah --root/--runroot there too), so the
 // machine's image store is never touched. Needs root and buildah + debootstrap (ensureLabTools installs them).
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildModel } from '../server/src/model/model';
@@ -25,7 +26,15 @@ import { formatBytes } from '../server/src/size/format';
 const repoRoot = resolve(__dirname, '..');
 // The default isolation (crun) does not work on these machines; chroot does (the caller may choose another).
 process.env.BUILDAH_ISOLATION ??= 'chroot';
-export const labDir = join(repoRoot, '.cache', 'lab');
+/**
+ * .cache/lab, by its real path: worktrees may share one .cache through a symlink, and buildah must see
+ * one store under one name (its mount bookkeeping compares paths).
+ */
+export const labDir = (() => {
+  const cache = join(repoRoot, '.cache');
+  mkdirSync(cache, { recursive: true });
+  return join(realpathSync(cache), 'lab');
+})();
 /** The lab's buildah, with its own image store under .cache/lab. */
 export const labEngine: Engine = {
   name: 'buildah',
@@ -646,6 +655,10 @@ async function main(argv: string[]): Promise<number> {
       log: (line) => process.stdout.write(`${line}\n`),
     });
     return result.code;
+  }
+  if (command === 'storage-conf') {
+    process.stdout.write(`${labStorageConf()}\n`);
+    return 0;
   }
   if (command === 'prune') {
     await labPrune();

@@ -21,6 +21,7 @@ import { followFile } from './follow.mjs';
 import { assertBuilt, CACHE_DIR, DIST_E2E_INDEX, FIXTURE_WORKSPACE, REPO_ROOT } from './paths.mjs';
 import { CODE_SERVER_VERSION, ensurePrerequisites } from './prereqs.mjs';
 import { createSandbox } from './sandbox.mjs';
+import { labEnvironment } from './lab.mjs';
 
 const TIMEOUT_MS = Number(process.env.LAYERLENS_E2E_TIMEOUT_MS ?? 10 * 60_000);
 const log = (message) => console.log(`e2e: ${message}`);
@@ -50,7 +51,7 @@ async function runInCodeServer() {
     node: tools.node,
     entry: tools.codeServerEntry,
     sandbox,
-    env: { LAYERLENS_E2E_REPORT: report },
+    env: { LAYERLENS_E2E_REPORT: report, ...labEnvironment(log) },
   });
   log(`code-server ${CODE_SERVER_VERSION} on ${server.origin}, workspace ${FIXTURE_WORKSPACE}`);
   const follower = followFile(report, (line) => console.log(line));
@@ -131,7 +132,8 @@ async function runInElectron() {
 async function main(argv) {
   if (argv.includes('--screenshots')) {
     const { takeScreenshots } = await import('./screenshots.mjs');
-    await takeScreenshots();
+    const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+    await takeScreenshots({ only });
     return 0;
   }
   assertBuilt({ needTests: true });

@@ -5,9 +5,11 @@
 //   docs/images/convert-preview.png  "LayerLens: Convert to Multi-Stage Build" on convert/Dockerfile: the diff preview
 //   docs/images/convert-result.png   the converted Dockerfile after "Apply"
 //   docs/images/hover.png            the size hover on the final stage's FROM
+//   docs/images/measure.png          "LayerLens: Build and Measure" on measure/Dockerfile (needs the buildah lab)
 //
 // `npm run screenshots` runs `node test/e2e/run.mjs --screenshots`, which calls
 // takeScreenshots(); `node test/e2e/screenshots.mjs` does the same. Needs a build.
+// `--only measure` takes only the Build and Measure picture.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +20,14 @@ import { startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { assertBuilt, FIXTURE_WORKSPACE, REPO_ROOT, SCREENSHOT_DIR } from './paths.mjs';
 import { ensurePrerequisites } from './prereqs.mjs';
 import { createSandbox } from './sandbox.mjs';
+import { labEnvironment } from './lab.mjs';
 
 const VIEWPORT = { width: 1400, height: 900 };
 const FIXTURE_FILE = 'single-stage/Dockerfile';
 const CONVERT_FILE = 'convert/Dockerfile';
+const MEASURE_FILE = 'measure/Dockerfile';
+/** A real build with buildah on a busy machine. */
+const BUILD_TIMEOUT_MS = 10 * 60_000;
 const WORKBENCH_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 15_000;
 /** Language server start-up plus first analysis, on a slow, busy 2-core machine. */
@@ -190,14 +196,49 @@ async function captureConversion(page, outDir) {
   log(`wrote ${join(outDir, 'hover.png')}`);
 }
 
-export async function takeScreenshots({ outDir = SCREENSHOT_DIR } = {}) {
+/** "LayerLens: Build and Measure" from the palette, then the measured lenses beside the estimate and the waste. */
+async function captureMeasure(page, outDir) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: UI_TIMEOUT_MS });
+  await input.fill(MEASURE_FILE);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'measure' }).first().click();
+  await page
+    .locator('.editor-instance .view-line', { hasText: 'urandom' })
+    .first()
+    .waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
+  await page
+    .locator('.monaco-editor .codelens-decoration', { hasText: 'Build and Measure' })
+    .first()
+    .waitFor({ timeout: DIAGNOSTICS_TIMEOUT_MS });
+  await runCommand(page, 'LayerLens: Build and Measure');
+  await page
+    .locator('.monaco-editor .codelens-decoration', { hasText: 'Measured:' })
+    .first()
+    .waitFor({ timeout: BUILD_TIMEOUT_MS });
+  await tidyUp(page);
+  // The lenses only: a hover would cover the measured line above the RUN.
+  await page
+    .locator('.monaco-editor .codelens-decoration', { hasText: '(measured)' })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT_MS });
+  // Without the side bar the FROM line's lenses fit on screen.
+  await page.keyboard.press('Control+B');
+  await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+  await page.screenshot({ path: join(outDir, 'measure.png') });
+  log(`wrote ${join(outDir, 'measure.png')}`);
+}
+
+export async function takeScreenshots({ outDir = SCREENSHOT_DIR, only } = {}) {
   assertBuilt({ needTests: false });
   const tools = await ensurePrerequisites();
   const sandbox = createSandbox('layerlens-screenshots-');
   let ok = false;
   addCleanup(() => (ok ? sandbox.remove() : log(`kept ${sandbox.root} for debugging (failure.png, logs)`)));
 
-  const server = await startCodeServer({ node: tools.node, entry: tools.codeServerEntry, sandbox });
+  // The Build and Measure picture needs the buildah lab; without it that picture is left as it is.
+  const lab = labEnvironment(log);
+  const server = await startCodeServer({ node: tools.node, entry: tools.codeServerEntry, sandbox, env: lab });
   // Development extension only (no extensionTestsPath): the workbench stays open for us to drive.
   const url = workbenchUrl(server, { folder: FIXTURE_WORKSPACE, extensionDevelopmentPath: REPO_ROOT });
   const { page } = await openWorkbench({
@@ -209,7 +250,13 @@ export async function takeScreenshots({ outDir = SCREENSHOT_DIR } = {}) {
   });
   mkdirSync(outDir, { recursive: true });
   try {
-    await captureAll(page, server, outDir);
+    if (only === 'measure') {
+      await waitForWorkbench(page);
+      await captureMeasure(page, outDir);
+    } else {
+      await captureAll(page, server, outDir);
+      if (lab.LAYERLENS_E2E_MEASURE === '1') await captureMeasure(page, outDir);
+    }
   } catch (err) {
     // What the workbench showed when it went wrong (a notification, an empty editor...).
     await page.screenshot({ path: sandbox.file('failure.png') }).catch(() => {});
