@@ -130,9 +130,12 @@ function ignoreEdit(model: DockerfileModel, finding: Finding): LspTextEdit | und
     const end = { line: line - 1, character: existing[1].length + existing[2].length };
     return { range: { start: end, end }, newText: `,${finding.rule}` };
   }
-  const indent = /^\s*/.exec(model.lines.lineText(line))?.[0] ?? '';
+  // After a byte-order mark on line 1, or the comment would push it into the FROM's keyword.
+  const lineText = model.lines.lineText(line);
+  const start = line === 0 && lineText.startsWith('\uFEFF') ? 1 : 0;
+  const indent = /^[ \t]*/.exec(lineText.slice(start))?.[0] ?? '';
   return {
-    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    range: { start: { line, character: start }, end: { line, character: start } },
     newText: `${indent}${ignoreCommentFor(finding.rule)}${model.lines.eol}`,
   };
 }

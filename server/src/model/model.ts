@@ -206,7 +206,8 @@ function collectComments(lines: LineIndex, instructions: Instruction[]): Comment
   const text = lines.text;
   let next = 0;
   // Only lines whose first non-blank character is `#` can be comments: find those, then drop the ones inside instructions.
-  for (const match of text.matchAll(/^[ \t]*#[^\r\n]*/gm)) {
+  // A byte-order mark may precede the first line's comment.
+  for (const match of text.matchAll(/^\uFEFF?[ \t]*#[^\r\n]*/gm)) {
     const offset = match.index ?? 0;
     const { line } = lines.positionAt(offset);
     while (next < instructions.length && instructions[next].range.end.line < line) next++;

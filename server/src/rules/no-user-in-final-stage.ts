@@ -55,7 +55,7 @@ export const rule = defineRule({
       data: { base: root.image.isScratch ? 'scratch' : `\`${root.image.resolved}\``, hint },
       range: imageArg ? imageArg.range : shipped.from.range,
       fix: suggested
-        ? insertUser(model.lines.eol, shipped, suggested, model.lines.lineText.bind(model.lines))
+        ? insertUser(model.lines.eol, shipped, suggested, model.lines.lineText.bind(model.lines), model.escapeChar)
         : undefined,
     });
   },
@@ -95,7 +95,13 @@ function cachedImageUser(image: ImageRef): ReturnType<typeof knownImageUser> {
 }
 
 /** Inserts `USER name` before the first CMD/ENTRYPOINT that follows the stage's last filesystem change. */
-function insertUser(eol: string, stage: Stage, user: string, lineText: (line: number) => string): Fix {
+function insertUser(
+  eol: string,
+  stage: Stage,
+  user: string,
+  lineText: (line: number) => string,
+  escapeChar: string,
+): Fix {
   const instructions = stage.instructions;
   let lastChange = -1;
   instructions.forEach((instruction, index) => {
@@ -121,5 +127,15 @@ function insertUser(eol: string, stage: Stage, user: string, lineText: (line: nu
   }
   const last = instructions[instructions.length - 1] ?? stage.from;
   const end = last.range.end;
-  return { title, edits: [{ range: { start: end, end }, newText: `${eol}USER ${user}` }] };
+  const insert = { range: { start: end, end }, newText: `${eol}USER ${user}` };
+  // A last line ending in a continuation would take the USER into that instruction (`ENV X=1 USER node`):
+  // the dangling escape, which continues nothing, goes.
+  for (let line = end.line; line >= last.range.start.line; line--) {
+    const text = (line === end.line ? lineText(line).slice(0, end.character) : lineText(line)).trimEnd();
+    if (text === '') continue;
+    if (!text.endsWith(escapeChar)) break;
+    const at = { line, character: text.length - 1 };
+    return { title, edits: [{ range: { start: at, end: { line, character: text.length } }, newText: '' }, insert] };
+  }
+  return { title, edits: [insert] };
 }
