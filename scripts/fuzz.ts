@@ -155,7 +155,11 @@ async function main(): Promise<void> {
     try {
       check(text, failures, seed);
     } catch (error) {
-      failures.push({ seed, kind: 'exception', detail: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      failures.push({
+        seed,
+        kind: 'exception',
+        detail: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
     times.push({ seed, ms: performance.now() - begin });
   }
@@ -169,7 +173,8 @@ async function main(): Promise<void> {
     check(inputOf(seed), [], seed);
     const again = performance.now() - begin;
     worstRatio = Math.max(worstRatio, Math.min(ms, again) / median);
-    if (again > 100 * median) failures.push({ seed, kind: 'slow', detail: `${again.toFixed(0)} ms, median ${median.toFixed(1)} ms` });
+    if (again > 100 * median)
+      failures.push({ seed, kind: 'slow', detail: `${again.toFixed(0)} ms, median ${median.toFixed(1)} ms` });
   }
   worstRatio = Math.max(worstRatio, (sorted[sorted.length - 1] ?? 0) / (median || 1));
   const kinds = new Map<string, number>();
