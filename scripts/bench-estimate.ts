@@ -56,8 +56,8 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     const total = { alone: 0, both: 0 };
     files.forEach((text, index) => {
-      let a = 0;
-      let b = 0;
+      let a: number;
+      let b: number;
       if ((round + index) % 2 === 0) {
         a = milliseconds(() => analysisOnly(text));
         b = milliseconds(() => withEstimate(text));

@@ -25,7 +25,7 @@ import { aptBaseImage, aptRunFacts, estimateAptRun } from '../server/src/size/ap
 import { estimateImageSize } from '../server/src/size/estimate';
 import pipData from '../server/src/data/pip-sizes.json';
 import { estimatePipInstall } from '../server/src/size/pip';
-import type { AptInstallEstimate, AptSuite } from '../server/src/size/apt';
+import type { AptInstallEstimate } from '../server/src/size/apt';
 import { baseNearestReport, corpusCoverageReport, realDockerfilesReport, sharedPath } from './bench-size-real';
 
 const root = join(__dirname, '..');

@@ -18,7 +18,9 @@ writeFileSync(readmePath, readme.slice(0, start + begin.length) + '\n' + renderR
 
 // The settings schema lists the rules (completion and validation of `layerlens.rules` in settings.json).
 const manifestPath = join(root, 'package.json');
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, unknown> } };
+};
 manifest.contributes.configuration.properties['layerlens.rules'] = renderRulesSetting(rules);
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`wrote ${rules.length} rule pages, the README rules table and the layerlens.rules schema`);

@@ -59,7 +59,7 @@ export function renderRulePage(rule: Rule): string {
     '',
     '## Messages',
     '',
-    ...Object.values(meta.messages as Record<string, string>).map((message) => `- ${message}`),
+    ...Object.values(meta.messages).map((message) => `- ${message}`),
     '',
   ].join('\n');
 }

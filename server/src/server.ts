@@ -1,5 +1,5 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import type { CancellationToken, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { DocumentStates } from './documents';
@@ -285,26 +285,29 @@ connection.onRequest(convertRequest, async (params: ConvertParams): Promise<Conv
   return { ok: true, edit, messages: result.messages, sizeChange: conversion.sizeChange };
 });
 
-connection.onRequest(measureRequest, async (params: MeasureParams, token): Promise<MeasureResponse> => {
-  if (!measureTrusted) return { ok: false, reason: 'LayerLens builds images only in trusted workspaces.' };
-  const document = documents.get(params.textDocument.uri);
-  const sized = document && (await estimateOf(document));
-  if (!document || !sized) return { ok: false, reason: 'The Dockerfile could not be read (see its diagnostics).' };
-  const settings = await settingsFor(document.uri);
-  const controller = new AbortController();
-  token.onCancellationRequested(() => controller.abort());
-  const response = await measureDocument(document.uri, document.getText(), sized.model, {
-    engine: params.engine,
-    target: settings.target || undefined,
-    signal: controller.signal,
-    report: (progress) => void connection.sendNotification(measureProgressNotification, progress),
-  });
-  if (response.ok) {
-    measured.set(document.uri, response.measurement);
-    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
-  }
-  return response;
-});
+connection.onRequest(
+  measureRequest,
+  async (params: MeasureParams, token: CancellationToken): Promise<MeasureResponse> => {
+    if (!measureTrusted) return { ok: false, reason: 'LayerLens builds images only in trusted workspaces.' };
+    const document = documents.get(params.textDocument.uri);
+    const sized = document && (await estimateOf(document));
+    if (!document || !sized) return { ok: false, reason: 'The Dockerfile could not be read (see its diagnostics).' };
+    const settings = await settingsFor(document.uri);
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const response = await measureDocument(document.uri, document.getText(), sized.model, {
+      engine: params.engine,
+      target: settings.target || undefined,
+      signal: controller.signal,
+      report: (progress) => void connection.sendNotification(measureProgressNotification, progress),
+    });
+    if (response.ok) {
+      measured.set(document.uri, response.measurement);
+      if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+    }
+    return response;
+  },
+);
 
 // The client restores measurements it kept: shown again (stale when the file changed since).
 connection.onNotification(measuredNotification, (params: unknown) => {

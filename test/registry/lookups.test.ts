@@ -282,7 +282,13 @@ describe('registry: lookups against a loopback fake (token flow and failures)', 
       retryAfterMs: 60_000,
       now: () => now,
       fetch: (input, init) =>
-        fetch(String(input).replace('https://registry-1.docker.io', `http://${registry.host}`), init),
+        fetch(
+          (input instanceof Request ? input.url : input.toString()).replace(
+            'https://registry-1.docker.io',
+            `http://${registry.host}`,
+          ),
+          init,
+        ),
     });
     const model = buildModel('FROM node:22\n');
     await redirected.prefetch(model);

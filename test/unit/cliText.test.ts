@@ -44,6 +44,7 @@ describe('CLI text report', () => {
       coloured.split('\n')[0],
       'a/Dockerfile:3:1 \u001b[31merror\u001b[0m \u001b[2mcopy-from-unknown-stage\u001b[0m copy-from-unknown-stage message.',
     );
+    // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
     assert.equal(coloured.replace(/\u001b\[\d+m/g, ''), toText(results, 2, false));
   });
 

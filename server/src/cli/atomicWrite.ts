@@ -16,7 +16,7 @@ export function replaceFileAtomically(path: string, text: string): void {
     if (!stats.isFile()) throw new Error(`not writing ${path}: not a regular file`);
     mode = stats.mode & 0o7777;
   } catch (error) {
-    throw new Error(writeProblem(path, error));
+    throw new Error(writeProblem(path, error), { cause: error });
   }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
@@ -37,7 +37,7 @@ export function replaceFileAtomically(path: string, text: string): void {
     } catch {
       // Never created, or already renamed.
     }
-    throw new Error(writeProblem(path, error));
+    throw new Error(writeProblem(path, error), { cause: error });
   }
 }
 

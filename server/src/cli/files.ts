@@ -56,6 +56,7 @@ export function readDockerfile(file: CollectedFile): DockerfileRead {
 function looksBinary(bytes: Buffer): boolean {
   const head = bytes.subarray(0, 8192);
   if (head.includes(0)) return true;
+  // eslint-disable-next-line no-control-regex -- binary files are told by their control characters
   return /[\u0001-\u0008\u000e-\u001a]{4}/.test(head.toString('latin1'));
 }
 

@@ -83,6 +83,7 @@ export function inputProblem(text: string): Finding | undefined {
   }
   const overBudget = overWorkBudget(text);
   if (overBudget) return inputFinding(`${overBudget}: it is not checked.`, 'info');
+  // eslint-disable-next-line no-control-regex -- binary input is told by its control characters
   if (text.slice(0, 8192).includes('\u0000') || /[\u0000-\u0008\u000e-\u001a]{4}/.test(text.slice(0, 8192))) {
     return inputFinding('This file looks binary, not like a Dockerfile: it is not checked.', 'error');
   }

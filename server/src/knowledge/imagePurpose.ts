@@ -1,6 +1,5 @@
 import { programName } from '../model/commands';
 import type { Instruction } from '../model/model';
-import { stripQuotes } from '../model/model';
 
 /**
  * What an image is for, decided once from what its Dockerfile says, so every rule that judges "the shipped

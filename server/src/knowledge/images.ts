@@ -135,7 +135,7 @@ function suiteOf(tag: string): string | undefined {
 function javaVersion(tag: string): string | undefined {
   const named = /(?:temurin|openjdk|corretto|jdk|sapmachine|semeru|graalvm-community|zulu|liberica)-?(\d+)/.exec(tag);
   if (named) return named[1];
-  const leading = /^(\d+)(?:u\d+|[.\-]|$)/.exec(tag);
+  const leading = /^(\d+)(?:u\d+|[.-]|$)/.exec(tag);
   return leading ? leading[1] : undefined;
 }
 

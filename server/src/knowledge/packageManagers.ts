@@ -1,8 +1,7 @@
 import data from '../data/package-managers.json';
-import { effectiveCommand } from '../model/commands';
 import { memoOn } from '../model/memo';
 import type { EffectiveCommand } from '../model/commands';
-import type { DocumentWord, Instruction, RunInfo } from '../model/model';
+import type { DocumentWord, Instruction } from '../model/model';
 import { layersOf } from '../model/model';
 
 interface PathRule {
@@ -227,7 +226,7 @@ function packageChange(
 
 /** `curl=7.88.1-10` → `curl`, `requests==2.31` → `requests`, `gcc~=12` → `gcc`. */
 export function packageBaseName(spec: string): string {
-  const match = /^[^=<>~!@\s\[]+/.exec(spec);
+  const match = /^[^=<>~!@\s[]+/.exec(spec);
   return (match ? match[0] : spec).toLowerCase();
 }
 

@@ -36,7 +36,10 @@ export class CancelledError extends Error {
  */
 export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
-    if (options.signal?.aborted) return reject(new CancelledError());
+    if (options.signal?.aborted) {
+      reject(new CancelledError());
+      return;
+    }
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: process.env,
@@ -71,7 +74,10 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', abort);
       if (pending) options.onLine?.(pending);
-      if (options.signal?.aborted) return reject(new CancelledError());
+      if (options.signal?.aborted) {
+        reject(new CancelledError());
+        return;
+      }
       resolvePromise({ code: code ?? 1, output });
     });
   });

@@ -206,7 +206,7 @@ export async function readTarStream(
       try {
         parser.write(chunk);
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     source.on('end', () => resolvePromise());

@@ -9,10 +9,12 @@
  */
 type Holder<Value> = Record<symbol, Value | undefined>;
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type it stored
 export function getHidden<Value>(owner: object, key: symbol): Value | undefined {
   return (owner as Holder<Value>)[key];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- pairs with getHidden
 export function setHidden<Value>(owner: object, key: symbol, value: Value): void {
   Object.defineProperty(owner, key, { value, enumerable: false, writable: true, configurable: true });
 }

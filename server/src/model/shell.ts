@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';
 import { splitSimpleScript } from './simpleShell';

@@ -29,6 +29,7 @@ export class SizeCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- the cache's interface is asynchronous; this store reads synchronously (see below)
   async read(key: string, pinned: boolean): Promise<RemoteImageSize | undefined> {
     if (!this.dir) return undefined;
     try {

@@ -39,7 +39,7 @@ export async function getCapped(url: string, options: RequestOptions): Promise<C
     const chunks: Buffer[] = [];
     let total = 0;
     if (response.body) {
-      const reader = response.body.getReader();
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;

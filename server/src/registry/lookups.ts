@@ -1,5 +1,5 @@
 import type { ImageRef } from '../model/image';
-import type { DockerfileModel, Stage } from '../model/model';
+import type { DockerfileModel } from '../model/model';
 import { platformFlagOf } from '../model/model';
 import type { KnownBaseSize } from '../size/estimate';
 import { TokenCache } from './auth';

@@ -4,7 +4,7 @@ import { packageBaseName, packagesInstalledBy, packagesRemovedBy } from '../know
 import { effectiveCommandsOf, operands } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { ImageRef } from '../model/image';
-import type { DocumentWord, Instruction } from '../model/model';
+import type { DocumentWord } from '../model/model';
 import { layersOf, rootStage } from '../model/model';
 import { needsItsToolchain } from '../knowledge/imagePurpose';
 import type { LineIndex } from '../model/text';

@@ -136,7 +136,7 @@ function readsScriptFromStdin(command: EffectiveCommand): boolean {
         if (letters.includes('s')) return true;
         if (letters.endsWith('o') || letters.endsWith('O')) index++;
       } else {
-        if ([...letters].some((letter) => interpreter.code.includes(letter))) return false;
+        if (Array.from(letters).some((letter) => interpreter.code.includes(letter))) return false;
         if (letters.length === 1 && interpreter.valued.includes(letters)) index++;
       }
       continue;
@@ -167,6 +167,6 @@ function runsArgumentHolding(command: EffectiveCommand, download: EffectiveComma
   const option = command.args[holder - 1]?.value ?? '';
   const codeOption = shell
     ? /^-[a-zA-Z]*c$/.test(option)
-    : /^-[a-zA-Z]*$/.test(option) && [...option.slice(1)].some((letter) => interpreter.code.includes(letter));
+    : /^-[a-zA-Z]*$/.test(option) && Array.from(option.slice(1)).some((letter) => interpreter.code.includes(letter));
   return substituted && codeOption;
 }

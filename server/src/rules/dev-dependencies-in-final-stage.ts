@@ -2,7 +2,7 @@ import { buildToolchain } from '../knowledge/buildCommands';
 import { effectiveCommandsOf } from '../model/commands';
 import type { EffectiveCommand } from '../model/commands';
 import type { DocumentWord, DockerfileModel, Instruction } from '../model/model';
-import { layersOf, rootStage, stripQuotes } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
 import { needsItsToolchain, recordEnvironment } from '../knowledge/imagePurpose';
 import type { Fix } from './types';
 import { defineRule } from './types';

@@ -51,7 +51,7 @@ export const rule = defineRule<MessageId>({
     for (const instruction of layersOf(shipped)) {
       if (!instruction.copy || !contextSources(instruction).some((source) => source.wide)) continue;
       // A test image runs the sources it copies.
-      if ((testImage ??= runsTests(model)) === true) return;
+      if ((testImage ??= runsTests(model))) return;
       const { messageId, data, severity } = assess(instruction, context);
       report({
         messageId,

@@ -33,7 +33,7 @@ async function acceptPreview<T>(pending: Thenable<T>): Promise<T> {
     (error: unknown) => (failed = error ?? new Error('rejected')),
   );
   await waitFor('the refactor preview to be applied', () => {
-    if (failed) throw failed;
+    if (failed) throw failed instanceof Error ? failed : new Error(JSON.stringify(failed));
     if (settled) return true;
     void Promise.resolve(vscode.commands.executeCommand('refactorPreview.apply')).catch(() => undefined);
     return undefined;

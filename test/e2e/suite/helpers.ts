@@ -62,7 +62,7 @@ export async function waitForCodes(
       timeoutMs,
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last seen ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; last seen ${JSON.stringify(last)}`, { cause: error });
   }
 }
 

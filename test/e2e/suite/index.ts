@@ -62,7 +62,7 @@ class LineReporter extends Mocha.reporters.Base {
     // Hooks fail through the same event; fullTitle() names them ("before all" hook ...).
     runner.on('fail', (runnable: Mocha.Runnable, err: Error) => {
       failures.push({ title: runnable.fullTitle(), err });
-      emit(`${indent(depth)}FAIL ${runnable.title}: ${String(err?.message ?? err).split('\n')[0]}`);
+      emit(`${indent(depth)}FAIL ${runnable.title}: ${(err?.message ?? String(err)).split('\n')[0]}`);
     });
     runner.once('end', () => {
       failures.forEach(({ title, err }, i) => {
@@ -97,8 +97,8 @@ export async function run(): Promise<void> {
       mocha.run(resolve);
     } catch (err) {
       // A test file that throws while loading lands here, not in a reporter event.
-      emit(`e2e: could not load the tests: ${(err as Error)?.stack ?? err}`);
-      reject(err);
+      emit(`e2e: could not load the tests: ${(err as Error | undefined)?.stack ?? String(err)}`);
+      reject(err instanceof Error ? err : new Error(String(err)));
     }
   });
   if (failures > 0) throw new Error(`${failures} e2e test(s) failed`);

@@ -1,7 +1,17 @@
 // The CLI as a new user meets it: every mistake is one line and exit 2, never a stack trace or a green CI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -157,10 +167,7 @@ describe('CLI behaviour on bad input', () => {
       assert.equal(result.code, 2);
       assert.match(result.stderr, /\nlayerlens: cannot write \S*Dockerfile: [^\n]*\(the file is unchanged\)\n$/);
       assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), single);
-      assert.deepEqual((require('node:fs') as typeof import('node:fs')).readdirSync(dir).sort(), [
-        'Dockerfile',
-        'go.mod',
-      ]);
+      assert.deepEqual(readdirSync(dir).sort(), ['Dockerfile', 'go.mod']);
     });
   });
 });

@@ -71,7 +71,7 @@ describe('measure: reading image layers', () => {
     );
     const analysis = await analyzeLayers(image);
     assert.deepEqual(
-      analysis.layers.map(({ digest, ...rest }) => rest),
+      analysis.layers.map(({ digest: _digest, ...rest }) => rest),
       [
         {
           compressedBytes: layerBlobs[0].length,

@@ -7,7 +7,6 @@ import type { EffectiveCommand } from '../../model/commands';
 import { effectiveCommand, operands } from '../../model/commands';
 import { packagesInstalledBy } from '../../knowledge/packageManagers';
 import { buildPackageKind } from '../../knowledge/buildPackages';
-import type { AptSuite } from '../../size/apt';
 import { aptSuites, loadAptIndex } from '../../size/apt';
 import type { ConvertContext } from './common';
 import { absolute, argumentText, execForm, lineOf, refuse, sourceOf, userOf } from './common';
@@ -323,7 +322,7 @@ export function refuseDigest(stage: Stage): void {
 /** The shared libraries `-dev` packages stand for (libpq-dev → libpq5), from Debian's index for the suite. */
 export function runtimeLibrariesOf(headers: string[], suite: string | undefined): string[] {
   if (headers.length === 0) return [];
-  const aptSuite = aptSuites.find((candidate) => candidate === suite) as AptSuite | undefined;
+  const aptSuite = aptSuites.find((candidate) => candidate === suite);
   const index = aptSuite ? loadAptIndex(aptSuite) : undefined;
   if (!index)
     refuse(`Cannot tell which libraries ${headers.join(', ')} stand for on Debian ${suite ?? '(unknown release)'}.`);

@@ -71,7 +71,7 @@ export function convertNode(
 
   const copiedConfig = configCopied(stage, build.instruction);
   const packageFiles = [
-    `${join(workdir, 'package*.json')}`,
+    join(workdir, 'package*.json'),
     ...[...lockfiles[manager], ...copiedConfig].map((file) => join(workdir, file)),
   ];
   const native = nativeLibraries(stage, finalImage, build.instruction, messages);

@@ -13,7 +13,6 @@ import {
   argumentText,
   assemble,
   buildKeywords,
-  execForm,
   expectedGain,
   isNumericUser,
   lineOf,
