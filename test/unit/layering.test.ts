@@ -18,7 +18,8 @@ function cruisePlanted(relativePath: string, source: string): { status: number |
         '--config',
         '.dependency-cruiser.cjs',
       ],
-      { cwd: root, encoding: 'utf8' },
+      // CI=1 makes its colour library colour a pipe; the assertions read plain text.
+      { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
     );
     return { status: result.status, output: result.stdout + result.stderr };
   } finally {
