@@ -8,9 +8,10 @@ import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
 import { codeActionsFor, splitRules } from './features/codeActions';
 import { toDiagnostic } from './features/diagnostics';
-import { defaultSettings, normalizeSettings } from './settings';
+import { defaultSettings, normalizeSettings, unknownRuleSettings } from './settings';
+import { unknownRuleMessage } from './engine/ruleNames';
 import type { Settings } from './settings';
-import { CodeActionKind } from 'vscode-languageserver/node';
+import { CodeActionKind, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { ContextIndexCache } from './context/walker';
 import { sizeLenses } from './features/codeLens';
 import { sizeHover } from './features/hover';
@@ -86,8 +87,25 @@ function settingsFor(uri: string): Promise<Settings> {
   const state = states.get(uri);
   state.settings ??= connection.workspace
     .getConfiguration({ scopeUri: uri, section: 'layerlens' })
-    .then(normalizeSettings, () => defaultSettings);
+    .then((raw: unknown) => {
+      warnUnknownRules(raw);
+      return normalizeSettings(raw);
+    }, () => defaultSettings);
   return state.settings;
+}
+
+// Each misspelt rule name in layerlens.rules is shown once per configuration, not once per open file.
+const warnedRuleNames = new Set<string>();
+function warnUnknownRules(raw: unknown): void {
+  for (const name of unknownRuleSettings(raw)) {
+    if (warnedRuleNames.has(name)) continue;
+    warnedRuleNames.add(name);
+    // A notification, not window/showMessageRequest: nothing waits on the user's answer, and every client shows it.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `LayerLens: ${unknownRuleMessage(name, 'layerlens.rules')}`,
+    });
+  }
 }
 
 /** Publishes the diagnostics of a version; `receivedAt`/`waitedMs` only feed the benchmark's timings. */
@@ -156,6 +174,7 @@ documents.onDidClose((event) => {
 });
 
 connection.onDidChangeConfiguration(() => {
+  warnedRuleNames.clear();
   for (const state of states.all()) {
     state.settings = undefined;
     state.forgetAnalysis();

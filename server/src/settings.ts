@@ -2,6 +2,7 @@ import type { RuleSetting } from './engine/analyze';
 import type { DocumentSettings } from './engine/document';
 import { severities } from './rules/types';
 import type { Severity } from './rules/types';
+import { isKnownRuleName } from './engine/ruleNames';
 
 /** The `layerlens.*` settings of one resource, as package.json declares them. */
 export interface Settings extends DocumentSettings {
@@ -31,4 +32,11 @@ export function normalizeSettings(raw: unknown): Settings {
     // Only a literal true turns the network on.
     registryLookup: (value.registry as Record<string, unknown> | undefined)?.lookup === true,
   };
+}
+
+/** Keys of `layerlens.rules` that name no rule (a typo silently does nothing otherwise). */
+export function unknownRuleSettings(raw: unknown): string[] {
+  const rules = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).rules : undefined;
+  if (!rules || typeof rules !== 'object') return [];
+  return Object.keys(rules).filter((name) => !isKnownRuleName(name));
 }

@@ -11,6 +11,7 @@ import type {
   InitializeResult,
   ProtocolConnection,
   PublishDiagnosticsParams,
+  ShowMessageParams,
 } from 'vscode-languageserver-protocol/node';
 
 const serverPath = join(__dirname, '../../dist/server.js');
@@ -23,6 +24,8 @@ export class LspClient {
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: Array<() => void> = [];
   stderr = '';
+  /** Every window/showMessage the server sent, in order. */
+  readonly shownMessages: ShowMessageParams[] = [];
 
   constructor() {
     this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -39,6 +42,10 @@ export class LspClient {
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => {
+      this.shownMessages.push(params);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
     this.connection.listen();
   }
 
@@ -102,6 +109,26 @@ export class LspClient {
         });
       });
     }
+  }
+
+  /** Resolves with the shown messages once the predicate holds for them (polls on each message). */
+  async messages(
+    predicate: (messages: ShowMessageParams[]) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<ShowMessageParams[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.shownMessages)) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no matching messages; shown: ${JSON.stringify(this.shownMessages)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.shownMessages;
   }
 
   async shutdown(): Promise<void> {

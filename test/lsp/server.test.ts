@@ -173,6 +173,24 @@ describe('language server over stdio', function () {
     assert.deepEqual(await client.diagnostics(uri, (params) => params.diagnostics.length === 0), []);
   });
 
+  it('warns once about an unknown rule name in layerlens.rules, naming the closest rule', async () => {
+    client.settings = focused({ 'single-stage-bild': 'off' });
+    const [first, second] = [nextUri(), nextUri()];
+    await client.open(first, nodeApp);
+    await client.open(second, nodeApp);
+    await client.diagnostics(first);
+    await client.diagnostics(second);
+    const warning = {
+      type: 2,
+      message: 'LayerLens: Unknown rule "single-stage-bild" in layerlens.rules; did you mean "single-stage-build"?',
+    };
+    const shown = await client.messages((messages) => messages.some((message) => message.message === warning.message));
+    assert.deepEqual(
+      shown.filter((message) => message.message.includes('single-stage-bild')),
+      [warning],
+    );
+  });
+
   it('shows size lenses on each FROM of a two-stage file and answers layerlens/imageSize', async () => {
     const uri = nextUri();
     const text =

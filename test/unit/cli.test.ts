@@ -110,6 +110,18 @@ describe('CLI (built bundle)', () => {
     }
   });
 
+  it('names the closest rule for an unknown --rule, exit 2', () => {
+    const { code, stdout, stderr } = cli(['--rule', 'unused-stages=off', '.'], folder);
+    assert.deepEqual(
+      { code, stdout, stderr },
+      {
+        code: 2,
+        stdout: '',
+        stderr: 'layerlens: unknown rule "unused-stages" in --rule; did you mean "unused-stage"? (see --list-rules)\n',
+      },
+    );
+  });
+
   it('lists rules', () => {
     const { code, stdout } = cli(['--list-rules'], folder);
     assert.equal(code, 0);

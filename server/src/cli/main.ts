@@ -3,6 +3,7 @@ import { argumentProblem } from './args';
 import { analyzeDocument, initShellParser, inputRuleName } from '../engine/document';
 import type { Finding } from '../engine/finding';
 import { findRule, rules } from '../rules';
+import { closestRuleName } from '../engine/ruleNames';
 import type { RuleSetting } from '../engine/analyze';
 import { severities } from '../rules/types';
 import type { Severity } from '../rules/types';
@@ -182,7 +183,8 @@ function parseRuleSettings(entries: string[]): Record<string, RuleSetting> {
   const settings: Record<string, RuleSetting> = {};
   for (const entry of entries) {
     const [name, setting] = entry.split('=');
-    if (!findRule(name)) throw new UsageError(`unknown rule "${name}" in --rule (see --list-rules)`);
+    if (!findRule(name))
+      throw new UsageError(`unknown rule "${name}" in --rule; did you mean "${closestRuleName(name)}"? (see --list-rules)`);
     if (setting !== 'off' && !severities.includes(setting as Severity))
       throw new UsageError(`--rule ${name}= needs off, error, warning, info or hint`);
     settings[name] = setting as RuleSetting;

@@ -5,6 +5,10 @@ import { rules as allRules } from '../rules';
 import type { BuildContextFacts, Report, Rule, Severity } from '../rules/types';
 import type { Finding } from './finding';
 import { collectSuppressions } from './suppressions';
+import { unknownRuleMessage } from './ruleNames';
+
+/** The engine's own finding for a suppression comment naming no rule: the comment silences nothing. */
+export const unknownRuleFinding = 'unknown-rule-name';
 
 export type RuleSetting = Severity | 'off';
 
@@ -27,7 +31,15 @@ export function analyze(
   context: BuildContextFacts = {},
 ): Finding[] {
   const suppressions = collectSuppressions(model);
-  const findings: Finding[] = [];
+  const findings: Finding[] = suppressions.unknown.map(({ name, range }) => ({
+    rule: unknownRuleFinding,
+    severity: 'warning',
+    message: unknownRuleMessage(name, 'this ignore comment'),
+    range,
+    fixes: [],
+    docsUrl: 'https://github.com/layerlens/layerlens/blob/main/docs/compatibility.md',
+    unnecessary: false,
+  }));
   for (const rule of rules) {
     const name = rule.meta.name;
     const setting = settings.rules?.[name];

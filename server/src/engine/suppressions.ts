@@ -1,4 +1,6 @@
 import type { DockerfileModel } from '../model/model';
+import type { Range } from '../model/text';
+import { isKnownRuleName } from './ruleNames';
 
 /** Rules switched off by comments: for the whole file, or for the instruction after the comment. */
 export interface Suppressions {
@@ -7,13 +9,15 @@ export interface Suppressions {
   allBuildkitChecks: boolean;
   /** Instruction index → rule names ignored for it. */
   byInstruction: Map<number, Set<string>>;
+  /** Names in `# layerlens ignore=` comments that no rule answers to (hadolint's comments may name checks LayerLens lacks). */
+  unknown: { name: string; range: Range }[];
 }
 
 // `# layerlens ignore=a,b`, `# layerlens global ignore=a`, and hadolint's own `# hadolint [global] ignore=DL3008`.
 const ignoreComment = /^(?:layerlens|hadolint)\s+(global\s+)?ignore\s*=\s*(.+)$/i;
 
 export function collectSuppressions(model: DockerfileModel): Suppressions {
-  const suppressions: Suppressions = { global: new Set(), allBuildkitChecks: false, byInstruction: new Map() };
+  const suppressions: Suppressions = { global: new Set(), allBuildkitChecks: false, byInstruction: new Map(), unknown: [] };
   // BuildKit's `# check=skip=A,B` directive skips those checks for the whole file.
   const check = model.directives.get('check');
   const skip = check ? /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(check) : null;
@@ -31,6 +35,8 @@ export function collectSuppressions(model: DockerfileModel): Suppressions {
       .split(',')
       .map((name) => name.trim().split(/\s+/)[0])
       .filter((name) => name !== '');
+    if (/^layerlens/i.test(match[0]))
+      for (const name of names) if (!isKnownRuleName(name)) suppressions.unknown.push({ name, range: comment.range });
     if (match[1]) {
       for (const name of names) suppressions.global.add(name);
       continue;

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { analyzeDocument } from '../../server/src/engine/document';
+import { closestRuleName, editDistance, isKnownRuleName } from '../../server/src/engine/ruleNames';
+import { normalizeSettings, unknownRuleSettings } from '../../server/src/settings';
+
+describe('unknown rule names', () => {
+  it('measures edit distance', () => {
+    assert.deepEqual(
+      [
+        editDistance('', ''),
+        editDistance('abc', ''),
+        editDistance('kitten', 'sitting'),
+        editDistance('flaw', 'lawn'),
+        editDistance('same', 'same'),
+      ],
+      [0, 3, 3, 2, 0],
+    );
+  });
+
+  it('names the closest rule', () => {
+    assert.deepEqual(
+      ['no-user-in-final', 'unused-stages', 'Unpinned-Base-Image', 'sudo', 'package-cache'].map(closestRuleName),
+      ['no-user-in-final-stage', 'unused-stage', 'unpinned-base-image', 'sudo-in-run', 'package-cache-left'],
+    );
+  });
+
+  it('knows rule names and the peer checks they correspond to', () => {
+    assert.deepEqual(
+      ['unused-stage', 'DL3008', 'DL3015', 'SecretsUsedInArgOrEnv', 'unused-stages'].map(isKnownRuleName),
+      [true, false, true, true, false],
+    );
+  });
+
+  it('warns on an unknown name in a layerlens ignore comment, on the comment, with the closest name', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['FROM node:22-slim', '# layerlens ignore=no-user-in-final,DL3015', 'USER node', 'CMD ["node"]', '']
+        .join(eol);
+      const findings = analyzeDocument(text).findings.filter((finding) => finding.rule === 'unknown-rule-name');
+      assert.deepEqual(
+        findings.map(({ severity, message, range }) => ({ severity, message, range })),
+        [
+          {
+            severity: 'warning',
+            message: 'Unknown rule "no-user-in-final" in this ignore comment; did you mean "no-user-in-final-stage"?',
+            range: { start: { line: 1, character: 0 }, end: { line: 1, character: 42 } },
+          },
+        ],
+      );
+    }
+  });
+
+  it('leaves hadolint comments and global ignores of known names alone', () => {
+    const text = 'FROM node:22-slim\n# hadolint ignore=DL3008,DL9999\n# layerlens global ignore=unused-stage\nUSER node\n';
+    assert.deepEqual(
+      analyzeDocument(text).findings.filter((finding) => finding.rule === 'unknown-rule-name'),
+      [],
+    );
+  });
+
+  it('finds unknown keys of layerlens.rules (kept in the settings, where they match nothing)', () => {
+    const raw = { rules: { 'unused-stage': 'off', 'unused-stages': 'off', DL3015: 'off' } };
+    assert.deepEqual(unknownRuleSettings(raw), ['unused-stages']);
+    assert.deepEqual(unknownRuleSettings({}), []);
+    assert.deepEqual(unknownRuleSettings(null), []);
+    assert.deepEqual(normalizeSettings(raw).rules, { 'unused-stage': 'off', 'unused-stages': 'off', DL3015: 'off' });
+  });
+});
