@@ -85,12 +85,13 @@ connection.onInitialize(async (params: InitializeParams): Promise<InitializeResu
 function settingsFor(uri: string): Promise<Settings> {
   if (!canPullConfiguration) return Promise.resolve(defaultSettings);
   const state = states.get(uri);
-  state.settings ??= connection.workspace
-    .getConfiguration({ scopeUri: uri, section: 'layerlens' })
-    .then((raw: unknown) => {
+  state.settings ??= connection.workspace.getConfiguration({ scopeUri: uri, section: 'layerlens' }).then(
+    (raw: unknown) => {
       warnUnknownRules(raw);
       return normalizeSettings(raw);
-    }, () => defaultSettings);
+    },
+    () => defaultSettings,
+  );
   return state.settings;
 }
 

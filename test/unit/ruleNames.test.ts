@@ -33,8 +33,13 @@ describe('unknown rule names', () => {
 
   it('warns on an unknown name in a layerlens ignore comment, on the comment, with the closest name', () => {
     for (const eol of ['\n', '\r\n']) {
-      const text = ['FROM node:22-slim', '# layerlens ignore=no-user-in-final,DL3015', 'USER node', 'CMD ["node"]', '']
-        .join(eol);
+      const text = [
+        'FROM node:22-slim',
+        '# layerlens ignore=no-user-in-final,DL3015',
+        'USER node',
+        'CMD ["node"]',
+        '',
+      ].join(eol);
       const findings = analyzeDocument(text).findings.filter((finding) => finding.rule === 'unknown-rule-name');
       assert.deepEqual(
         findings.map(({ severity, message, range }) => ({ severity, message, range })),
@@ -50,7 +55,8 @@ describe('unknown rule names', () => {
   });
 
   it('leaves hadolint comments and global ignores of known names alone', () => {
-    const text = 'FROM node:22-slim\n# hadolint ignore=DL3008,DL9999\n# layerlens global ignore=unused-stage\nUSER node\n';
+    const text =
+      'FROM node:22-slim\n# hadolint ignore=DL3008,DL9999\n# layerlens global ignore=unused-stage\nUSER node\n';
     assert.deepEqual(
       analyzeDocument(text).findings.filter((finding) => finding.rule === 'unknown-rule-name'),
       [],

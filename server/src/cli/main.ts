@@ -184,7 +184,9 @@ function parseRuleSettings(entries: string[]): Record<string, RuleSetting> {
   for (const entry of entries) {
     const [name, setting] = entry.split('=');
     if (!findRule(name))
-      throw new UsageError(`unknown rule "${name}" in --rule; did you mean "${closestRuleName(name)}"? (see --list-rules)`);
+      throw new UsageError(
+        `unknown rule "${name}" in --rule; did you mean "${closestRuleName(name)}"? (see --list-rules)`,
+      );
     if (setting !== 'off' && !severities.includes(setting as Severity))
       throw new UsageError(`--rule ${name}= needs off, error, warning, info or hint`);
     settings[name] = setting as RuleSetting;

@@ -2,7 +2,11 @@ import { rules } from '../rules';
 
 /** Every name a setting or suppression comment may use: rule names and the peer checks they correspond to. */
 const knownNames: ReadonlySet<string> = new Set(
-  rules.flatMap((rule) => [rule.meta.name, ...(rule.meta.compat?.hadolint ?? []), ...(rule.meta.compat?.buildkit ?? [])]),
+  rules.flatMap((rule) => [
+    rule.meta.name,
+    ...(rule.meta.compat?.hadolint ?? []),
+    ...(rule.meta.compat?.buildkit ?? []),
+  ]),
 );
 
 export function isKnownRuleName(name: string): boolean {

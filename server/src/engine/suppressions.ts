@@ -17,7 +17,12 @@ export interface Suppressions {
 const ignoreComment = /^(?:layerlens|hadolint)\s+(global\s+)?ignore\s*=\s*(.+)$/i;
 
 export function collectSuppressions(model: DockerfileModel): Suppressions {
-  const suppressions: Suppressions = { global: new Set(), allBuildkitChecks: false, byInstruction: new Map(), unknown: [] };
+  const suppressions: Suppressions = {
+    global: new Set(),
+    allBuildkitChecks: false,
+    byInstruction: new Map(),
+    unknown: [],
+  };
   // BuildKit's `# check=skip=A,B` directive skips those checks for the whole file.
   const check = model.directives.get('check');
   const skip = check ? /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(check) : null;
