@@ -67,10 +67,17 @@ module.exports = {
     },
     {
       name: 'client-only-protocol',
-      comment: 'the client imports nothing of the server',
+      comment: 'the client imports nothing of the server but the protocol module they share',
       severity: 'error',
       from: { path: '^client/src/' },
-      to: { path: '^server/src/' },
+      to: { path: '^server/src/', pathNot: '^server/src/protocol\\.ts$' },
+    },
+    {
+      name: 'protocol-stands-alone',
+      comment: 'the shared protocol module imports nothing, so the client bundle takes in no server code',
+      severity: 'error',
+      from: { path: '^server/src/protocol\\.ts$' },
+      to: { path: '.' },
     },
   ].map((rule) =>
     rule.name.startsWith('layer-')

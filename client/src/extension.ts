@@ -3,10 +3,17 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './client';
 import { createCommands } from './commands';
 import { restoreMeasurements } from './measure';
+import { SizeStatusItem } from './sizeStatus';
+import type { SizeStatusView } from './sizeStatus';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** The extension's exports: what the e2e suite reads of the UI it cannot query through the vscode API. */
+export interface LayerLensApi {
+  sizeStatus(): SizeStatusView | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<LayerLensApi> {
   const output = vscode.window.createOutputChannel('LayerLens', { log: true });
   context.subscriptions.push(output);
   for (const [name, handler] of Object.entries(createCommands(() => client, context, output))) {
@@ -17,15 +24,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('layerlens/workspaceTrusted')),
   );
+  let sizeStatus: SizeStatusItem | undefined;
   try {
     await client.start();
     await restoreMeasurements(client, context);
+    sizeStatus = new SizeStatusItem(client);
+    context.subscriptions.push(sizeStatus);
+    void sizeStatus.refresh();
   } catch (error) {
     // Activation errors are shown, not swallowed: without the server there are no diagnostics at all.
     const message = error instanceof Error ? error.message : String(error);
     output.appendLine(`LayerLens server failed to start: ${message}`);
     void vscode.window.showErrorMessage(`LayerLens could not start its language server: ${message}`);
   }
+  return { sizeStatus: () => sizeStatus?.view() };
 }
 
 export function deactivate(): Thenable<void> | undefined {

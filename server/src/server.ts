@@ -35,6 +35,9 @@ import {
   withMeasuredHover,
 } from './features/measure';
 import type { MeasureParams, MeasureResponse } from './features/measure';
+import { sizeStatus } from './features/sizeStatus';
+import { sizesChangedNotification, sizeStatusRequest } from './protocol';
+import type { SizeStatusParams } from './protocol';
 
 // Wiring only: the transport (IPC from VS Code, --stdio for other editors) is picked from argv.
 const connection = createConnection(ProposedFeatures.all);
@@ -218,6 +221,7 @@ function stateOf(document: TextDocument): DocumentState {
 function sizesChanged(): void {
   indexGeneration++;
   if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+  void connection.sendNotification(sizesChangedNotification);
 }
 
 // The user trusted the workspace after the server started: registry lookups may run now.
@@ -337,6 +341,16 @@ connection.onNotification(measuredNotification, (params: unknown) => {
 connection.onRequest(imageSizeRequest, async (params: ImageSizeParams) => {
   const document = documents.get(params.textDocument.uri);
   return document ? ((await estimateOf(document))?.estimate ?? null) : null;
+});
+
+connection.onRequest(sizeStatusRequest, async (params: SizeStatusParams) => {
+  const document = documents.get(params.textDocument.uri);
+  const sized = document && (await estimateOf(document));
+  if (!sized) return null;
+  return sizeStatus(
+    sized.estimate,
+    sized.model.stages.map((stage) => stage.from.range.start.line),
+  );
 });
 
 // Files changed (the client watches the workspace): a changed file of a build context drops that

@@ -295,6 +295,65 @@ describe('language server over stdio', function () {
     }
   });
 
+  it('answers layerlens/sizeStatus for the status bar, and says when sizes change without an edit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlens-lsp-status-'));
+    let sizesChanged = 0;
+    const listener = client.connection.onNotification('layerlens/sizesChanged', () => {
+      sizesChanged++;
+    });
+    try {
+      const path = join(dir, 'Dockerfile');
+      const text =
+        'FROM golang:1.23 AS build\nRUN go build -o /app .\n\nFROM debian:bookworm-slim\nCOPY . /srv\nCMD ["/app"]\n';
+      writeFileSync(path, text);
+      writeFileSync(join(dir, 'payload.bin'), Buffer.alloc(3_000_000, 1));
+      const uri = pathToFileURL(path).href;
+      await client.open(uri, text);
+      await client.diagnostics(uri);
+      type Status = { text: string; tooltip: string; stage: number; fromLine: number } | null;
+      const status = () => client.connection.sendRequest<Status>('layerlens/sizeStatus', { textDocument: { uri } });
+      const shape = (reply: Status) =>
+        reply && {
+          ...reply,
+          text: reply.text.replace(/\d+(\.\d)? (MB|kB)/g, 'N').replace(/\(\d+(\.\d)?–\d+(\.\d)?\)/g, '(N–N)'),
+          tooltip: reply.tooltip
+            .replace(/\d+(\.\d)? (MB|kB)/g, 'N')
+            .replace(/\(\d+(\.\d)?–\d+(\.\d)?\)/g, '(N–N)')
+            .split('\n'),
+        };
+      // The first request starts the walk of the build context; its end is announced, then the COPY is known.
+      const deadline = Date.now() + 10_000;
+      let answer = await status();
+      while ((sizesChanged === 0 || answer?.text.startsWith('≥')) && Date.now() < deadline) answer = await status();
+      assert.ok(sizesChanged > 0, 'layerlens/sizesChanged after the build context was read');
+      assert.deepEqual(shape(answer), {
+        text: '≈ N (N–N)',
+        tooltip: [
+          '**LayerLens: shipped image, stage 1**',
+          '',
+          '≈ N (N–N) on disk · N (N–N) to pull (base N + N in 1 layer)',
+          '',
+          'How sure: base `debian:bookworm-slim` from data; layers: 1 measured. An interval is where the true size lay for about nine figures in ten measured with the same method.',
+          '',
+          '- stage 0 (build): ≥ N on disk · not shipped',
+          '',
+          'Click for the breakdown by layer.',
+        ],
+        stage: 1,
+        fromLine: 3,
+      });
+      assert.equal(
+        await client.connection.sendRequest('layerlens/sizeStatus', {
+          textDocument: { uri: 'file:///nowhere/Dockerfile' },
+        }),
+        null,
+      );
+    } finally {
+      listener.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('answers hovers on FROM and RUN with the size breakdown and its sources, null elsewhere', async () => {
     const uri = nextUri();
     await client.open(

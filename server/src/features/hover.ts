@@ -6,7 +6,7 @@ import { formatInterval, stageSummary, stageTitle } from '../size/format';
 import type { SizeBounds } from '../size/uncertainty';
 
 /** How each confidence reads in a hover. */
-const confidenceWords: Record<SizeConfidence, string> = {
+export const confidenceWords: Record<SizeConfidence, string> = {
   exact: 'measured',
   data: 'from data',
   estimate: 'estimated',
