@@ -20,7 +20,7 @@ export interface SizeStatusView {
  */
 export class SizeStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('layerlens.size', vscode.StatusBarAlignment.Right, 100);
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: Array<{ dispose(): unknown }> = [];
   /** Answers arrive out of order when the user switches editors quickly: only the last one counts. */
   private latest = 0;
   private visible = false;
