@@ -8,8 +8,10 @@ import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
 import { codeActionsFor, splitRules } from './features/codeActions';
 import { toDiagnostic } from './features/diagnostics';
-import { defaultSettings, normalizeSettings, unknownRuleSettings } from './settings';
-import { unknownRuleMessage } from './engine/ruleNames';
+import { defaultSettings, normalizeSettings, settingsProblems, sizeBudgetOf } from './settings';
+import { budgetFor, checkSizeBudget } from './engine/sizeBudget';
+import { sortFindings } from './engine/analyze';
+import type { Finding } from './engine/finding';
 import type { Settings } from './settings';
 import { CodeActionKind, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { ContextIndexCache } from './context/walker';
@@ -90,7 +92,7 @@ function settingsFor(uri: string): Promise<Settings> {
   const state = states.get(uri);
   state.settings ??= connection.workspace.getConfiguration({ scopeUri: uri, section: 'layerlens' }).then(
     (raw: unknown) => {
-      warnUnknownRules(raw);
+      warnAboutSettings(raw);
       return normalizeSettings(raw);
     },
     () => defaultSettings,
@@ -98,16 +100,16 @@ function settingsFor(uri: string): Promise<Settings> {
   return state.settings;
 }
 
-// Each misspelt rule name in layerlens.rules is shown once per configuration, not once per open file.
-const warnedRuleNames = new Set<string>();
-function warnUnknownRules(raw: unknown): void {
-  for (const name of unknownRuleSettings(raw)) {
-    if (warnedRuleNames.has(name)) continue;
-    warnedRuleNames.add(name);
+// Each problem in the settings (a misspelt rule name, an unreadable budget) is shown once per configuration, not per file.
+const shownSettingsProblems = new Set<string>();
+function warnAboutSettings(raw: unknown): void {
+  for (const problem of settingsProblems(raw)) {
+    if (shownSettingsProblems.has(problem)) continue;
+    shownSettingsProblems.add(problem);
     // A notification, not window/showMessageRequest: nothing waits on the user's answer, and every client shows it.
     void connection.sendNotification(ShowMessageNotification.type, {
       type: MessageType.Warning,
-      message: `LayerLens: ${unknownRuleMessage(name, 'layerlens.rules')}`,
+      message: `LayerLens: ${problem}`,
     });
   }
 }
@@ -118,7 +120,10 @@ async function validate(document: TextDocument, receivedAt: number, waitedMs: nu
   // The user may have typed (or closed the file) while settings were fetched: only the newest version is published.
   const current = documents.get(document.uri);
   if (!current || current.version !== document.version) return;
-  const diagnostics = settings.enable ? analysisOf(document, settings).findings.map(toDiagnostic) : [];
+  const findings = settings.enable ? analysisOf(document, settings).findings : [];
+  const overBudget = settings.enable ? await budgetFindingOf(document, settings) : undefined;
+  if (overBudget && documents.get(document.uri)?.version !== document.version) return;
+  const diagnostics = (overBudget ? sortFindings([...findings, overBudget]) : findings).map(toDiagnostic);
   await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   if (reportTimings)
     void connection.sendNotification('layerlens/timing', {
@@ -127,6 +132,22 @@ async function validate(document: TextDocument, receivedAt: number, waitedMs: nu
       processingMs: performance.now() - receivedAt - waitedMs,
       waitedMs,
     });
+}
+
+// Documents whose diagnostics include a size budget: checked again when sizes are learnt (context read, registry).
+const budgeted = new Set<string>();
+
+/** The size-budget finding of a version, when the file or its settings set a budget (estimated only then). */
+async function budgetFindingOf(document: TextDocument, settings: Settings): Promise<Finding | undefined> {
+  const model = analysisOf(document, settings).model;
+  const budget = model && budgetFor(model, sizeBudgetOf(settings.sizeBudget));
+  if (!budget) {
+    budgeted.delete(document.uri);
+    return undefined;
+  }
+  budgeted.add(document.uri);
+  const sized = await estimateOf(document);
+  return sized && checkSizeBudget(sized.model, sized.estimate, budget);
 }
 
 function analysisOf(document: TextDocument, settings: Settings) {
@@ -170,6 +191,7 @@ documents.onDidSave((event) => {
 documents.onDidClose((event) => {
   const uri = event.document.uri;
   states.drop(uri);
+  budgeted.delete(uri);
   contexts.delete(uri);
   const dir = contextDirOf(uri);
   if (dir && !documents.all().some((other) => other.uri !== uri && contextDirOf(other.uri) === dir))
@@ -178,7 +200,7 @@ documents.onDidClose((event) => {
 });
 
 connection.onDidChangeConfiguration(() => {
-  warnedRuleNames.clear();
+  shownSettingsProblems.clear();
   for (const state of states.all()) {
     state.settings = undefined;
     state.forgetAnalysis();
@@ -222,6 +244,10 @@ function sizesChanged(): void {
   indexGeneration++;
   if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
   void connection.sendNotification(sizesChangedNotification);
+  for (const uri of budgeted) {
+    const document = documents.get(uri);
+    if (document) schedule(document, 0);
+  }
 }
 
 // The user trusted the workspace after the server started: registry lookups may run now.

@@ -191,6 +191,31 @@ describe('language server over stdio', function () {
     );
   });
 
+  it('checks layerlens.sizeBudget on the shipped FROM, and follows the setting when it changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlens-lsp-budget-'));
+    const uri = pathToFileURL(join(dir, 'Dockerfile')).href;
+    client.settings = { ...focused(), sizeBudget: '10MB' };
+    await client.open(uri, 'FROM debian:bookworm-slim\nUSER nobody\nCMD ["sh"]\n');
+    const isBudget = (diagnostic: Diagnostic) => diagnostic.code === 'size-budget';
+    const [over] = (await client.diagnostics(uri, (params) => params.diagnostics.some(isBudget))).filter(isBudget);
+    assert.deepEqual(
+      { severity: over.severity, message: over.message, line: over.range.start.line },
+      {
+        severity: 1,
+        message: 'The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk. Budget set by layerlens.sizeBudget.',
+        line: 0,
+      },
+    );
+    client.settings = { ...focused(), sizeBudget: '1GB' };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(await client.diagnostics(uri, (params) => !params.diagnostics.some(isBudget)), []);
+    client.settings = { ...focused(), sizeBudget: 'ten megs' };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const problem = 'LayerLens: layerlens.sizeBudget "ten megs" is not a size: write it like 200MB or 1.5GB.';
+    await client.messages((messages) => messages.some((message) => message.message === problem));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('shows size lenses on each FROM of a two-stage file and answers layerlens/imageSize', async () => {
     const uri = nextUri();
     const text =

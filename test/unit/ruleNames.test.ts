@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyzeDocument } from '../../server/src/engine/document';
 import { closestRuleName, editDistance, isKnownRuleName } from '../../server/src/engine/ruleNames';
-import { normalizeSettings, unknownRuleSettings } from '../../server/src/settings';
+import { normalizeSettings, settingsProblems } from '../../server/src/settings';
 
 describe('unknown rule names', () => {
   it('measures edit distance', () => {
@@ -65,9 +65,11 @@ describe('unknown rule names', () => {
 
   it('finds unknown keys of layerlens.rules (kept in the settings, where they match nothing)', () => {
     const raw = { rules: { 'unused-stage': 'off', 'unused-stages': 'off', DL3015: 'off' } };
-    assert.deepEqual(unknownRuleSettings(raw), ['unused-stages']);
-    assert.deepEqual(unknownRuleSettings({}), []);
-    assert.deepEqual(unknownRuleSettings(null), []);
+    assert.deepEqual(settingsProblems(raw), [
+      'Unknown rule "unused-stages" in layerlens.rules; did you mean "unused-stage"?',
+    ]);
+    assert.deepEqual(settingsProblems({}), []);
+    assert.deepEqual(settingsProblems(null), []);
     assert.deepEqual(normalizeSettings(raw).rules, { 'unused-stage': 'off', 'unused-stages': 'off', DL3015: 'off' });
   });
 });

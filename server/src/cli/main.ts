@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { argumentProblem } from './args';
 import { analyzeDocument, initShellParser, inputRuleName } from '../engine/document';
 import type { Finding } from '../engine/finding';
+import { sortFindings } from '../engine/analyze';
 import { findRule, rules } from '../rules';
 import { closestRuleName } from '../engine/ruleNames';
 import type { RuleSetting } from '../engine/analyze';
@@ -10,7 +11,10 @@ import type { Severity } from '../rules/types';
 import { collectFiles, readDockerfile } from './files';
 import type { CollectedFile } from './files';
 import { readContextFacts } from '../context/facts';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { budgetFor, checkSizeBudget } from '../engine/sizeBudget';
+import { estimateWithContextDir } from './estimateFile';
+import { maxSizeBudget } from './size';
 import type { DockerfileModel } from '../model/model';
 import { toSarif } from './sarif';
 import { toGithubAnnotations } from './github';
@@ -51,6 +55,9 @@ Options:
   --target <stage>           the stage that is shipped (default: the last stage)
   --rule <name>=<severity|off>
                              override a rule's severity; repeatable
+  --max-size <size>          a budget for the shipped image on disk (200MB, 1.5GB): a size-budget finding on
+                             the shipped FROM, an error when the estimate is over it for certain
+                             (\`# layerlens budget=SIZE\` in a Dockerfile wins over it)
   --allow-empty              exit 0 when no Dockerfile is found (default: exit 2)
   --fix                      apply the preferred fixes (re-checked; a fix whose result does not parse is
                              not applied), write the files, then report what is left
@@ -77,6 +84,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         'fail-on': { type: 'string', default: 'error' },
         target: { type: 'string' },
         rule: { type: 'string', multiple: true },
+        'max-size': { type: 'string' },
         'list-rules': { type: 'boolean' },
         'allow-empty': { type: 'boolean' },
         fix: { type: 'boolean' },
@@ -103,6 +111,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (failOn !== 'none' && !(failOn in thresholds))
     throw new UsageError(`unknown --fail-on "${failOn}": use error, warning, info or none`);
   const ruleSettings = parseRuleSettings(values.rule ?? []);
+  const maxSize = maxSizeBudget(values['max-size']);
   if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run goes with --fix');
   let wouldChange = false;
 
@@ -159,6 +168,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`layerlens: ${file.path}: ${inputProblem.message}\n`);
       if (inputProblem.severity === 'error') failed = true;
       continue;
+    }
+    const budget = analysis.model && budgetFor(analysis.model, maxSize);
+    if (analysis.model && budget) {
+      // Only a file with a budget is estimated: the build context is walked for its COPY sizes.
+      const path = resolve(file.path);
+      const estimate = await estimateWithContextDir(analysis.model, path, dirname(path));
+      const verdict = checkSizeBudget(analysis.model, estimate, budget);
+      if (verdict) analysis.findings = sortFindings([...analysis.findings, verdict]);
     }
     results.push({ file: file.path, findings: analysis.findings });
   }

@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { overWorkBudget } from '../model/budget';
 import { argumentProblem } from './args';
-import { readContextFacts } from '../context/facts';
-import { walkContext } from '../context/walker';
 import { buildModel } from '../model/model';
 import { initShellParser } from '../model/shell';
-import { estimateImageSize } from '../size/estimate';
-import { contextFileReader } from '../context/readFile';
+import { estimateWithContextDir } from './estimateFile';
+import { budgetFor, checkSizeBudget } from '../engine/sizeBudget';
+import type { SizeBudget } from '../engine/sizeBudget';
+import type { Finding } from '../engine/finding';
 import type { ImageSizeEstimate, LayerEstimate } from '../size/estimate';
-import { formatInterval, stageSummary, stageTitle } from '../size/format';
+import { formatBytes, formatInterval, parseSize, stageSummary, stageTitle } from '../size/format';
 import type { SizeBounds } from '../size/uncertainty';
 import type { Io } from './main';
 import { UsageError } from './main';
@@ -16,12 +16,14 @@ import { readDockerfileInput } from './input';
 import { defaultCacheDir } from '../registry/cache';
 import { defaultTimeoutMs, RegistrySizes } from '../registry/lookups';
 
-export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json] [--registry [--cache-dir DIR]]
+export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json] [--max-size SIZE] [--registry [--cache-dir DIR]]
 
 Estimates the size of every stage before building: base image, then each RUN/COPY/ADD layer,
 on disk and to pull, each figure saying how it was obtained (exact / data / estimate / unknown).
   --context DIR   the build context (default: the Dockerfile's folder)
   --json          machine-readable output
+  --max-size SIZE a budget for the shipped image on disk (200MB, 1.5GB); \`# layerlens budget=SIZE\` in the
+                  Dockerfile wins over it; exit 1 when the estimate is over it for certain
   --registry      read exact pull sizes of base images from their registries (network; each
                   lookup gives up after ${defaultTimeoutMs / 1000} s and falls back to the bundled data)
   --cache-dir DIR where registry answers are kept (default: $XDG_CACHE_HOME/layerlens, else ~/.cache/layerlens)`;
@@ -35,6 +37,7 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
       options: {
         context: { type: 'string' },
         json: { type: 'boolean' },
+        'max-size': { type: 'string' },
         registry: { type: 'boolean' },
         'cache-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -47,12 +50,9 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(`${sizeUsage}\n`);
     return 0;
   }
+  const maxSize = maxSizeBudget(parsed.values['max-size']);
   const { file, text, contextDir } = readDockerfileInput(io, 'size', parsed.positionals, parsed.values.context);
   await initShellParser();
-  const facts = readContextFacts(file, contextDir);
-  const contextIndex = await walkContext(contextDir, {
-    dockerignore: facts.dockerignore === undefined ? undefined : (facts.dockerignore?.text ?? null),
-  });
   const overBudget = overWorkBudget(text);
   if (overBudget) throw new UsageError(`${parsed.positionals[0]}: ${overBudget}: it is not estimated`);
   // VS Code drops a byte-order mark before the server sees the text; so does the CLI, or every column of line 1 shifts.
@@ -64,17 +64,38 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
     ? new RegistrySizes({ cacheDir: parsed.values['cache-dir'] ?? defaultCacheDir() })
     : undefined;
   if (registry) await registry.prefetch(model);
-  const estimate = estimateImageSize(model, {
-    contextIndex,
-    baseSizes: registry?.baseSizes,
-    readContextFile: contextFileReader(contextDir),
-  });
+  const estimate = await estimateWithContextDir(model, file, contextDir, registry?.baseSizes);
+  const budget = budgetFor(model, maxSize);
+  const verdict = budget && checkSizeBudget(model, estimate, budget);
   io.stdout(
     parsed.values.json
-      ? `${JSON.stringify(sizeToJson(estimate), null, 2)}\n`
-      : toText(estimate, registry !== undefined),
+      ? `${JSON.stringify({ ...sizeToJson(estimate), ...(budget ? { budget: budgetToJson(budget, verdict) } : {}) }, null, 2)}\n`
+      : toText(estimate, registry !== undefined) + (budget ? `${budgetLine(budget, verdict)}\n` : ''),
   );
-  return 0;
+  // Over for certain fails the run; "may exceed" is said, and fails `layerlens --max-size --fail-on warning`.
+  return verdict?.severity === 'error' ? 1 : 0;
+}
+
+/** The CLI's `--max-size`, read as a budget; a usage error when it is not a size. */
+export function maxSizeBudget(value: string | undefined): SizeBudget | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseSize(value);
+  if (bytes === undefined) throw new UsageError(`--max-size "${value}" is not a size: write it like 200MB or 1.5GB`);
+  return { bytes, source: '--max-size' };
+}
+
+function budgetLine(budget: SizeBudget | Finding, verdict: Finding | undefined): string {
+  if (verdict) return `${verdict.severity} ${verdict.message}`;
+  return 'bytes' in budget ? `within the ${formatBytes(budget.bytes)} budget (${budget.source})` : '';
+}
+
+function budgetToJson(budget: SizeBudget | Finding, verdict: Finding | undefined) {
+  return {
+    bytes: 'bytes' in budget ? budget.bytes : null,
+    source: 'bytes' in budget ? budget.source : null,
+    severity: verdict?.severity ?? null,
+    message: verdict?.message ?? null,
+  };
 }
 
 /** The documented JSON shape: stages → layers, bytes null where unknown. */

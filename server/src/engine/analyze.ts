@@ -77,10 +77,14 @@ export function analyze(
       });
     }
   }
-  findings.sort(
+  return sortFindings(findings);
+}
+
+/** Findings in document order, then by rule name: the order every output lists them in. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
     (a, b) => comparePositions(a.range.start, b.range.start) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
-  return findings;
 }
 
 const aliasCache = new WeakMap<Rule, string[]>();

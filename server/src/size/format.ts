@@ -42,3 +42,17 @@ export function stageSummary(stage: StageEstimate): string {
   const approximately = (text: string) => (text.startsWith('≥') ? text : `≈ ${text}`);
   return `${approximately(disk)} on disk · ${compressed} to pull (base ${formatBytes(stage.base.diskBytes ?? 0)} + ${layers})`;
 }
+
+const units: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/**
+ * A size as people write budgets: `200MB`, `200 MB`, `1.5GB`, `500kB`, `300MiB` (decimal units as
+ * registries and `docker images` report them, binary ones when written with `i`; a bare number is
+ * megabytes). Undefined when it is not a positive size.
+ */
+export function parseSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const bytes = Math.round(Number(match[1]) * units[(match[2] ?? 'mb').toLowerCase()]);
+  return bytes > 0 ? bytes : undefined;
+}
