@@ -47,8 +47,14 @@ export function settingsProblems(raw: unknown): string[] {
   if (!raw || typeof raw !== 'object') return [];
   const value = raw as Record<string, unknown>;
   const rules = value.rules && typeof value.rules === 'object' ? Object.keys(value.rules) : [];
-  const problems = rules.filter((name) => !isKnownRuleName(name)).map((name) => unknownRuleMessage(name, 'layerlens.rules'));
-  if (typeof value.sizeBudget === 'string' && value.sizeBudget.trim() !== '' && sizeBudgetOf(value.sizeBudget) === undefined)
+  const problems = rules
+    .filter((name) => !isKnownRuleName(name))
+    .map((name) => unknownRuleMessage(name, 'layerlens.rules'));
+  if (
+    typeof value.sizeBudget === 'string' &&
+    value.sizeBudget.trim() !== '' &&
+    sizeBudgetOf(value.sizeBudget) === undefined
+  )
     problems.push(`layerlens.sizeBudget "${value.sizeBudget}" is not a size: write it like 200MB or 1.5GB.`);
   return problems;
 }

@@ -202,7 +202,8 @@ describe('language server over stdio', function () {
       { severity: over.severity, message: over.message, line: over.range.start.line },
       {
         severity: 1,
-        message: 'The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk. Budget set by layerlens.sizeBudget.',
+        message:
+          'The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk. Budget set by layerlens.sizeBudget.',
         line: 0,
       },
     );
