@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './client';
 import { createCommands } from './commands';
+import { previewBundledDocs } from './ruleDocs';
 import { restoreMeasurements } from './measure';
 import { SizeStatusItem } from './sizeStatus';
 import type { SizeStatusView } from './sizeStatus';
@@ -20,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LayerL
     context.subscriptions.push(vscode.commands.registerCommand(name, handler));
   }
   client = createClient(context, output);
+  context.subscriptions.push(previewBundledDocs(context.extensionUri));
   // Matches workspaceTrustedNotification in server/src/registry/lookups.ts.
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('layerlens/workspaceTrusted')),

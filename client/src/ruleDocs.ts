@@ -5,7 +5,10 @@ import type { Middleware } from 'vscode-languageclient/node';
 /**
  * The rule docs ship inside the extension (docs/rules/<rule>.md), so a diagnostic's code link and the
  * "Show documentation" quick fix open them offline; the server's web URL stays the fallback (a rule
- * without a bundled page, or a development checkout without docs).
+ * without a bundled page, or a development checkout without docs). The code link targets the file itself:
+ * VS Code opens a file link from the Problems panel, the hover and the peek alike, in the browser and on
+ * the desktop, with no prompt (a command link opens only from the Problems panel, an extension URI asks
+ * for permission on the desktop). previewBundledDocs then shows the page rendered.
  */
 export function bundledRuleDoc(extensionUri: vscode.Uri, rule: string): vscode.Uri | undefined {
   if (!/^[a-z0-9-]+$/.test(rule)) return undefined;
@@ -26,6 +29,30 @@ export function localDocsMiddleware(extensionUri: vscode.Uri): Pick<Middleware, 
       next(uri, diagnostics);
     },
   };
+}
+
+/**
+ * Replaces a text editor opened on a bundled rule doc (by the code link) with its Markdown preview: the
+ * page is for reading, and the extension's files are not the user's to edit.
+ */
+export function previewBundledDocs(extensionUri: vscode.Uri): vscode.Disposable {
+  const docsFolder = `${vscode.Uri.joinPath(extensionUri, 'docs', 'rules').toString()}/`;
+  return vscode.window.tabGroups.onDidChangeTabs(async (event) => {
+    for (const tab of [...event.opened, ...event.changed]) {
+      if (!(tab.input instanceof vscode.TabInputText)) continue;
+      const doc = tab.input.uri;
+      if (!doc.toString().startsWith(docsFolder) || !doc.path.endsWith('.md')) continue;
+      await vscode.commands.executeCommand('markdown.showPreview', doc);
+      // The preview is open beside it in the same group; the text tab may be gone already (closed meanwhile).
+      const stillOpen = vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .find(
+          (candidate) =>
+            candidate.input instanceof vscode.TabInputText && candidate.input.uri.toString() === doc.toString(),
+        );
+      if (stillOpen) await vscode.window.tabGroups.close(stillOpen);
+    }
+  });
 }
 
 /** The rule a web docs URL names (`…/docs/rules/<rule>.md`), if any. */

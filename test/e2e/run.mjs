@@ -11,7 +11,7 @@
 // Environment: LAYERLENS_E2E_TIMEOUT_MS (default 600000) bounds the wait for the suite;
 // LAYERLENS_E2E_KEEP=1 keeps the run's temp dir (logs, profiles), which is always kept on failure;
 // LAYERLENS_VSCODE_VERSION / LAYERLENS_VSCODE_EXECUTABLE pick the Electron VS Code.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { openWorkbench } from './browser.mjs';
@@ -22,6 +22,7 @@ import { assertBuilt, CACHE_DIR, DIST_E2E_INDEX, FIXTURE_WORKSPACE, REPO_ROOT } 
 import { CODE_SERVER_VERSION, ensurePrerequisites } from './prereqs.mjs';
 import { createSandbox } from './sandbox.mjs';
 import { labEnvironment } from './lab.mjs';
+import { answerWorkbenchRequest } from './workbench.mjs';
 
 const TIMEOUT_MS = Number(process.env.LAYERLENS_E2E_TIMEOUT_MS ?? 10 * 60_000);
 const log = (message) => console.log(`e2e: ${message}`);
@@ -47,14 +48,20 @@ async function runInCodeServer() {
   // the remote extension host's console does not reach this process.
   const report = sandbox.file('report.txt');
   writeFileSync(report, '');
+  // Where the harness answers the suite's questions about the rendered workbench (workbench.mjs).
+  const workbenchAnswers = sandbox.file('workbench-answers');
+  mkdirSync(workbenchAnswers);
   const server = await startCodeServer({
     node: tools.node,
     entry: tools.codeServerEntry,
     sandbox,
-    env: { LAYERLENS_E2E_REPORT: report, ...labEnvironment(log) },
+    env: { LAYERLENS_E2E_REPORT: report, LAYERLENS_E2E_WORKBENCH: workbenchAnswers, ...labEnvironment(log) },
   });
   log(`code-server ${CODE_SERVER_VERSION} on ${server.origin}, workspace ${FIXTURE_WORKSPACE}`);
-  const follower = followFile(report, (line) => console.log(line));
+  let workbenchPage;
+  const follower = followFile(report, (line) => {
+    if (!answerWorkbenchRequest(workbenchPage, workbenchAnswers, line)) console.log(line);
+  });
 
   let automationExit;
   const exited = new Promise((resolve) => (automationExit = resolve));
@@ -71,6 +78,7 @@ async function runInCodeServer() {
     logFile: sandbox.file('workbench.log'),
     onAutomationExit: automationExit,
   });
+  workbenchPage = page;
 
   // Whichever ending comes first: the suite's verdict, or one of the ways a run breaks.
   const result = await Promise.race([

@@ -1,5 +1,8 @@
 // Shared helpers of the e2e suites: polling (never fixed sleeps) and fixture access.
 import * as assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export const extensionId = 'layerlens.layerlens';
@@ -9,6 +12,21 @@ export async function waitFor<T>(what: string, check: () => T | undefined, timeo
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls an asynchronous `check` (one at a time) until it gives a value other than undefined. */
+export async function waitForAsync<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -73,4 +91,30 @@ export async function revertAll(): Promise<void> {
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
+}
+
+// Set by test/e2e/run.mjs under code-server: the harness drives the rendered workbench for the suite.
+const workbenchAnswers = process.env.LAYERLENS_E2E_WORKBENCH;
+const report = process.env.LAYERLENS_E2E_REPORT;
+
+/** Whether askWorkbench works: under code-server with run.mjs, not under @vscode/test-electron. */
+export const workbenchDriven = workbenchAnswers !== undefined && report !== undefined;
+
+/**
+ * Asks the harness (test/e2e/workbench.mjs) to look at or act on the rendered workbench with Playwright:
+ * what the vscode API cannot show, such as the status bar, or a click in the Problems panel.
+ */
+export async function askWorkbench<T>(action: string, argument: object, timeoutMs = 30_000): Promise<T> {
+  if (!workbenchAnswers || !report) throw new Error('no harness drives this workbench (LAYERLENS_E2E_WORKBENCH)');
+  // Unique across the test bundles, which each carry their own copy of this module.
+  const id = randomUUID();
+  appendFileSync(report, `ui? ${id} ${action} ${JSON.stringify(argument)}\n`);
+  const file = join(workbenchAnswers, `${id}.json`);
+  const answer = await waitFor(
+    `the harness to answer ${action}`,
+    () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { value?: T; error?: string }) : undefined),
+    timeoutMs,
+  );
+  if (answer.error !== undefined) throw new Error(`${action}: ${answer.error}`);
+  return answer.value as T;
 }
