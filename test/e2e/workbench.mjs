@@ -11,10 +11,17 @@ const REQUEST = /^ui\? (\S+) (\w+) (.*)$/;
 const actions = {
   /** The text of the visible status-bar item whose accessible label starts with `label`, or null. */
   async statusBarItem(page, { label }) {
-    const selector = `.statusbar-item[aria-label^="${label}"], .statusbar-item [aria-label^="${label}"]`;
-    const item = page.locator(selector).first();
-    if ((await item.count()) === 0 || !(await item.isVisible())) return null;
-    return (await item.innerText()).trim();
+    // Read in one step in the page: the item may go between two Playwright calls (a locator would wait).
+    return page.evaluate((prefix) => {
+      const items = document.querySelectorAll('.statusbar-item');
+      for (const item of items) {
+        const labelled = [item, ...item.querySelectorAll('[aria-label]')].find((element) =>
+          element.getAttribute('aria-label')?.startsWith(prefix),
+        );
+        if (labelled && item.checkVisibility()) return item.textContent.trim();
+      }
+      return null;
+    }, label);
   },
   /** Clicks the code link (the rule name) of a `rule` diagnostic in the Problems panel, as a person would. */
   async clickProblemCodeLink(page, { rule }) {
