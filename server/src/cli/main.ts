@@ -13,7 +13,7 @@ import type { CollectedFile } from './files';
 import { readContextFacts } from '../context/facts';
 import { dirname, resolve } from 'node:path';
 import { budgetFor, checkSizeBudget } from '../engine/sizeBudget';
-import { estimateWithContextDir } from './estimateFile';
+import { estimateWithContextDir } from '../engine/estimateFile';
 import { maxSizeBudget } from './size';
 import type { DockerfileModel } from '../model/model';
 import { toSarif } from './sarif';

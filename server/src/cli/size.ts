@@ -3,7 +3,10 @@ import { overWorkBudget } from '../model/budget';
 import { argumentProblem } from './args';
 import { buildModel } from '../model/model';
 import { initShellParser } from '../model/shell';
-import { estimateWithContextDir } from './estimateFile';
+import { estimateAtRevision, estimateWithContextDir } from '../engine/estimateFile';
+import { RevisionError } from '../engine/revision';
+import { diffEstimates } from '../engine/sizeDiff';
+import { sizeDiffJson, sizeDiffText } from './sizeDiff';
 import { budgetFor, checkSizeBudget } from '../engine/sizeBudget';
 import type { SizeBudget } from '../engine/sizeBudget';
 import type { Finding } from '../engine/finding';
@@ -16,12 +19,15 @@ import { readDockerfileInput } from './input';
 import { defaultCacheDir } from '../registry/cache';
 import { defaultTimeoutMs, RegistrySizes } from '../registry/lookups';
 
-export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json] [--max-size SIZE] [--registry [--cache-dir DIR]]
+export const sizeUsage = `Usage: layerlens size <Dockerfile> [--context DIR] [--json] [--diff REV] [--max-size SIZE] [--registry [--cache-dir DIR]]
 
 Estimates the size of every stage before building: base image, then each RUN/COPY/ADD layer,
 on disk and to pull, each figure saying how it was obtained (exact / data / estimate / unknown).
   --context DIR   the build context (default: the Dockerfile's folder)
   --json          machine-readable output
+  --diff REV      compare with the same Dockerfile and build context at a git revision (HEAD, HEAD~1, a
+                  branch; read with git show and git archive, nothing fetched): before → after per stage and
+                  the shipped image's change
   --max-size SIZE a budget for the shipped image on disk (200MB, 1.5GB); \`# layerlens budget=SIZE\` in the
                   Dockerfile wins over it; exit 1 when the estimate is over it for certain
   --registry      read exact pull sizes of base images from their registries (network; each
@@ -38,6 +44,7 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
         context: { type: 'string' },
         json: { type: 'boolean' },
         'max-size': { type: 'string' },
+        diff: { type: 'string' },
         registry: { type: 'boolean' },
         'cache-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -67,6 +74,24 @@ export async function sizeCommand(argv: string[], io: Io): Promise<number> {
   const estimate = await estimateWithContextDir(model, file, contextDir, registry?.baseSizes);
   const budget = budgetFor(model, maxSize);
   const verdict = budget && checkSizeBudget(model, estimate, budget);
+  if (parsed.values.diff !== undefined) {
+    const revision = parsed.values.diff;
+    let before;
+    try {
+      before = await estimateAtRevision(file, contextDir, revision);
+    } catch (error) {
+      if (error instanceof RevisionError) throw new UsageError(`--diff ${revision}: ${error.message}`);
+      throw error;
+    }
+    const diff = diffEstimates(before.estimate, estimate);
+    io.stdout(
+      parsed.values.json
+        ? `${JSON.stringify({ ...sizeDiffJson(diff, revision, before.commit, before.estimate, estimate), ...(budget ? { budget: budgetToJson(budget, verdict) } : {}) }, null, 2)}\n`
+        : sizeDiffText(diff, revision, before.commit, before.estimate) +
+            (budget ? `${budgetLine(budget, verdict)}\n` : ''),
+    );
+    return verdict?.severity === 'error' ? 1 : 0;
+  }
   io.stdout(
     parsed.values.json
       ? `${JSON.stringify({ ...sizeToJson(estimate), ...(budget ? { budget: budgetToJson(budget, verdict) } : {}) }, null, 2)}\n`

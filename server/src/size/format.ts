@@ -56,3 +56,16 @@ export function parseSize(text: string): number | undefined {
   const bytes = Math.round(Number(match[1]) * units[(match[2] ?? 'mb').toLowerCase()]);
   return bytes > 0 ? bytes : undefined;
 }
+
+/** A change in size with its sign: `+120 MB`, `−3.2 MB`, `±0 B`. */
+export function formatDelta(bytes: number): string {
+  if (bytes === 0) return '±0 B';
+  return `${bytes > 0 ? '+' : '−'}${formatBytes(Math.abs(bytes))}`;
+}
+
+/** A stage's on-disk figure as summaries give it: `≈ 68 MB (56–77)`, `≥ 89 MB` (a lower bound), `unknown`. */
+export function stageDiskFigure(stage: StageEstimate): string {
+  if (stage.diskBytes === null) return 'unknown';
+  const figure = formatInterval(stage.diskBytes, stage.diskLow, stage.diskHigh);
+  return figure.startsWith('≥') ? figure : `≈ ${figure}`;
+}
