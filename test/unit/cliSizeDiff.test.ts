@@ -26,11 +26,6 @@ function git(cwd: string, ...args: string[]): string {
   });
 }
 
-const revisionFolders = () =>
-  readdirSync(tmpdir())
-    .filter((name) => name.startsWith('layerlens-revision-'))
-    .sort();
-
 describe('CLI size --diff (built bundle, temp git repository)', () => {
   const repo = mkdtempSync(join(tmpdir(), 'layerlens-diff-'));
   const service = join(repo, 'service');

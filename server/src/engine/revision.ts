@@ -41,7 +41,10 @@ export function git(cwd: string, args: string[], options: GitOptions = {}): Prom
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
       },
       (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
+        if (!error) {
+          resolve(stdout);
+          return;
+        }
         const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed' : undefined;
         const killed = error.killed
           ? `git ${args[0]} took longer than ${(options.timeoutMs ?? defaultGitTimeoutMs) / 1000} s`
