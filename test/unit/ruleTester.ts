@@ -5,7 +5,7 @@ import type { Finding } from '../../server/src/engine/finding';
 import { buildModel } from '../../server/src/model/model';
 import { LineIndex } from '../../server/src/model/text';
 import type { Range } from '../../server/src/model/text';
-import type { BuildContextFacts, Fix, Rule } from '../../server/src/rules/types';
+import type { BuildContextFacts, Fix, Rule, Severity } from '../../server/src/rules/types';
 
 /**
  * Cases use `«` and `»` around each range where a finding is expected. Every case also runs with
@@ -21,9 +21,30 @@ export interface ValidCase {
   context?: BuildContextFacts;
 }
 
+/** A fix as the user meets it: its title in the lightbulb and whether it is the preferred one. */
+export interface ExpectedFix {
+  title: string;
+  preferred: boolean;
+}
+
+/** One expected finding when it differs from the case's defaults (severity, fixes). */
+export interface ExpectedFinding {
+  /** A substring of the message is enough. */
+  message: string;
+  severity?: Severity;
+  fixes?: ExpectedFix[];
+}
+
 export interface InvalidCase extends ValidCase {
-  /** Expected messages, one per marked range, in document order (a substring is enough). */
-  messages: string[];
+  /**
+   * Expected findings, one per marked range, in document order: a message (a substring is enough), or
+   * an object when a finding's severity or fixes differ from the case's.
+   */
+  messages: Array<string | ExpectedFinding>;
+  /** Severity of every finding unless it says otherwise (default: the rule's). */
+  severity?: Severity;
+  /** Fixes of every finding, in order, unless it says otherwise (default: none). */
+  fixes?: ExpectedFix[];
   /** The document after applying the first fix of the first finding; `null` = the finding has no fix. */
   output?: string | null;
   /** Files the first fix creates (`createFiles`), path → content; checked when given. */
@@ -97,17 +118,32 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
           it(`invalid: ${testCase.name}`, () => {
             const { text, ranges } = stripMarkers(variant.transform(testCase.code));
             const findings = run(rule, text, testCase.target, testCase.context);
-            const messages = testCase.messages.map((message) =>
-              message.replace(/line (\d+)/g, (_match, line: string) => `line ${Number(line) + variant.lineShift}`),
-            );
+            const shift = (text: string) =>
+              text.replace(/line (\d+)/g, (_match, line: string) => `line ${Number(line) + variant.lineShift}`);
+            const expected = testCase.messages.map((entry, index) => {
+              const finding = typeof entry === 'string' ? { message: entry } : entry;
+              return {
+                rule: rule.meta.name,
+                range: ranges[index],
+                message: shift(finding.message),
+                severity: finding.severity ?? testCase.severity ?? rule.meta.severity,
+                fixes: (finding.fixes ?? testCase.fixes ?? []).map((fix) => ({ ...fix, title: shift(fix.title) })),
+              };
+            });
+            // Whole objects: a finding's severity and every fix's title and preferred flag count as much as
+            // its range and message (the lightbulb and `--fix` read them).
             assert.deepEqual(
               findings.map((finding, index) => ({
                 rule: finding.rule,
                 range: finding.range,
                 message:
-                  messages[index] && finding.message.includes(messages[index]) ? messages[index] : finding.message,
+                  expected[index] && finding.message.includes(expected[index].message)
+                    ? expected[index].message
+                    : finding.message,
+                severity: finding.severity,
+                fixes: finding.fixes.map((fix) => ({ title: fix.title, preferred: fix.preferred !== false })),
               })),
-              ranges.map((range, index) => ({ rule: rule.meta.name, range, message: messages[index] })),
+              expected,
             );
             if (testCase.output === undefined) return;
             const fix = findings[0]?.fixes[0];

@@ -62,6 +62,7 @@ ruleTester(rule, {
     {
       name: 'in a build stage the shipped image copies from (a hint)',
       code: 'FROM alpine:3.20 AS fetch\nADD «https://github.com/just-containers/s6-overlay/releases/download/v3.2.0.2/s6-overlay-noarch.tar.xz» /tmp/\nRUN mkdir /root-out && tar -C /root-out -Jxpf /tmp/s6-overlay-noarch.tar.xz\nFROM scratch\nCOPY --from=fetch /root-out/ /\n',
+      severity: 'hint',
       messages: ['downloads without a checksum, so the build uses whatever the server returns'],
     },
     {

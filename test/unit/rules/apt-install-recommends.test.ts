@@ -53,12 +53,14 @@ ruleTester(rule, {
     {
       name: 'apt-get install: the option is added after install',
       code: 'FROM debian:12\nRUN apt-get update && «apt-get install» -y curl\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['`apt-get install` also installs the packages that what it names only recommends'],
       output: 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n',
     },
     {
       name: 'apt install, with options before the verb',
       code: 'FROM ubuntu:24.04\nRUN apt update -y && «apt -o Dpkg::Options::=--force-confold install» -y curl unzip\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['`apt -o Dpkg::Options::=--force-confold install`'],
       output:
         'FROM ubuntu:24.04\nRUN apt update -y && apt -o Dpkg::Options::=--force-confold install --no-install-recommends -y curl unzip\n',
@@ -66,6 +68,7 @@ ruleTester(rule, {
     {
       name: 'several installs in one RUN: one finding, all fixed',
       code: 'FROM debian:12\nRUN apt-get update \\\n    && «apt-get -y install» libglib2.0-0 libsm6 \\\n    && apt-get install -y binutils \\\n    && apt-get install -y libgomp1\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['(and the 2 other installs of this RUN)'],
       output:
         'FROM debian:12\nRUN apt-get update \\\n    && apt-get -y install --no-install-recommends libglib2.0-0 libsm6 \\\n    && apt-get install --no-install-recommends -y binutils \\\n    && apt-get install --no-install-recommends -y libgomp1\n',
@@ -73,27 +76,32 @@ ruleTester(rule, {
     {
       name: 'one finding per RUN',
       code: 'FROM debian:12\nRUN apt-get update && «apt-get install» -y curl\nRUN apt-get update && «apt-get install» -y git\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['apt-get install', 'apt-get install'],
     },
     {
       name: 'through sudo',
       code: 'FROM ubuntu:24.04\nUSER ubuntu\nRUN sudo «apt-get install» -y curl\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['`apt-get install`'],
       output: 'FROM ubuntu:24.04\nUSER ubuntu\nRUN sudo apt-get install --no-install-recommends -y curl\n',
     },
     {
       name: 'apt.conf written after the install does not count',
       code: 'FROM debian:12\nRUN «apt-get install» -y curl && echo \'APT::Install-Recommends "0";\' > /etc/apt/apt.conf.d/01norecommends\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['apt-get install'],
     },
     {
       name: 'Install-Recommends set to true is not a way out',
       code: 'FROM debian:12\nRUN «apt-get install» -y -o APT::Install-Recommends=true curl\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['apt-get install'],
     },
     {
       name: 'heredoc: the option is added',
       code: 'FROM debian:12\nRUN <<EOF\napt-get update\n«apt-get install» -y curl\nEOF\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['apt-get install'],
       output: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install --no-install-recommends -y curl\nEOF\n',
     },
@@ -106,6 +114,7 @@ ruleTester(rule, {
     {
       name: 'inherited from a parent stage',
       code: 'FROM debian:12 AS base\nRUN apt-get update && «apt-get install» -y curl\nFROM base\nUSER nobody\n',
+      fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
       messages: ['apt-get install'],
     },
   ],

@@ -37,6 +37,12 @@ ruleTester(rule, {
     {
       name: 'chown -R of the working directory after COPY . .: --chown on the COPY, the directory itself stays',
       code: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN «chown -R node:node /app»\nUSER node\n',
+      fixes: [
+        {
+          title: 'Set --chown=node:node on the COPY on line 3 and change only the directory itself here',
+          preferred: true,
+        },
+      ],
       messages: [
         '`chown -R node:node /app` rewrites the files the COPY on line 3 put in `/app`: the image stores them twice.',
       ],
@@ -45,18 +51,29 @@ ruleTester(rule, {
     {
       name: 'chmod -R with an octal mode',
       code: 'FROM debian:12-slim\nCOPY dist/ /opt/app/\nRUN «chmod -R 755 /opt/app»\n',
+      fixes: [
+        { title: 'Set --chmod=755 on the COPY on line 2 and change only the directory itself here', preferred: true },
+      ],
       messages: ['Set the mode in the COPY (`--chmod=…`)'],
       output: 'FROM debian:12-slim\nCOPY --chmod=755 dist/ /opt/app/\nRUN chmod 755 /opt/app\n',
     },
     {
       name: 'bundled options keep the others',
       code: 'FROM debian:12-slim\nCOPY dist/ /opt/app/\nRUN «chown -Rv app:app /opt/app»\n',
+      fixes: [
+        {
+          title: 'Set --chown=app:app on the COPY on line 2 and change only the directory itself here',
+          preferred: true,
+        },
+      ],
       messages: ['rewrites the files'],
       output: 'FROM debian:12-slim\nCOPY --chown=app:app dist/ /opt/app/\nRUN chown -v app:app /opt/app\n',
     },
     {
       name: 'one copied file: the RUN goes away',
       code: 'FROM eclipse-temurin:21-jre\nCOPY target/app.jar /app/app.jar\nRUN «chown app:app /app/app.jar»\nUSER app\n',
+      severity: 'info',
+      fixes: [{ title: 'Set --chown=app:app on the COPY on line 2 and drop this RUN', preferred: true }],
       messages: [
         '`chown app:app /app/app.jar` stores `/app/app.jar` (from the COPY on line 2) a second time just to change its owner.',
       ],
@@ -65,6 +82,7 @@ ruleTester(rule, {
     {
       name: 'chmod +x of a copied script: octal only, so no fix without a recent syntax',
       code: 'FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nRUN «chmod +x /usr/local/bin/entrypoint.sh»\n',
+      severity: 'info',
       messages: [
         'stores `/usr/local/bin/entrypoint.sh` (from the COPY on line 2) a second time just to change its mode',
       ],
@@ -73,6 +91,8 @@ ruleTester(rule, {
     {
       name: 'chmod +x with Dockerfile syntax 1.14 or newer: --chmod=+x',
       code: '# syntax=docker/dockerfile:1\nFROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nRUN «chmod +x /usr/local/bin/entrypoint.sh»\n',
+      severity: 'info',
+      fixes: [{ title: 'Set --chmod=+x on the COPY on line 3 and drop this RUN', preferred: true }],
       messages: ['a second time just to change its mode'],
       output: '# syntax=docker/dockerfile:1\nFROM debian:12-slim\nCOPY --chmod=+x entrypoint.sh /usr/local/bin/\n',
       // A `# syntax` directive counts only at the top of the file, where a stage put in front would push it from.
@@ -81,6 +101,7 @@ ruleTester(rule, {
     {
       name: 'two COPYs into the directory both get the flag',
       code: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt ./\nCOPY src/ ./src/\nRUN «chown -R app:app /srv»\n',
+      fixes: [{ title: 'Set --chown=app:app on the COPYs and change only the directory itself here', preferred: true }],
       messages: ['the COPY on line 4 put in `/srv`'],
       output:
         'FROM python:3.12-slim\nWORKDIR /srv\nCOPY --chown=app:app requirements.txt ./\nCOPY --chown=app:app src/ ./src/\nRUN chown app:app /srv\n',
@@ -88,6 +109,12 @@ ruleTester(rule, {
     {
       name: 'the COPY already sets the owner: only the recursion goes',
       code: 'FROM debian:12-slim\nCOPY --chown=app:app config /etc/app\nRUN «chown -R app:app /etc/app»\n',
+      fixes: [
+        {
+          title: 'Set --chown=app:app on the COPY on line 2 and change only the directory itself here',
+          preferred: true,
+        },
+      ],
       messages: ['rewrites the files the COPY on line 2 put in `/etc/app`'],
       output: 'FROM debian:12-slim\nCOPY --chown=app:app config /etc/app\nRUN chown app:app /etc/app\n',
     },

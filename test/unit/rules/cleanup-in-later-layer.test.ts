@@ -65,12 +65,14 @@ ruleTester(rule, {
     {
       name: 'apt lists removed in a later RUN: moved into the creating RUN',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN «rm -rf /var/lib/apt/lists/*»\n',
+      fixes: [{ title: 'Move the cleanup into the RUN on line 2', preferred: true }],
       messages: ['deletes `/var/lib/apt/lists/*` that the RUN on line 2 put in an earlier layer'],
       output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
     },
     {
       name: 'continuation lines keep their indentation',
       code: 'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl\nLABEL x=y\nRUN «rm -rf /var/lib/apt/lists/*»\n',
+      fixes: [{ title: 'Move the cleanup into the RUN on line 2', preferred: true }],
       messages: ['deletes `/var/lib/apt/lists/*`'],
       output:
         'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n  && rm -rf /var/lib/apt/lists/*\nLABEL x=y\n',
@@ -78,6 +80,7 @@ ruleTester(rule, {
     {
       name: 'the move follows a semicolon-style RUN',
       code: 'FROM python:3.12-slim\nRUN set -eux; \\\n\tpip install flask; \\\n\tflask --version\nRUN «rm -rf /root/.cache/pip»\n',
+      fixes: [{ title: 'Move the cleanup into the RUN on line 2', preferred: true }],
       messages: ['deletes `/root/.cache/pip` that the RUN on line 2'],
       output:
         'FROM python:3.12-slim\nRUN set -eux; \\\n\tpip install flask; \\\n\tflask --version; \\\n\trm -rf /root/.cache/pip\n',
@@ -85,6 +88,7 @@ ruleTester(rule, {
     {
       name: 'the move into a heredoc RUN adds a line before its terminator',
       code: 'FROM node:22\nRUN <<EOF\nset -e\nyarn install --frozen-lockfile\nEOF\nRUN «yarn cache clean»\n',
+      fixes: [{ title: 'Move the cleanup into the RUN on line 2', preferred: true }],
       messages: ['deletes `/usr/local/share/.cache/yarn`'],
       output: 'FROM node:22\nRUN <<EOF\nset -e\nyarn install --frozen-lockfile\nyarn cache clean\nEOF\n',
     },
@@ -145,7 +149,14 @@ ruleTester(rule, {
     {
       name: 'yarn, conda, Maven and Gradle caches',
       code: 'FROM continuumio/miniconda3\nRUN yarn install\nRUN conda install -y numpy\nRUN mvn -B package && gradle build\nRUN «yarn cache clean» && «conda clean -afy» && «rm -rf ~/.m2 /root/.gradle»\n',
-      messages: ['`/usr/local/share/.cache/yarn`', '`/opt/conda/pkgs`', 'deletes `/root/.m2`'],
+      messages: [
+        '`/usr/local/share/.cache/yarn`',
+        '`/opt/conda/pkgs`',
+        {
+          message: 'deletes `/root/.m2`',
+          fixes: [{ title: 'Move the cleanup into the RUN on line 4', preferred: true }],
+        },
+      ],
     },
     {
       name: 'a cleanup before the update deletes the earlier lists',
@@ -156,6 +167,7 @@ ruleTester(rule, {
     {
       name: 'with a semicolon the moved commands are grouped',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN «rm -rf /var/lib/apt/lists/*»; rm -rf /var/cache/apt/archives/partial\n',
+      fixes: [{ title: 'Move the cleanup into the RUN on line 2', preferred: true }],
       messages: ['deletes `/var/lib/apt/lists/*`'],
       output:
         'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && { rm -rf /var/lib/apt/lists/*; rm -rf /var/cache/apt/archives/partial; }\n',

@@ -63,12 +63,14 @@ ruleTester(rule, {
     {
       name: 'short names are not guessed at: no near-miss, only the info that an image is pulled',
       code: 'FROM node:22 AS ui\nRUN npm run build\nFROM golang:1.23 AS api\nRUN go build -o /api .\nFROM alpine:3.20\nCOPY --from=«go» /usr/local/go/bin/gofmt /bin/\n',
+      severity: 'info',
       messages: ['No stage is named `go` and it is not an official image'],
       output: null,
     },
     {
       name: 'a named build context or a missing stage: Docker pulls an image of that name',
       code: 'FROM axllent/mailpit:v1.20 AS mailpit\nFROM discourse/base:slim AS repo-fetcher\nRUN git clone https://github.com/discourse/discourse /repo\nFROM discourse/base:slim\nCOPY --from=«templates» /redis.template.yml /pups/redis.yml\n',
+      severity: 'info',
       messages: [
         'No stage is named `templates` and it is not an official image: Docker will try to pull an image `templates`, unless the build passes `--build-context templates=…`.',
       ],
@@ -77,12 +79,14 @@ ruleTester(rule, {
     {
       name: '--from without = fails the build',
       code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY «--from» build /app /app\n',
+      fixes: [{ title: 'Write --from=build', preferred: true }],
       messages: ['`--from` without `=` fails the build ("missing a value on flag: from"): write `--from=build`.'],
       output: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\n',
     },
     {
       name: 'typo of a stage name',
       code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=«buidler» /out/app /app\n`,
+      fixes: [{ title: 'Use the stage builder', preferred: true }],
       messages: [
         'No stage is named `buidler`, so Docker takes it for an image and tries to pull `buidler:latest`. Did you mean the stage `builder` (line 1)?',
       ],
@@ -91,18 +95,21 @@ ruleTester(rule, {
     {
       name: 'build for builder',
       code: `${goBuild}FROM alpine:3.20\nCOPY --from=«build» /out/app /app\n`,
+      fixes: [{ title: 'Use the stage builder', preferred: true }],
       messages: ['Did you mean the stage `builder` (line 1)?'],
       output: `${goBuild}FROM alpine:3.20\nCOPY --from=builder /out/app /app\n`,
     },
     {
       name: 'typo in a RUN --mount from=',
       code: `${goBuild}FROM alpine:3.20\nRUN --mount=type=bind,from=«biulder»,source=/out,target=/in \\\n    cp /in/app /usr/local/bin/app\n`,
+      fixes: [{ title: 'Use the stage builder', preferred: true }],
       messages: ['No stage is named `biulder`'],
       output: `${goBuild}FROM alpine:3.20\nRUN --mount=type=bind,from=builder,source=/out,target=/in \\\n    cp /in/app /usr/local/bin/app\n`,
     },
     {
       name: 'a stage whose name ends with the word (docker/compose: set for license-set)',
       code: 'FROM alpine:3.20 AS license-set\nRUN mkdir /out && cp /src/LICENSE /out/\n\nFROM scratch AS license-update\nCOPY --from=«set» /out /\n',
+      fixes: [{ title: 'Use the stage license-set', preferred: false }],
       messages: ['Did you mean the stage `license-set` (line 1)?'],
       output:
         'FROM alpine:3.20 AS license-set\nRUN mkdir /out && cp /src/LICENSE /out/\n\nFROM scratch AS license-update\nCOPY --from=license-set /out /\n',
@@ -110,12 +117,14 @@ ruleTester(rule, {
     {
       name: 'JSON form and a continuation line',
       code: `${goBuild}FROM alpine:3.20\nCOPY --chown=1000:1000 \\\n     --from=«buidler» ["/out/app", "/app"]\n`,
+      fixes: [{ title: 'Use the stage builder', preferred: true }],
       messages: ['No stage is named `buidler`'],
       output: `${goBuild}FROM alpine:3.20\nCOPY --chown=1000:1000 \\\n     --from=builder ["/out/app", "/app"]\n`,
     },
     {
       name: 'exec-form RUN with a mount',
       code: `${goBuild}FROM alpine:3.20\nRUN --mount=from=«buidler»,source=/out/app,target=/app ["/app", "--selftest"]\n`,
+      fixes: [{ title: 'Use the stage builder', preferred: true }],
       messages: ['No stage is named `buidler`'],
     },
     {
@@ -142,6 +151,7 @@ ruleTester(rule, {
     {
       name: 'stage defined later',
       code: 'FROM nginx:1.27-alpine AS web\nCOPY --from=«assets» /dist /usr/share/nginx/html\n\nFROM node:22 AS assets\nRUN npm run build\n',
+      severity: 'warning',
       messages: ['Stage `assets` is defined later (line 4). BuildKit resolves it'],
       output: null,
     },

@@ -83,22 +83,26 @@ ruleTester(rule, {
       name: 'the package.json in the build context has devDependencies',
       code: `${node}RUN «npm ci»\n${start}`,
       context: { packageJson: { devDependencies: true } },
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci` installs devDependencies'],
     },
     {
       name: 'a package.json of a subfolder is not the one the context root says nothing about',
       code: 'FROM node:22-slim\nWORKDIR /app\nCOPY web/package.json ./\nRUN «npm ci»\nCMD ["node", "server.js"]\n',
       context: { packageJson: { devDependencies: false } },
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci` installs devDependencies'],
     },
     {
       name: 'serve -s is a static file server, not a dev server',
       code: `${node}RUN «npm ci»\nCMD ["npx", "serve", "-s", "build"]\n`,
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci` installs devDependencies'],
     },
     {
       name: 'npm ci: --omit=dev added',
       code: `${node}RUN «npm ci»\n${start}`,
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: [
         '`npm ci` installs devDependencies (test runners, bundlers, type definitions) into the shipped image. Add --omit=dev',
       ],
@@ -107,12 +111,14 @@ ruleTester(rule, {
     {
       name: 'the flag goes right after the verb',
       code: `${node}RUN «npm ci --no-audit --no-fund» && npm cache clean --force\n${start}`,
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci --no-audit --no-fund` installs devDependencies'],
       output: `${node}RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force\n${start}`,
     },
     {
       name: 'Node older than 15 (npm 6): --only=production',
       code: 'FROM node:10-alpine\nWORKDIR /app\nCOPY . .\nRUN «npm install»\nCMD ["node", "server.js"]\n',
+      fixes: [{ title: 'Add --only=production', preferred: true }],
       messages: ['`npm install` installs devDependencies'],
       output:
         'FROM node:10-alpine\nWORKDIR /app\nCOPY . .\nRUN npm install --only=production\nCMD ["node", "server.js"]\n',
@@ -120,6 +126,7 @@ ruleTester(rule, {
     {
       name: 'NODE_ENV set only after the install',
       code: `${node}RUN «npm ci»\nENV NODE_ENV=production\n${start}`,
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci` installs devDependencies'],
       output: `${node}RUN npm ci --omit=dev\nENV NODE_ENV=production\n${start}`,
     },
@@ -204,12 +211,14 @@ ruleTester(rule, {
     {
       name: 'heredoc RUN',
       code: `${node}RUN <<EOF\nset -e\n«npm ci»\nEOF\n${start}`,
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci` installs devDependencies'],
       output: `${node}RUN <<EOF\nset -e\nnpm ci --omit=dev\nEOF\n${start}`,
     },
     {
       name: 'inherited from the stage the shipped one is built FROM',
       code: 'FROM node:22-slim AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN «npm ci»\n\nFROM deps\nCOPY . .\nCMD ["node", "server.js"]\n',
+      fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: ['`npm ci` installs devDependencies'],
       output:
         'FROM node:22-slim AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\n\nFROM deps\nCOPY . .\nCMD ["node", "server.js"]\n',

@@ -83,6 +83,7 @@ ruleTester(rule, {
     {
       name: 'a stage nothing uses gets a hint',
       code: 'FROM debian:12 AS unused\nRUN «curl -fsSLo /tmp/a.tgz https://example.com/a.tgz» && tar -xzf /tmp/a.tgz\nFROM alpine:3.20\nCMD ["true"]\n',
+      severity: 'hint',
       messages: [message],
     },
   ],

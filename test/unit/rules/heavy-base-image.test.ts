@@ -32,6 +32,7 @@ ruleTester(rule, {
     {
       name: 'python full tag, with sizes',
       code: `FROM «python:3.12»\n${app}`,
+      fixes: [{ title: 'Switch to the slim variant (python:3.12-slim)', preferred: false }],
       messages: [
         '`python:3.12` is the full variant (≈ 411 MB to pull; the slim one ≈ 43 MB); `python:3.12-slim` has the same runtime without compilers, -dev headers and version-control tools',
       ],
@@ -40,12 +41,14 @@ ruleTester(rule, {
     {
       name: 'python with a suite: slim goes before it',
       code: `FROM «python:3.11-bookworm»\n${app}`,
+      fixes: [{ title: 'Switch to the slim variant (python:3.11-slim-bookworm)', preferred: false }],
       messages: ['`python:3.11-slim-bookworm` has the same runtime'],
       output: `FROM python:3.11-slim-bookworm\n${app}`,
     },
     {
       name: 'node installing modules',
       code: 'FROM «node:22»\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
+      fixes: [{ title: 'Switch to the slim variant (node:22-slim)', preferred: false }],
       messages: ['`node:22` is the full variant (≈ 408 MB to pull; the slim one ≈ 80 MB); `node:22-slim`'],
       output:
         'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
@@ -53,12 +56,14 @@ ruleTester(rule, {
     {
       name: 'node with a suite: slim goes after it',
       code: 'FROM «node:20-bookworm»\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n',
+      fixes: [{ title: 'Switch to the slim variant (node:20-bookworm-slim)', preferred: false }],
       messages: ['`node:20-bookworm-slim`'],
       output: 'FROM node:20-bookworm-slim\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n',
     },
     {
       name: 'debian by version number: sizes through the codename',
       code: 'FROM «debian:12»\nCOPY app /app\nCMD ["/app"]\n',
+      fixes: [{ title: 'Switch to the slim variant (debian:12-slim)', preferred: false }],
       messages: [
         '`debian:12` is the full variant (≈ 48 MB to pull; the slim one ≈ 28 MB); `debian:12-slim` has the same runtime without man pages, documentation and most locales. Use it unless the container reads man pages',
       ],
@@ -67,12 +72,14 @@ ruleTester(rule, {
     {
       name: 'debian without a tag',
       code: 'FROM «debian»\nCOPY app /app\nCMD ["/app"]\n',
+      fixes: [{ title: 'Switch to the slim variant (debian:stable-slim)', preferred: false }],
       messages: ['`debian:stable-slim`'],
       output: 'FROM debian:stable-slim\nCOPY app /app\nCMD ["/app"]\n',
     },
     {
       name: 'ruby, with sizes',
       code: 'FROM «ruby:3.3»\nCOPY . .\nCMD ["ruby", "app.rb"]\n',
+      fixes: [{ title: 'Switch to the slim variant (ruby:3.3-slim)', preferred: false }],
       messages: ['(≈ 418 MB to pull; the slim one ≈ 81 MB)'],
       output: 'FROM ruby:3.3-slim\nCOPY . .\nCMD ["ruby", "app.rb"]\n',
     },
@@ -87,6 +94,7 @@ ruleTester(rule, {
       // A stage put in front turns the global ARG into a stage ARG, which FROM cannot see.
       variants: { multiStage: false },
       code: `ARG PYTHON_VERSION=3.12\nFROM «python:\${PYTHON_VERSION}»\n${app}`,
+      fixes: [{ title: 'Switch to the slim variant (python:3.12-slim)', preferred: false }],
       messages: ['`python:3.12` is the full variant'],
       output: `ARG PYTHON_VERSION=3.12\nFROM python:\${PYTHON_VERSION}-slim\n${app}`,
     },
@@ -101,6 +109,7 @@ ruleTester(rule, {
     {
       name: 'inherited through FROM <stage>',
       code: 'FROM «python:3.11» AS base\nRUN pip install --no-cache-dir flask\n\nFROM base\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
+      fixes: [{ title: 'Switch to the slim variant (python:3.11-slim)', preferred: false }],
       messages: ['`python:3.11-slim`'],
       output:
         'FROM python:3.11-slim AS base\nRUN pip install --no-cache-dir flask\n\nFROM base\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',

@@ -50,6 +50,7 @@ ruleTester(rule, {
       name: 'Node.js app that installs its dependencies: node_modules left out',
       code: nodeApp,
       context: none('.git', '.env', 'node_modules', 'package.json', 'package-lock.json', 'server.js'),
+      fixes: [{ title: 'Create a .dockerignore (Node.js)', preferred: true }],
       messages: [
         'There is no .dockerignore, so `COPY . .` copies everything in the build context (`.git`, `.env`, `node_modules` included)',
       ],
@@ -62,6 +63,7 @@ ruleTester(rule, {
       name: 'Node.js app that relies on the host node_modules: kept',
       code: 'FROM node:22-slim\nWORKDIR /app\n«COPY . .»\nCMD ["node", "server.js"]\n',
       context: none('node_modules', 'package.json', 'server.js'),
+      fixes: [{ title: 'Create a .dockerignore (Node.js)', preferred: true }],
       messages: ['(`node_modules` included)'],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
       createdFiles: {
@@ -72,6 +74,7 @@ ruleTester(rule, {
       name: 'Python, ecosystem seen in the COPY sources when the entries are unknown',
       code: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n«COPY . .»\n',
       context: { dockerignore: null },
+      fixes: [{ title: 'Create a .dockerignore (Python)', preferred: true }],
       messages: ['so `COPY . .` copies everything in the build context. Add one'],
       output:
         'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
@@ -81,6 +84,7 @@ ruleTester(rule, {
       name: 'Node.js recognised from a copied glob (package*.json), entries unknown',
       code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\n',
       context: { dockerignore: null },
+      fixes: [{ title: 'Create a .dockerignore (Node.js)', preferred: true }],
       messages: ['so `COPY . .` copies everything in the build context. Add one'],
       output:
         'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nCOPY --from=builder /node_modules ./node_modules\nCOPY . .\n',
@@ -92,6 +96,7 @@ ruleTester(rule, {
       name: 'a file the Dockerfile copies by name is never excluded',
       code: 'FROM node:22-slim\nCOPY .env ./\nCOPY Dockerfile.template /etc/\n«COPY . .»\n',
       context: none('.env', 'Dockerfile.template', 'index.js'),
+      fixes: [{ title: 'Create a .dockerignore', preferred: true }],
       messages: ['(`.env` included)'],
       output: 'FROM node:22-slim\nCOPY .env ./\nCOPY Dockerfile.template /etc/\nCOPY . .\n',
       createdFiles: { '.dockerignore': `${header}.git\n.env.local\n.env.*.local\n.dockerignore\n` },
@@ -100,6 +105,7 @@ ruleTester(rule, {
       name: 'Maven build in a builder: target left out, first wide COPY reported once',
       code: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\n«COPY . .»\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
       context: none('.git', 'pom.xml', 'src', 'target'),
+      fixes: [{ title: 'Create a .dockerignore (Maven)', preferred: true }],
       messages: ['`COPY . .` copies everything in the build context (`.git` included)'],
       output:
         'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
@@ -109,6 +115,7 @@ ruleTester(rule, {
       name: 'prebuilt jar copied from target: target kept',
       code: 'FROM eclipse-temurin:21-jre\n«COPY . /app»\nCOPY target/app.jar /app.jar\n',
       context: none('pom.xml', 'target'),
+      fixes: [{ title: 'Create a .dockerignore', preferred: true }],
       messages: ['copies everything in the build context'],
       output: 'FROM eclipse-temurin:21-jre\nCOPY . /app\nCOPY target/app.jar /app.jar\n',
       createdFiles: { '.dockerignore': `${header}${common}` },
@@ -117,6 +124,7 @@ ruleTester(rule, {
       name: 'Gradle wrapper build',
       code: 'FROM eclipse-temurin:21 AS build\n«COPY . .»\nRUN ./gradlew --no-daemon bootJar\n',
       context: none('build.gradle.kts', 'gradlew', 'src'),
+      fixes: [{ title: 'Create a .dockerignore (Gradle)', preferred: true }],
       messages: ['copies everything in the build context'],
       output: 'FROM eclipse-temurin:21 AS build\nCOPY . .\nRUN ./gradlew --no-daemon bootJar\n',
       createdFiles: { '.dockerignore': `${header}${common}\n# Gradle\n.gradle\nbuild\n` },
@@ -125,6 +133,7 @@ ruleTester(rule, {
       name: '.NET publish: bin and obj left out',
       code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\n«COPY . .»\nRUN dotnet publish -c Release -o /out\n',
       context: none('Api.csproj', 'Program.cs', 'bin', 'obj'),
+      fixes: [{ title: 'Create a .dockerignore (.NET)', preferred: true }],
       messages: ['copies everything in the build context'],
       output:
         'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\n',
@@ -134,6 +143,7 @@ ruleTester(rule, {
       name: 'Rust and Maven in one context: target once',
       code: 'FROM rust:1 AS build\n«COPY . .»\nRUN cargo build --release\nRUN mvn package\n',
       context: none('Cargo.toml', 'pom.xml'),
+      fixes: [{ title: 'Create a .dockerignore (Maven)', preferred: true }],
       messages: ['copies everything in the build context'],
       output: 'FROM rust:1 AS build\nCOPY . .\nRUN cargo build --release\nRUN mvn package\n',
       createdFiles: { '.dockerignore': `${header}${common}\n# Maven\ntarget\n` },
@@ -142,6 +152,7 @@ ruleTester(rule, {
       name: 'Go: nothing Go-specific, vendor/ kept; a RUN that uses git keeps .git',
       code: 'FROM golang:1.23 AS build\n«COPY . .»\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
       context: none('.git', 'go.mod', 'vendor'),
+      fixes: [{ title: 'Create a .dockerignore', preferred: true }],
       messages: ['(`.git` included)'],
       output:
         'FROM golang:1.23 AS build\nCOPY . .\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
@@ -151,6 +162,7 @@ ruleTester(rule, {
       name: 'bind mount of the whole context (docker init style)',
       code: 'FROM golang:1.23 AS build\nRUN «--mount=type=bind,target=.» \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
       context: none('.git', 'go.mod', 'main.go'),
+      fixes: [{ title: 'Create a .dockerignore', preferred: true }],
       messages: ['so `RUN --mount=type=bind,target=.` mounts everything in the build context (`.git` included)'],
       output:
         'FROM golang:1.23 AS build\nRUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
@@ -160,6 +172,7 @@ ruleTester(rule, {
       name: 'ADD . in a single stage',
       code: 'FROM ubuntu:24.04\nRUN mkdir /sample\n«ADD . /sample»\n',
       context: none('entrypoint.sh'),
+      fixes: [{ title: 'Create a .dockerignore', preferred: true }],
       messages: ['`ADD . /sample` copies everything in the build context. Add one'],
       output: 'FROM ubuntu:24.04\nRUN mkdir /sample\nADD . /sample\n',
       createdFiles: { '.dockerignore': `${header}${common}` },

@@ -64,26 +64,31 @@ ruleTester(rule, {
     {
       name: 'installed but never run by the build: informational',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends «curl» \\\n    && rm -rf /var/lib/apt/lists/*\n',
+      severity: 'info',
       messages: ['`curl` puts curl in the shipped image and the build never runs it'],
     },
     {
       name: 'several tools and managers, versions pinned',
       code: 'FROM alpine:3.20\nRUN apk add --no-cache «curl=8.9.1-r0» «netcat-openbsd» «openssh-client» jq\n',
+      severity: 'info',
       messages: ['`curl=8.9.1-r0` puts curl', '`netcat-openbsd` puts netcat', '`openssh-client` puts ssh'],
     },
     {
       name: 'inherited from a base stage',
       code: 'FROM debian:12 AS base\nRUN apt-get update && apt-get install -y «wget»\nFROM base\nCMD ["app"]\n',
+      severity: 'info',
       messages: ['`wget` puts wget'],
     },
     {
       name: 'sudo yum install',
       code: 'FROM rockylinux:9\nRUN sudo yum install -y «nmap-ncat» «telnet»\n',
+      severity: 'info',
       messages: ['netcat', 'telnet'],
     },
     {
       name: 'a different package removed in the same RUN does not count',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gcc «curl» && make && apt-get purge -y gcc\n',
+      severity: 'info',
       messages: ['`curl` puts curl'],
     },
     {
@@ -91,21 +96,25 @@ ruleTester(rule, {
       code:
         'FROM debian:12\nRUN savedAptMark="$(apt-mark showmanual)"; apt-get update; apt-get install -y «curl» gcc; \\\n' +
         "    apt-mark auto '.*'; apt-mark manual $savedAptMark curl; apt-get purge -y --auto-remove\n",
+      severity: 'info',
       messages: ['`curl` puts curl'],
     },
     {
       name: 'HEALTHCHECK uses curl: informational',
       code: 'FROM nginx:1.27\nRUN apt-get update && apt-get install -y «curl»\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/ || exit 1\n',
+      severity: 'info',
       messages: ['the HEALTHCHECK on line 3 uses it'],
     },
     {
       name: 'exec-form HEALTHCHECK on Alpine suggests busybox wget',
       code: 'FROM node:22-alpine\nRUN apk add --no-cache «curl»\nHEALTHCHECK CMD ["curl", "-f", "http://localhost:3000/health"]\n',
+      severity: 'info',
       messages: ['busybox already has `wget -q --spider URL`'],
     },
     {
       name: 'a development image that keeps git and a compiler: informational',
       code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y build-essential git «curl» «openssh-client» \\\n    && curl -fsSL https://example.com/x -o /x\n',
+      severity: 'info',
       messages: [
         '`curl` puts curl in the shipped image next to `build-essential`: a build or development image',
         '`openssh-client` puts ssh',
@@ -116,6 +125,7 @@ ruleTester(rule, {
       code:
         'FROM debian:12\nRUN apt-get update && apt-get install -y «curl» && curl -fsSLo /app https://example.com/app\n' +
         'RUN apt-get install -y curl jq\nHEALTHCHECK --interval=60s CMD ["/healthcheck.sh"]\n',
+      severity: 'info',
       messages: ['the HEALTHCHECK on line 4 runs a script that probably uses it'],
     },
     {
@@ -123,11 +133,13 @@ ruleTester(rule, {
       code:
         'FROM debian:12\nRUN apt-get update; \\\n    apt-get install -y --no-install-recommends \\\n# Pkg needs a download agent at runtime: curl, wget or fetch\n' +
         '        «curl» \\\n    ; curl -fsSLo /julia.tgz https://example.com/julia.tgz\n',
+      severity: 'info',
       messages: ['the comment on line 4 mentions it, so it looks deliberate'],
     },
     {
       name: 'a comment above the RUN names the tools',
       code: 'FROM ruby:3.4-slim\n# curl and nc are needed for network checks\nARG TARGETARCH\nRUN apt-get update && apt-get install -y «curl» «netcat-openbsd» \\\n    && curl -fsSLo /usr/local/bin/yq https://example.com/yq\n',
+      severity: 'info',
       messages: ['the comment on line 2 mentions it', 'the comment on line 2 mentions it'],
     },
     {
@@ -138,6 +150,7 @@ ruleTester(rule, {
     {
       name: 'heredoc RUN',
       code: 'FROM ubuntu:24.04\nRUN <<EOF\napt-get update\napt-get install -y «socat»\nEOF\n',
+      severity: 'info',
       messages: ['`socat` puts socat'],
     },
   ],

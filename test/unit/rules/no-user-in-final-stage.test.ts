@@ -44,6 +44,7 @@ ruleTester(rule, {
     {
       name: 'no USER on node: insert USER node before CMD',
       code: 'FROM «node:22-slim»\nWORKDIR /app\nCOPY . .\nCMD ["node", "index.js"]\n',
+      fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set and `node:22-slim` runs as root'],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n',
     },
@@ -56,6 +57,7 @@ ruleTester(rule, {
     {
       name: 'last USER is root',
       code: 'FROM node:22\nUSER node\nRUN npm ci\n«USER root»\nCMD ["node"]\n',
+      fixes: [{ title: 'Switch to USER node', preferred: true }],
       messages: ['`USER root` is the last USER'],
       output: 'FROM node:22\nUSER node\nRUN npm ci\nUSER node\nCMD ["node"]\n',
     },
@@ -63,6 +65,7 @@ ruleTester(rule, {
     {
       name: 'scratch: numeric user at the end',
       code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM «scratch»\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
+      fixes: [{ title: 'Add USER 65534:65534', preferred: true }],
       messages: ['scratch runs as root'],
       output:
         'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\nUSER 65534:65534\nENTRYPOINT ["/app"]\n',
@@ -75,6 +78,7 @@ ruleTester(rule, {
     {
       name: 'ARG-resolved base image',
       code: 'ARG NODE=node:22-slim\nFROM «${NODE}»\nCMD ["node"]\n',
+      fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['`node:22-slim` runs as root'],
       output: 'ARG NODE=node:22-slim\nFROM ${NODE}\nUSER node\nCMD ["node"]\n',
       // A stage in front would turn the global ARG into a stage ARG.
@@ -83,18 +87,21 @@ ruleTester(rule, {
     {
       name: 'insertion after the last RUN, at the end when there is no CMD',
       code: 'FROM «node:22»\nRUN npm ci \\\n  && npm cache clean --force\n',
+      fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set'],
       output: 'FROM node:22\nRUN npm ci \\\n  && npm cache clean --force\nUSER node\n',
     },
     {
       name: 'heredoc before CMD',
       code: 'FROM «node:22»\nRUN <<EOF\nnpm ci\nEOF\nCMD ["node"]\n',
+      fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set'],
       output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node\nCMD ["node"]\n',
     },
     {
       name: '.NET 8 suggests the app user',
       code: 'FROM «mcr.microsoft.com/dotnet/aspnet:8.0»\nCOPY out /app\nENTRYPOINT ["dotnet", "app.dll"]\n',
+      fixes: [{ title: 'Add USER app', preferred: true }],
       messages: ['(e.g. `USER app`)'],
       output: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out /app\nUSER app\nENTRYPOINT ["dotnet", "app.dll"]\n',
     },
@@ -107,6 +114,7 @@ ruleTester(rule, {
     {
       name: 'distroless without :nonroot',
       code: 'FROM «gcr.io/distroless/static-debian12»\nCOPY app /app\n',
+      fixes: [{ title: 'Add USER nonroot', preferred: true }],
       messages: ['no USER is set'],
       output: 'FROM gcr.io/distroless/static-debian12\nCOPY app /app\nUSER nonroot\n',
     },

@@ -104,6 +104,7 @@ ruleTester(rule, {
     {
       name: 'apt lists on one line: the cleanup is appended',
       code: 'FROM debian:12\nRUN «apt-get update» && apt-get install -y --no-install-recommends curl\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['`apt-get update` leaves the apt package lists (/var/lib/apt/lists) in this layer'],
       output:
         'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
@@ -111,6 +112,7 @@ ruleTester(rule, {
     {
       name: 'trailing && continuations: the cleanup follows them',
       code: 'FROM ubuntu:24.04\nRUN «apt-get update» && \\\n    apt-get install -y --no-install-recommends \\\n        ca-certificates \\\n        curl && \\\n    apt-get clean\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['`rm -rf /var/lib/apt/lists/*`'],
       output:
         'FROM ubuntu:24.04\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends \\\n        ca-certificates \\\n        curl && \\\n    apt-get clean && \\\n    rm -rf /var/lib/apt/lists/*\n',
@@ -118,6 +120,7 @@ ruleTester(rule, {
     {
       name: 'leading && continuations keep their indentation',
       code: 'FROM debian:12\nRUN «apt-get update» \\\n  && apt-get install -y --no-install-recommends \\\n       curl \\\n       git\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['leaves the apt package lists'],
       output:
         'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y --no-install-recommends \\\n       curl \\\n       git \\\n  && rm -rf /var/lib/apt/lists/*\n',
@@ -125,6 +128,7 @@ ruleTester(rule, {
     {
       name: 'semicolon style, as official images write it',
       code: 'FROM node:22-alpine\nRUN set -eux; \\\n\t«npm install» -g pm2; \\\n\tpm2 --version\n',
+      fixes: [{ title: "Delete npm's cache (~/.npm) in the same RUN", preferred: true }],
       messages: ["`npm install` leaves npm's cache (~/.npm) in this layer"],
       output:
         'FROM node:22-alpine\nRUN set -eux; \\\n\tnpm install -g pm2; \\\n\tpm2 --version; \\\n\tnpm cache clean --force\n',
@@ -132,6 +136,7 @@ ruleTester(rule, {
     {
       name: 'lists cleaned before the update, not after',
       code: 'FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && «apt-get update» && apt-get install -y --no-install-recommends curl && apt-get clean\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['leaves the apt package lists'],
       output:
         'FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean \\\n    && rm -rf /var/lib/apt/lists/*\n',
@@ -139,16 +144,19 @@ ruleTester(rule, {
     {
       name: 'a cache mount for another directory does not keep the lists out',
       code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt «apt-get update» && apt-get install -y --no-install-recommends curl\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['leaves the apt package lists'],
     },
     {
       name: 'a later RUN that updates again does not clean this layer',
       code: 'FROM debian:12\nRUN «apt-get update»\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['leaves the apt package lists'],
     },
     {
       name: 'apk add: --no-cache is added',
       code: 'FROM alpine:3.20\nRUN «apk add» --virtual .run-deps curl\n',
+      fixes: [{ title: 'Add --no-cache', preferred: true }],
       messages: [
         '`apk add` leaves the apk package index (/var/cache/apk) in this layer of the shipped image. Add `--no-cache`.',
       ],
@@ -157,18 +165,21 @@ ruleTester(rule, {
     {
       name: 'apk update writes the index even when add has --no-cache: the cleanup is appended',
       code: 'FROM alpine:3.20\nRUN «apk update» && apk add --no-cache curl\n',
+      fixes: [{ title: 'Delete apk package index (/var/cache/apk) in the same RUN', preferred: true }],
       messages: ['`rm -rf /var/cache/apk/*`'],
       output: 'FROM alpine:3.20\nRUN apk update && apk add --no-cache curl \\\n    && rm -rf /var/cache/apk/*\n',
     },
     {
       name: 'pip install: --no-cache-dir is added',
       code: 'FROM python:3.12-slim\nRUN «pip install» -r requirements.txt\n',
+      fixes: [{ title: 'Add --no-cache-dir', preferred: true }],
       messages: ["`pip install` leaves pip's download cache (~/.cache/pip)"],
       output: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n',
     },
     {
       name: 'python -m pip and versioned pip names',
       code: 'FROM python:3.12-slim\nRUN «python3 -m pip install» --upgrade pip && pip3.12 install flask\n',
+      fixes: [{ title: 'Add --no-cache-dir', preferred: true }],
       messages: ['`python3 -m pip install`'],
       output:
         'FROM python:3.12-slim\nRUN python3 -m pip install --no-cache-dir --upgrade pip && pip3.12 install --no-cache-dir flask\n',
@@ -176,11 +187,13 @@ ruleTester(rule, {
     {
       name: 'a cache mount covers only its own RUN',
       code: 'FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\nUSER app\nRUN «pip install» --user gunicorn\n',
+      fixes: [{ title: 'Add --no-cache-dir', preferred: true }],
       messages: ['pip'],
     },
     {
       name: 'npm ci: the cache clean is appended',
       code: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN «npm ci» --omit=dev\n',
+      fixes: [{ title: "Delete npm's cache (~/.npm) in the same RUN", preferred: true }],
       messages: ['`npm cache clean --force`'],
       output:
         'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev \\\n    && npm cache clean --force\n',
@@ -188,12 +201,14 @@ ruleTester(rule, {
     {
       name: 'bare yarn installs',
       code: 'FROM node:22-slim\nRUN «yarn» --frozen-lockfile --production\n',
+      fixes: [{ title: "Delete yarn's cache in the same RUN", preferred: true }],
       messages: ["leaves yarn's cache"],
       output: 'FROM node:22-slim\nRUN yarn --frozen-lockfile --production \\\n    && yarn cache clean\n',
     },
     {
       name: 'dnf: clean all with the program as written',
       code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN «microdnf install» -y shadow-utils\n',
+      fixes: [{ title: 'Delete dnf cache (/var/cache/dnf) in the same RUN', preferred: true }],
       messages: ['`microdnf clean all`'],
       output:
         'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils \\\n    && microdnf clean all\n',
@@ -201,18 +216,21 @@ ruleTester(rule, {
     {
       name: 'yum update',
       code: 'FROM centos:7\nRUN «yum -y update» && yum -y install epel-release\n',
+      fixes: [{ title: 'Delete yum cache (/var/cache/yum) in the same RUN', preferred: true }],
       messages: ['`yum clean all`'],
       output: 'FROM centos:7\nRUN yum -y update && yum -y install epel-release \\\n    && yum clean all\n',
     },
     {
       name: 'zypper with global options before the verb',
       code: 'FROM opensuse/leap:15.6\nRUN «zypper --non-interactive install» curl\n',
+      fixes: [{ title: 'Delete zypper cache (/var/cache/zypp) in the same RUN', preferred: true }],
       messages: ['the zypper cache (/var/cache/zypp)'],
       output: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl \\\n    && zypper clean --all\n',
     },
     {
       name: 'conda install: clean with the program as written',
       code: 'FROM continuumio/miniconda3\nRUN «/opt/conda/bin/conda install» -y -c conda-forge gperftools mkl\n',
+      fixes: [{ title: "Delete conda's package cache (pkgs) in the same RUN", preferred: true }],
       messages: ["conda's package cache (pkgs)"],
       output:
         'FROM continuumio/miniconda3\nRUN /opt/conda/bin/conda install -y -c conda-forge gperftools mkl \\\n    && /opt/conda/bin/conda clean -afy\n',
@@ -220,6 +238,7 @@ ruleTester(rule, {
     {
       name: 'heredoc: a line before the terminator',
       code: 'FROM debian:12\nRUN <<EOF\nset -e\n«apt-get update»\napt-get install -y --no-install-recommends curl\nEOF\n',
+      fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
       messages: ['leaves the apt package lists'],
       output:
         'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\n',
@@ -239,6 +258,7 @@ ruleTester(rule, {
     {
       name: 'inherited from a parent stage',
       code: 'FROM python:3.12-slim AS base\nRUN «pip install» flask\nFROM base\nCMD ["flask", "run"]\n',
+      fixes: [{ title: 'Add --no-cache-dir', preferred: true }],
       messages: ['pip'],
       output: 'FROM python:3.12-slim AS base\nRUN pip install --no-cache-dir flask\nFROM base\nCMD ["flask", "run"]\n',
     },

@@ -89,6 +89,7 @@ ruleTester(rule, {
     {
       name: 'JDK tag swapped for the JRE tag of the same variant',
       code: 'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM «eclipse-temurin:21-jdk-jammy»\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
+      fixes: [{ title: 'Switch to eclipse-temurin:21-jre-jammy', preferred: false }],
       messages: ['Run the built output on `eclipse-temurin:21-jre-jammy`'],
       output:
         'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM eclipse-temurin:21-jre-jammy\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
@@ -96,6 +97,7 @@ ruleTester(rule, {
     {
       name: 'temurin tag without jdk is a JDK too; a registry prefix stays',
       code: 'FROM «docker.io/library/eclipse-temurin:17»\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
+      fixes: [{ title: 'Switch to eclipse-temurin:17-jre', preferred: false }],
       messages: ['`eclipse-temurin:17-jre`'],
       output:
         'FROM docker.io/library/eclipse-temurin:17-jre\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
@@ -126,6 +128,7 @@ ruleTester(rule, {
     {
       name: '.NET SDK: aspnet of the same major.minor and variant',
       code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -c Release -o /out\n\nFROM «mcr.microsoft.com/dotnet/sdk:8.0.403-alpine3.20»\nCOPY --from=build /out /app\nENTRYPOINT ["/app/Api"]\n',
+      fixes: [{ title: 'Switch to mcr.microsoft.com/dotnet/aspnet:8.0-alpine3.20', preferred: false }],
       messages: [
         '`mcr.microsoft.com/dotnet/aspnet:8.0-alpine3.20` or `mcr.microsoft.com/dotnet/runtime:8.0-alpine3.20`',
       ],
@@ -135,6 +138,7 @@ ruleTester(rule, {
     {
       name: 'full node image that only runs a bundle',
       code: 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM «node:22»\nCOPY --from=build /app/dist /app\nCMD ["node", "/app/main.js"]\n',
+      fixes: [{ title: 'Switch to node:22-slim', preferred: false }],
       messages: [
         '`node:22` is the full Node.js image (≈ 408 MB to pull; node:22-slim ≈ 80 MB), with compilers and headers for native modules, but this stage installs and builds nothing: `node:22-slim` runs the same code.',
       ],

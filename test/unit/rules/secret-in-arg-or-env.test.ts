@@ -84,6 +84,7 @@ ruleTester(rule, {
     {
       name: 'build stage: a hint that never repeats the value',
       code: 'FROM node:22 AS build\nARG «NPM_AUTH_TOKEN»=\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build /app /app\n',
+      severity: 'hint',
       messages: ['`ARG NPM_AUTH_TOKEN` looks like a secret. This stage is not shipped'],
     },
     {

@@ -75,6 +75,12 @@ ruleTester(rule, {
       code:
         'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n' +
         'FROM golang:1.23\nWORKDIR /src\n«COPY . .»\nRUN go mod download && go build -o /out/app ./cmd/app\nEXPOSE 8080\nCMD ["/out/app"]\n',
+      fixes: [
+        {
+          title: 'Add COPY --from=build /out/app /out/app in place of the context copy and drop the rebuild on line 8',
+          preferred: true,
+        },
+      ],
       messages: ['`COPY . .` copies the whole build context into the shipped image'],
       output:
         'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n' +
@@ -85,6 +91,12 @@ ruleTester(rule, {
       code:
         'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o out\n' +
         'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nWORKDIR /src\n«COPY --chown=app . .»\nUSER app\nENTRYPOINT ["dotnet", "out/Api.dll"]\n',
+      fixes: [
+        {
+          title: 'Add COPY --from=build --chown=app /src/out/ /src/out/ in place of the context copy',
+          preferred: true,
+        },
+      ],
       messages: ['`COPY . .` copies the whole build context'],
       output:
         'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o out\n' +
@@ -149,6 +161,7 @@ ruleTester(rule, {
       name: 'after node_modules came from a builder: the host copy lands on top',
       code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\n',
       context: { dockerignore: null, rootEntries: nodeProject },
+      severity: 'warning',
       messages: [
         'there is no .dockerignore: everything in it goes in, `.git`, `.env`, `node_modules`, `test` included',
       ],
@@ -157,18 +170,21 @@ ruleTester(rule, {
       name: 'no .dockerignore, entries unknown',
       code: 'FROM python:3.12-slim\n«COPY . /app»\n',
       context: { dockerignore: null },
+      severity: 'warning',
       messages: ['there is no .dockerignore: everything in it goes in, `.git`, `.env`, `.env.local` too if present'],
     },
     {
       name: 'no .dockerignore, nothing hazardous in the folder',
       code: 'FROM python:3.12-slim\n«COPY . /app»\n',
       context: { dockerignore: null, rootEntries: ['app.py', 'requirements.txt'] },
+      severity: 'warning',
       messages: ['there is no .dockerignore: everything in it goes in. Add a .dockerignore'],
     },
     {
       name: '.dockerignore that forgets .git and .env',
       code: 'FROM node:22-slim\n«COPY . .»\n',
       context: { dockerignore: dockerignore('node_modules\nnpm-debug.log\n'), rootEntries: nodeProject },
+      severity: 'warning',
       messages: ['`.git`, `.env`, `test` are not excluded by .dockerignore. Exclude them there'],
     },
     {
@@ -178,12 +194,14 @@ ruleTester(rule, {
         dockerignore: dockerignore('.git\n.env*\n!.env.production.local\nnode_modules\ntest\n'),
         rootEntries: ['.git', '.env', '.env.production.local', 'node_modules', 'test'],
       },
+      severity: 'warning',
       messages: ['`.env.production.local` is not excluded by .dockerignore. Exclude it there'],
     },
     {
       name: 'unknown entries: .git and local .env files are probed',
       code: 'FROM node:22-slim\n«COPY . .»\n',
       context: { dockerignore: dockerignore('node_modules\n') },
+      severity: 'warning',
       messages: ['`.git`, `.env`, `.env.local` are not excluded by .dockerignore'],
     },
     {

@@ -25,41 +25,48 @@ ruleTester(rule, {
     {
       name: 'root RUN: drop sudo',
       code: 'FROM debian:12\nRUN «sudo» apt-get update && «sudo» apt-get install -y tini\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['`sudo` in a RUN that already runs as root', '`sudo` in a RUN that already runs as root'],
     },
     {
       name: 'root RUN: the fix drops sudo',
       code: 'FROM debian:12\nRUN «sudo» apt-get update\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['Drop it.'],
       output: 'FROM debian:12\nRUN apt-get update\n',
     },
     {
       name: 'harmless options go with it; continuation lines',
       code: 'FROM ubuntu:24.04\nRUN apt-get update \\\n    && «sudo» -E apt-get install -y git\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['Drop it.'],
       output: 'FROM ubuntu:24.04\nRUN apt-get update \\\n    && apt-get install -y git\n',
     },
     {
       name: 'curl piped to sudo bash',
       code: 'FROM debian:12\nRUN curl -fsSL https://deb.nodesource.com/setup_22.x | «sudo» -E bash -\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['already runs as root'],
       output: 'FROM debian:12\nRUN curl -fsSL https://deb.nodesource.com/setup_22.x | bash -\n',
     },
     {
       name: 'USER root explicitly',
       code: 'FROM node:22\nUSER node\nRUN npm ci\nUSER 0\nRUN «/usr/bin/sudo» chown -R node /app\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['already runs as root'],
       output: 'FROM node:22\nUSER node\nRUN npm ci\nUSER 0\nRUN chown -R node /app\n',
     },
     {
       name: 'sudo -u switches user: no fix',
       code: 'FROM debian:12\nRUN «sudo» -u postgres initdb -D /data\n',
+      severity: 'info',
       messages: ['`sudo -u postgres` only drops to another user'],
       output: null,
     },
     {
       name: 'bundled -Eu with --user style from discourse',
       code: 'FROM discourse/base:2.0.20250101\nRUN «sudo» -E -u discourse -H bundle install && «sudo» --user=discourse pnpm install\n',
+      severity: 'info',
       messages: ['`sudo -u discourse`', '`sudo -u discourse`'],
     },
     {
@@ -95,12 +102,14 @@ ruleTester(rule, {
     {
       name: 'behind env',
       code: 'FROM debian:12\nRUN env DEBIAN_FRONTEND=noninteractive «sudo» apt-get install -y tzdata\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['already runs as root'],
       output: 'FROM debian:12\nRUN env DEBIAN_FRONTEND=noninteractive apt-get install -y tzdata\n',
     },
     {
       name: 'heredoc RUN',
       code: 'FROM debian:12\nRUN <<EOF\nset -e\n«sudo» apt-get update\nEOF\n',
+      fixes: [{ title: 'Remove sudo', preferred: true }],
       messages: ['already runs as root'],
       output: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\nEOF\n',
     },

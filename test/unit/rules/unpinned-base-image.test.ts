@@ -53,6 +53,7 @@ ruleTester(rule, {
     {
       name: '--platform flag and AS name',
       code: 'FROM --platform=$BUILDPLATFORM «golang:latest» AS build\nRUN go build -o /app\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\n',
+      severity: 'info',
       messages: ['this stage is not shipped, but the shipped image is built from its output'],
     },
     {
@@ -81,6 +82,7 @@ ruleTester(rule, {
     {
       name: 'unreachable stage',
       code: 'FROM «alpine» AS debug\nRUN apk add --no-cache curl\nFROM nginx:1.27-alpine AS app\n',
+      severity: 'hint',
       messages: ['the build of the shipped image does not use this stage'],
       target: 'app',
     },
