@@ -1,12 +1,14 @@
 // Writes server/src/data/image-sizes.json (compressed pull sizes of base images, linux/amd64) from
 // ../shared/data/base-images.tsv, ../shared/data/official-images/images.tsv (whole official images,
 // collected 2026-12-04) and a few figures copied by hand from docker-library/repo-info records (read
-// 2026-12-04; each with its record path and commit). The estimator resolves any other tag of the same
+// 2026-12-04; each with its record path and commit) and scripts/data-images.repo-info.tsv (figures read from
+// repo-info records with `--import`, dated, each with its record and commit). The estimator resolves any other tag of the same
 // image and variant to the nearest version here (server/src/knowledge/images.ts), marked an estimate.
 // Run: npx tsx scripts/data-images.ts. The JSON is committed: the TSV may be absent on other machines
 // and rules never read files at run time.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRepoInfoRecord } from './repoInfoRecord';
 
 const root = join(__dirname, '..');
 /** The shared folder beside the checkout (/work/main) or beside its worktree folder (/work/wt/<name>). */
@@ -14,6 +16,7 @@ const shared = [join(root, '../shared'), join(root, '../../shared')].find((path)
 const tsvPath = process.env.LAYERLENS_BASE_IMAGES ?? join(shared, 'data/base-images.tsv');
 const officialImagesPath = join(shared, 'data/official-images/images.tsv');
 const outPath = join(root, 'server/src/data/image-sizes.json');
+const repoInfoPath = join(root, 'scripts/data-images.repo-info.tsv');
 
 interface SizeFact {
   image: string;
@@ -189,6 +192,25 @@ function readOfficialImages(path: string): SizeFact[] {
     });
 }
 
+/** The rows of data-images.repo-info.tsv: figures read from repo-info records, each with its record and commit. */
+function readRepoInfoRows(path: string): SizeFact[] {
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const columns = header.split('\t');
+  return rows.map((row) => {
+    const cells = Object.fromEntries(row.split('\t').map((cell, index) => [columns[index], cell]));
+    const layers = cells.layers === 'all' ? '' : `, layers ${cells.layers}`;
+    return {
+      image: cells.image,
+      tag: cells.tag,
+      compressedBytes: Number(cells.compressed_bytes),
+      built: cells.built,
+      source: `docker-library/repo-info ${cells.record} @ ${cells.commit}${layers}${cells.note ? ` (${cells.note})` : ''}, read 2026-12-04`,
+    };
+  });
+}
+
 /** Tags that name the same image in the same build (Debian numbers and codenames). */
 const aliases: Record<string, string> = {
   'debian:12': 'debian:bookworm',
@@ -202,6 +224,9 @@ const aliases: Record<string, string> = {
   'ubuntu:latest': 'ubuntu:24.04',
   'alpine:latest': 'alpine:3.24',
   'alpine:3': 'alpine:3.24',
+  'fedora:44': 'fedora:latest',
+  'mcr.microsoft.com/windows/servercore:ltsc2019': 'mcr.microsoft.com/windows/servercore:1809',
+  'mcr.microsoft.com/windows/nanoserver:ltsc2019': 'mcr.microsoft.com/windows/nanoserver:1809',
 };
 
 function readTsv(path: string): SizeFact[] {
@@ -229,12 +254,38 @@ function readTsv(path: string): SizeFact[] {
     }));
 }
 
+// `--import image:tag record.md path@commit [layers]` prints the data-images.repo-info.tsv row for a record.
+const importAt = process.argv.indexOf('--import');
+if (importAt >= 0) {
+  const [reference, recordFile, recordAt, layers = 'all'] = process.argv.slice(importAt + 1);
+  const [record, commit] = recordAt.split('@');
+  const colon = reference.lastIndexOf(':');
+  const figure = parseRepoInfoRecord(readFileSync(recordFile, 'utf8'), layers);
+  console.log(
+    [
+      reference.slice(0, colon),
+      reference.slice(colon + 1),
+      figure.compressedBytes,
+      figure.built,
+      record,
+      commit.slice(0, 12),
+      layers,
+      '',
+    ].join('\t'),
+  );
+  process.exit(0);
+}
 if (!existsSync(tsvPath)) {
   console.error(`${tsvPath} not found; image-sizes.json left as it is`);
   process.exit(1);
 }
 const facts = new Map<string, SizeFact>();
-for (const fact of [...readTsv(tsvPath), ...readOfficialImages(officialImagesPath), ...handCopied])
+for (const fact of [
+  ...readTsv(tsvPath),
+  ...readOfficialImages(officialImagesPath),
+  ...handCopied,
+  ...readRepoInfoRows(repoInfoPath),
+])
   facts.set(`${fact.image}:${fact.tag}`, fact);
 const images = [...facts.values()].sort((a, b) => `${a.image}:${a.tag}`.localeCompare(`${b.image}:${b.tag}`));
 const output = {

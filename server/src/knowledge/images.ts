@@ -223,6 +223,28 @@ const codenameVersions: Record<string, number[]> = {
   resolute: [26, 4],
 };
 
+/**
+ * Windows releases by build number (10.0.<build>), so `ltsc2016`, `1809` and `10.0.17763.3887` compare
+ * as versions: 1809 and ltsc2019 are one release, sac2016 is ltsc2016's build.
+ */
+const windowsReleases: Record<string, number[]> = {
+  ltsc2016: [10, 0, 14393],
+  sac2016: [10, 0, 14393],
+  '1709': [10, 0, 16299],
+  '1803': [10, 0, 17134],
+  '1809': [10, 0, 17763],
+  ltsc2019: [10, 0, 17763],
+  '1903': [10, 0, 18362],
+  '1909': [10, 0, 18363],
+  '2004': [10, 0, 19041],
+  '20h2': [10, 0, 19042],
+  ltsc2022: [10, 0, 20348],
+  ltsc2025: [10, 0, 26100],
+};
+
+/** Windows base images, whose tag is the Windows release itself. */
+const windowsBaseImages = /^mcr\.microsoft\.com\/windows\/(servercore|nanoserver)$/;
+
 /** Words that name what a moving tag points at rather than a variant: the newest is taken. */
 const movingWords = new Set(['latest', 'current', 'lts', 'stable', 'nonroot', 'debug']);
 
@@ -242,14 +264,20 @@ function parseTag(name: string, tag: string): ParsedTag {
   let version: number[] | null = null;
   const variant: string[] = [];
   const distribution = name === 'debian' || name === 'ubuntu';
+  const windows = windowsBaseImages.test(name);
   tokens.forEach((token, position) => {
-    const number = /^v?(\d+(?:\.\d+)*)$/.exec(token);
-    if (position === 0 && number) {
+    // A build or update suffix stays with its version: `25.0.3_9` (Temurin), `8u342`, `3.1.2+1`.
+    const number = /^v?(\d+(?:\.\d+)*)(?:[_+u]\w*)?$/.exec(token);
+    if (position === 0 && number && !(windows && windowsReleases[token])) {
       version = number[1].split('.').map(Number);
       return;
     }
     if (codenameVersions[token]) {
       if (distribution && position === 0) version = codenameVersions[token];
+      return;
+    }
+    if (windowsReleases[token]) {
+      if (windows && position === 0) version = windowsReleases[token];
       return;
     }
     if (/^\d{8}(\.\d+)?$/.test(token) || movingWords.has(token) || token === 'cli' || token === '') return;
@@ -282,7 +310,14 @@ for (const fact of sizes.images as SizeFact[]) {
 }
 
 /** Registries that mirror Docker Hub's official images under another name. */
-const mirrorPrefixes = ['mcr.microsoft.com/mirror/docker/library/'];
+const mirrorPrefixes = [
+  'mcr.microsoft.com/mirror/docker/library/',
+  'us-docker.pkg.dev/artifact-foundry-prod/docker-3p-trusted/',
+  'public.ecr.aws/docker/library/',
+];
+
+/** Official images published under a new name: the old name's tags resolve as the new image's. */
+const renamedImages: Record<string, string> = { java: 'openjdk' };
 
 /**
  * The data files' name for an image: mirrors and other-architecture namespaces (`arm64v8/alpine`) mean
@@ -291,9 +326,10 @@ const mirrorPrefixes = ['mcr.microsoft.com/mirror/docker/library/'];
  */
 function familyName(name: string): string {
   const mirror = mirrorPrefixes.find((prefix) => name.startsWith(prefix));
-  const image = mirror
+  const unmirrored = mirror
     ? name.slice(mirror.length)
     : name.replace(/^(arm32v[5-7]|arm64v8|amd64|i386|ppc64le|s390x|riscv64)\//, '');
+  const image = renamedImages[unmirrored] ?? unmirrored;
   const distroless = /^gcr\.io\/distroless\/([a-z]+?)(\d*)(-debian\d+)?$/.exec(image);
   if (!distroless) return image;
   return `gcr.io/distroless/${distroless[1] === 'python' ? `python${distroless[2]}` : distroless[1]}`;
@@ -346,6 +382,31 @@ export function baseImageSize(name: string, tag: string, exclude?: string): Base
     built: chosen.fact.built || undefined,
     source: chosen.fact.source,
   };
+}
+
+/**
+ * The pull size of a FROM's image as written. A reference a variable without a default leaves open is
+ * sized only when the image itself is known: a variable in the tag (`alpine:$ALPINE_VERSION`,
+ * `docker:${ENGINE_VERSION}-dind`) leaves the variant the rest of the tag names, at the newest known
+ * version; a variable as the first path part (`${IMAGE_ARCH}/debian:trixie-slim`) names another
+ * architecture's namespace of the same image. Either way it is an estimate (`nearest`), never `exact`.
+ */
+export function baseImageSizeOf(image: ImageRef): BaseImageSize | undefined {
+  if (image.isScratch) return undefined;
+  const name = imageName(image);
+  const tag = image.tag ?? 'latest';
+  if (!image.unresolved) return baseImageSize(name, tag);
+  const variable = /\$(?:\{[^}]*\}|\w+)/g;
+  const knownName = name.replace(/^\$(?:\{\w+\}|\w+)\//, '');
+  if (knownName.includes('$')) return undefined;
+  const knownTag = tag
+    .replace(variable, '')
+    .split('-')
+    .filter((part) => part !== '')
+    .join('-');
+  const found = baseImageSize(knownName, knownTag === '' ? 'latest' : knownTag);
+  if (!found) return undefined;
+  return { ...found, match: found.match === 'exact' ? 'nearest' : found.match };
 }
 
 /** `410908459` → `411 MB` (decimal megabytes, as registries and docker-library report sizes). */

@@ -1,10 +1,9 @@
 import { copyRequestOf, copySize } from '../context/copySize';
 import type { ContextIndex } from '../context/walker';
-import { baseImageSize, formatSize, referenceOf } from '../knowledge/images';
+import { baseImageSizeOf, formatSize, referenceOf } from '../knowledge/images';
 import { packagesInstalledBy } from '../knowledge/packageManagers';
 import { effectiveCommandsOf } from '../model/commands';
 import type { ImageRef } from '../model/image';
-import { imageName } from '../model/image';
 import type { DockerfileModel, Instruction, Stage } from '../model/model';
 import { platformFlagOf, rootStage } from '../model/model';
 import { expand } from '../model/variables';
@@ -227,7 +226,7 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
       notes: [...known.notes, `on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`],
     };
   }
-  const found = stage.image.unresolved ? undefined : baseImageSize(imageName(stage.image), stage.image.tag ?? 'latest');
+  const found = baseImageSizeOf(stage.image);
   if (found === undefined) {
     return {
       reference: stage.image.resolved,
@@ -255,9 +254,11 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], inputs: EstimateIn
       ...boundsOf([{ method: nearest ? 'base-nearest' : 'base-family', diskBytes, compressedBytes: compressed }]),
       confidence: 'estimate',
       notes: [
-        nearest
-          ? `no record of ${reference}: the nearest known version of the same variant, ${found.reference}, pulls ${formatSize(compressed)}${built} (docker-library/repo-info); an estimate, on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`
-          : `no registry record of ${reference}: its family is published as about ${formatSize(compressed)} to pull (${found.source}); a rough estimate`,
+        nearest && stage.image.unresolved
+          ? `a variable without a default is part of ${stage.image.resolved}: sized as ${found.reference}, the newest known image of what the rest names, ${formatSize(compressed)} to pull${built} (docker-library/repo-info); an estimate`
+          : nearest
+            ? `no record of ${reference}: the nearest known version of the same variant, ${found.reference}, pulls ${formatSize(compressed)}${built} (docker-library/repo-info); an estimate, on disk ≈ ${diskPerCompressedByte}× (rule of thumb)`
+            : `no registry record of ${reference}: its family is published as about ${formatSize(compressed)} to pull (${found.source}); a rough estimate`,
         ...(known?.notes ?? []),
       ],
     };
