@@ -16,6 +16,7 @@ import type { Settings } from './settings';
 import { CodeActionKind, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { ContextIndexCache } from './context/walker';
 import { sizeLenses } from './features/codeLens';
+import { SizeSinceHead } from './features/sizeSinceHead';
 import { sizeHover } from './features/hover';
 import { preloadAptIndexes } from './size/apt';
 import { estimateWithContext, imageSizeRequest } from './features/imageSize';
@@ -64,6 +65,10 @@ const convertContexts = new ConvertContextCache();
 // Build and Measure results per document; builds run only on the user's command and only in trusted workspaces.
 const measured = new MeasuredResults();
 let measureTrusted = true;
+// "+N MB since HEAD" on the shipped FROM: git runs after a lens request, and a new answer redraws the lenses.
+const sinceHead = new SizeSinceHead(() => {
+  if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh');
+});
 
 connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
   await shellParserReady;
@@ -192,6 +197,7 @@ documents.onDidClose((event) => {
   const uri = event.document.uri;
   states.drop(uri);
   budgeted.delete(uri);
+  sinceHead.forget(uri);
   contexts.delete(uri);
   const dir = contextDirOf(uri);
   if (dir && !documents.all().some((other) => other.uri !== uri && contextDirOf(other.uri) === dir))
@@ -278,6 +284,7 @@ connection.onCodeLens(async (params) => {
     model.stages.map((stage) => stage.from.range),
   );
   lenses.push(...measuredLenses(document.uri, model, estimate, measured.get(document.uri), measureTrusted));
+  lenses.push(...sinceHead.lenses(document.uri, document.version, model, estimate, measureTrusted));
   const conversion = model.stages.length === 1 ? await conversionFor(document) : undefined;
   if (conversion?.result.ok) {
     const start = model.stages[0].from.range.start;

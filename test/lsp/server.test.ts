@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { applyEdits } from '../../server/src/engine/edits';
 import { rules } from '../../server/src/rules';
 import { LspClient } from './lspClient';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 const nodeApp = 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n';
 
@@ -215,6 +217,45 @@ describe('language server over stdio', function () {
     const problem = 'LayerLens: layerlens.sizeBudget "ten megs" is not a size: write it like 200MB or 1.5GB.';
     await client.messages((messages) => messages.some((message) => message.message === problem));
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows "+N MB since HEAD" on the shipped FROM of a file in a git repository, as size --diff HEAD says', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'layerlens-lsp-head-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: repo });
+    git('init', '-q');
+    writeFileSync(join(repo, 'Dockerfile'), 'FROM debian:bookworm-slim\nCOPY app.bin /app\nCMD ["/app"]\n');
+    writeFileSync(join(repo, 'app.bin'), randomBytes(1_000_000));
+    git('add', '-A');
+    git('commit', '-qm', 'one');
+    const edited =
+      'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*\nCOPY app.bin /app\nCMD ["/app"]\n';
+    // The same text on disk, so the CLI's --diff compares the same two versions the editor has.
+    writeFileSync(join(repo, 'Dockerfile'), edited);
+    const cli = spawnSync(
+      process.execPath,
+      [join(__dirname, '../../bin/layerlens.js'), 'size', 'Dockerfile', '--diff', 'HEAD', '--json'],
+      { cwd: repo, encoding: 'utf8' },
+    );
+    const expected = (JSON.parse(cli.stdout) as { shipped: { diskDelta: number } }).shipped.diskDelta;
+    assert.ok(expected > 20e6, String(expected));
+    const uri = pathToFileURL(join(repo, 'Dockerfile')).href;
+    await client.open(uri, edited);
+    await client.diagnostics(uri);
+    type Lens = { range: { start: { line: number } }; command: { title: string } };
+    const deadline = Date.now() + 20_000;
+    let since: Lens[] = [];
+    // The HEAD estimate is made after a lens request returns: ask again until it is there (poll, bounded).
+    while (since.length === 0 && Date.now() < deadline) {
+      const lenses = await client.connection.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+      since = lenses.filter((lens) => lens.command.title.includes('since HEAD'));
+      if (since.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(
+      since.map((lens) => ({ line: lens.range.start.line, title: lens.command.title })),
+      [{ line: 0, title: `+${Math.round(expected / 1e6)} MB since HEAD` }],
+    );
+    rmSync(repo, { recursive: true, force: true });
   });
 
   it('shows size lenses on each FROM of a two-stage file and answers layerlens/imageSize', async () => {
