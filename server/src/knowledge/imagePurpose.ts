@@ -1,13 +1,21 @@
+import starts from '../data/base-image-starts.json';
 import { programName } from '../model/commands';
+import type { ImageRef } from '../model/image';
+import { imageName } from '../model/image';
 import type { Instruction } from '../model/model';
+import { wildcardMatch } from './glob';
+import { isOfficialImageName } from './images';
 
 /**
  * What an image is for, decided once from what its Dockerfile says, so every rule that judges "the shipped
  * image carries X it does not need" agrees on which images need X on purpose.
  *
  * - `application`: it starts a program of its own; the rules apply.
- * - `environment`: no program of its own (no CMD/ENTRYPOINT, a bare shell, `sleep infinity`), an ONBUILD
- *   base, or a `build.sh`-style entrypoint: a build or development environment.
+ * - `environment`: no program of its own (a bare shell, `sleep infinity`), an ONBUILD base, a `build.sh`-style
+ *   entrypoint, or no CMD/ENTRYPOINT on a base that starts a shell, a toolchain, nothing, or something
+ *   LayerLens does not know: a build or development environment, or a base for other images. Without a CMD
+ *   of its own an image runs its base's (Docker inherits CMD and ENTRYPOINT), so `FROM nginx` + COPY is an
+ *   application, `FROM debian` + RUN is not.
  * - `toolchain`: it starts a language toolchain, a build tool or a tool that reads source code
  *   (`CMD ["python3"]`, `ENTRYPOINT ["mvn"]`, `ENTRYPOINT ["golangci-lint"]`), or its labels say it is a
  *   builder, CI or development-container image: the toolchain is its product.
@@ -61,13 +69,20 @@ const describingLabels = /(^|\.)(description|title|name|summary|purpose)$/i;
 const builderWords =
   /\b(builder|build (image|environment|container|tools?)|ci (image|runner|environment)|toolchain|sdk image|development (image|environment|container)|dev ?container)\b/i;
 
-/** The purpose of an image from its layers (the shipped stage's, inherited stages included). */
-export function imagePurpose(layers: Instruction[]): ImagePurpose {
+/**
+ * The purpose of an image from its layers (the shipped stage's, inherited stages included) and the image its
+ * first stage is built FROM, whose start command applies when the layers set none. Without `base`, an image
+ * with no CMD/ENTRYPOINT is an environment.
+ */
+export function imagePurpose(layers: Instruction[], base?: ImageRef): ImagePurpose {
   if (layers.some((instruction) => instruction.keyword === 'ONBUILD'))
     return { kind: 'environment', reason: 'an ONBUILD base' };
   const words = programWords(startWords(layers));
   const program = programName(words[0] ?? '');
-  if (words.length === 0) return { kind: 'environment', reason: 'no CMD or ENTRYPOINT' };
+  if (words.length === 0) {
+    const inherited = base ? baseImageStarts(base) : undefined;
+    if (inherited !== 'application') return { kind: 'environment', reason: noStartReason(base, inherited) };
+  }
   if (words.length === 1 && shells.has(program)) return { kind: 'environment', reason: `it starts a shell` };
   // `sleep infinity` / `tail -f /dev/null` keep a dev container alive; `/build.sh` runs a builder.
   if (program === 'sleep' || (program === 'tail' && words.includes('/dev/null')))
@@ -82,13 +97,59 @@ export function imagePurpose(layers: Instruction[]): ImagePurpose {
 }
 
 /** True for a build or development environment without a program of its own (see `ImagePurpose`). */
-export function isEnvironmentImage(layers: Instruction[]): boolean {
-  return imagePurpose(layers).kind === 'environment';
+export function isEnvironmentImage(layers: Instruction[], base?: ImageRef): boolean {
+  return imagePurpose(layers, base).kind === 'environment';
 }
 
 /** True when the image exists to build, develop or test, so the toolchain and dev dependencies are its point. */
-export function needsItsToolchain(layers: Instruction[]): boolean {
-  return imagePurpose(layers).kind !== 'application';
+export function needsItsToolchain(layers: Instruction[], base?: ImageRef): boolean {
+  return imagePurpose(layers, base).kind !== 'application';
+}
+
+/** What a base image starts when an image built FROM it sets no CMD/ENTRYPOINT (see base-image-starts.json). */
+export type BaseImageStart = 'shell' | 'toolchain' | 'nothing' | 'application';
+
+interface BaseImageStartEntry {
+  match: string;
+  tags?: string[];
+  exceptTags?: string[];
+  starts: BaseImageStart;
+}
+
+const startEntries = starts.images as BaseImageStartEntry[];
+/** Docker Hub namespaces of the official images built for other architectures (`arm32v7/alpine`). */
+const architectureNamespace = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x)\//;
+
+/** What `image` starts by default; undefined when LayerLens does not know the image (or cannot resolve it). */
+export function baseImageStarts(image: ImageRef): BaseImageStart | undefined {
+  if (image.isScratch) return 'nothing';
+  if (image.unresolved) return undefined;
+  const name = imageName(image).replace(architectureNamespace, '');
+  const tag = image.tag ?? 'latest';
+  const entry = startEntries.find(
+    (candidate) =>
+      wildcardMatch(candidate.match, name) &&
+      (!candidate.tags || candidate.tags.some((pattern) => wildcardMatch(pattern, tag))) &&
+      !candidate.exceptTags?.some((pattern) => wildcardMatch(pattern, tag)),
+  );
+  if (entry) return entry.starts;
+  // The official images are operating systems, languages or applications; the first two are listed above.
+  return !name.includes('/') && isOfficialImageName(name) ? 'application' : undefined;
+}
+
+function noStartReason(base: ImageRef | undefined, inherited: BaseImageStart | undefined): string {
+  if (!base) return 'no CMD or ENTRYPOINT';
+  const name = base.isScratch ? 'scratch' : `\`${base.resolved}\``;
+  switch (inherited) {
+    case 'shell':
+      return `no CMD or ENTRYPOINT of its own, and ${name} starts a shell`;
+    case 'toolchain':
+      return `no CMD or ENTRYPOINT of its own, and ${name} starts its language toolchain`;
+    case 'nothing':
+      return `no CMD or ENTRYPOINT of its own, and ${name} starts nothing`;
+    default:
+      return `no CMD or ENTRYPOINT of its own, on ${name}, an image whose start command LayerLens does not know`;
+  }
 }
 
 function developmentReason(layers: Instruction[], words: string[]): string | undefined {
@@ -143,7 +204,7 @@ const passThrough = /^(tini|dumb-init|catatonit|docker-entrypoint(\.sh)?|entrypo
 const switchingUser = new Set(['gosu', 'su-exec']);
 
 /** The start words without the init process or entrypoint script in front of the real program. */
-function programWords(words: string[]): string[] {
+export function programWords(words: string[]): string[] {
   let rest = words;
   for (let guard = 0; guard < 4 && rest.length > 1; guard++) {
     const program = programName(rest[0]);
