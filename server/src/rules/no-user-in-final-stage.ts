@@ -1,10 +1,11 @@
 import { imagePurpose, programWords, startWords } from '../knowledge/imagePurpose';
 import { knownImageUser } from '../knowledge/imageUsers';
 import { programName } from '../model/commands';
-import type { DocumentWord, Instruction, Stage } from '../model/model';
+import type { DockerfileModel, DocumentWord, Instruction, Stage } from '../model/model';
 import { imageName, isWindowsImage } from '../model/image';
 import type { ImageRef } from '../model/image';
 import { layersOf, rootStage } from '../model/model';
+import { appendInstruction } from '../model/tail';
 import type { Fix } from './types';
 import { isRootUser, userSettingOf } from '../model/user';
 import { defineRule } from './types';
@@ -67,9 +68,7 @@ export const rule = defineRule({
       messageId: 'noUser',
       data: { base: root.image.isScratch ? 'scratch' : `\`${root.image.resolved}\``, hint },
       range: imageArg ? imageArg.range : shipped.from.range,
-      fix: suggested
-        ? insertUser(model.lines.eol, shipped, suggested, model.lines.lineText.bind(model.lines), model.escapeChar)
-        : undefined,
+      fix: suggested ? insertUser(model, shipped, suggested) : undefined,
     });
   },
 });
@@ -163,13 +162,7 @@ function cachedImageUser(image: ImageRef): ReturnType<typeof knownImageUser> {
 }
 
 /** Inserts `USER name` before the first CMD/ENTRYPOINT that follows the stage's last filesystem change. */
-function insertUser(
-  eol: string,
-  stage: Stage,
-  user: string,
-  lineText: (line: number) => string,
-  escapeChar: string,
-): Fix {
+function insertUser(model: DockerfileModel, stage: Stage, user: string): Fix | undefined {
   const instructions = stage.instructions;
   let lastChange = -1;
   instructions.forEach((instruction, index) => {
@@ -182,28 +175,18 @@ function insertUser(
   const title = `Add USER ${user}`;
   if (anchor) {
     const line = anchor.range.start.line;
-    const indent = /^\s*/.exec(lineText(line))?.[0] ?? '';
+    const indent = /^\s*/.exec(model.lines.lineText(line))?.[0] ?? '';
     return {
       title,
       edits: [
         {
           range: { start: { line, character: 0 }, end: { line, character: 0 } },
-          newText: `${indent}USER ${user}${eol}`,
+          newText: `${indent}USER ${user}${model.lines.eol}`,
         },
       ],
     };
   }
-  const last = instructions[instructions.length - 1] ?? stage.from;
-  const end = last.range.end;
-  const insert = { range: { start: end, end }, newText: `${eol}USER ${user}` };
-  // A last line ending in a continuation would take the USER into that instruction (`ENV X=1 USER node`):
-  // the dangling escape, which continues nothing, goes.
-  for (let line = end.line; line >= last.range.start.line; line--) {
-    const text = (line === end.line ? lineText(line).slice(0, end.character) : lineText(line)).trimEnd();
-    if (text === '') continue;
-    if (!text.endsWith(escapeChar)) break;
-    const at = { line, character: text.length - 1 };
-    return { title, edits: [{ range: { start: at, end: { line, character: text.length } }, newText: '' }, insert] };
-  }
-  return { title, edits: [insert] };
+  // After the last instruction, which must not take the USER in (a dangling continuation, an open heredoc).
+  const edits = appendInstruction(model, instructions[instructions.length - 1] ?? stage.from, `USER ${user}`);
+  return edits ? { title, edits } : undefined;
 }

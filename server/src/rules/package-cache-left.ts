@@ -6,6 +6,7 @@ import type { DockerfileModel, Instruction } from '../model/model';
 import { heredocsOf, layersOf } from '../model/model';
 import { literalPath, removalTouches, resolvePath } from '../model/paths';
 import { parseShell } from '../model/shell';
+import { instructionTail } from '../model/tail';
 import type { Fix, TextEdit } from './types';
 import { defineRule } from './types';
 
@@ -259,8 +260,8 @@ function commandCount(script: string): number | undefined {
 /**
  * Edits that run `command` at the end of a RUN, in the RUN's own continuation style (`&& \` or `\ … &&` or
  * `; \`, escape character, line breaks, indentation); for `RUN <<EOF` a line before the terminator.
- * Undefined when that cannot be done safely: exec form, a parse error, a heredoc inside a shell-form RUN,
- * a last line that ends in a comment, or a non-POSIX shell.
+ * Undefined when that cannot be done safely: exec form, a parse error, a heredoc inside a shell-form RUN or
+ * one never terminated, a continuation that runs on into comment lines at the end, or a non-POSIX shell.
  */
 export function appendToRun(model: DockerfileModel, instruction: Instruction, command: string): TextEdit[] | undefined {
   const run = instruction.run;
@@ -272,7 +273,9 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
   if (run.form === 'heredoc') {
     const heredocs = heredocsOf(instruction.ast);
     const terminator = instruction.range.end.line;
-    if (heredocs.length !== 1 || terminator <= instruction.range.start.line + 1) return undefined;
+    // A heredoc whose terminator never comes has no line to put the command before.
+    if (heredocs.length !== 1 || !heredocs[0].getDelimiterRange() || terminator <= instruction.range.start.line + 1)
+      return undefined;
     if (commandCount(`${run.script}\n${command}`) !== run.commands.length + added) return undefined;
     const indent = /^[ \t]*/.exec(lines.lineText(terminator - 1))?.[0] ?? '';
     const at = { line: terminator, character: 0 };
@@ -285,7 +288,8 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
   const last = instruction.range.end.line;
   const texts: string[] = [];
   for (let line = first; line <= last; line++) texts.push(lines.lineText(line));
-  if (texts[texts.length - 1].trimEnd().endsWith(escape)) return undefined;
+  // A continuation over trailing comment lines would put the command inside the last comment.
+  if (instructionTail(model, instruction).danglingEscape) return undefined;
   const continued = (text: string) => {
     const trimmed = text.trimEnd();
     return trimmed.endsWith(escape) ? trimmed.slice(0, -1).trimEnd() : undefined;

@@ -162,6 +162,32 @@ ruleTester(rule, {
       output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node\nCMD ["node", "server.js"]\n',
     },
     {
+      // Fuzz seeds 86, 618, 963, 1281, 1447: a USER after it would be part of the heredoc's body.
+      name: 'last instruction a heredoc never terminated: no fix',
+      code: 'FROM «node:22»\nCOPY <<EOF /etc/app.conf\nkey=value\n',
+      messages: ['no USER is set'],
+      output: null,
+    },
+    {
+      name: 'a heredoc the parser never sees terminated (`<<"EOF""` names `EOF"`): no fix',
+      code: 'FROM «node:22»\nRUN <<"EOF""\nnpm ci\nEOF\n',
+      messages: ['no USER is set'],
+      output: null,
+    },
+    {
+      name: 'a heredoc terminated on the last line, without a line break: USER after it',
+      code: 'FROM «node:22»\nRUN <<EOF\nnpm ci\nEOF',
+      messages: ['no USER is set'],
+      output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node',
+    },
+    {
+      // Fuzz seed 738: the continuation skips comment and blank lines, so the escape is not on the last line.
+      name: 'continuation running on into comment and blank lines at the end: the escape goes, USER after',
+      code: 'FROM «node:22»\nRUN npm ci \\\n    # the cache stays\n\n   ',
+      messages: ['no USER is set'],
+      output: 'FROM node:22\nRUN npm ci\n    # the cache stays\n\n   \nUSER node',
+    },
+    {
       name: '.NET 8 suggests the app user',
       code: 'FROM «mcr.microsoft.com/dotnet/aspnet:8.0»\nCOPY out /app\nENTRYPOINT ["dotnet", "app.dll"]\n',
       messages: ['(e.g. `USER app`)'],

@@ -244,6 +244,19 @@ ruleTester(rule, {
         'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\n',
     },
     {
+      // Fuzz seed 1538 (425 and 936 alike): appended at the RUN's end, the cleanup would be inside the comment.
+      name: 'continuation running on into comment lines at the end: no fix',
+      code: 'FROM fedora:40\nRUN set -eux; \\\n\t«microdnf install» -y gzip \\\n# needs objcopy\n# see the issue\n',
+      messages: ['leaves the dnf cache'],
+      output: null,
+    },
+    {
+      name: 'heredoc never terminated: no fix (there is no line before a terminator)',
+      code: 'FROM debian:12\nRUN <<EOF\n«apt-get update»\napt-get install -y --no-install-recommends curl\n',
+      messages: ['leaves the apt package lists'],
+      output: null,
+    },
+    {
       name: 'exec form: reported without a fix',
       code: 'FROM debian:12\nRUN «["apt-get", "update"]»\n',
       messages: ['leaves the apt package lists'],
