@@ -1,22 +1,35 @@
 // Seeded mutation fuzzer over the shared corpus of real Dockerfiles (issue #14). Each seed picks a
 // corpus file and mutates it; the input is analysed, every fix of every finding is applied and the
 // result re-analysed, and the file is converted twice. It fails on any exception or internal-error
-// diagnostic, on a fix whose result does not parse or still has the finding's rule at least as often,
-// and on an input taking over 100× the median input's time (confirmed by a second run).
-// Usage: npm run fuzz -- [--from N] [--count M]   (resumable: seeds are independent)
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// diagnostic; on a fix whose result does not re-parse, still has the finding's rule at least as often, or
+// changes again when the same fix is applied to the same finding (not idempotent); on a conversion that
+// does not re-parse or converts again; and on an input over 100× the median input's time (re-timed a few
+// times, the minimum taken, so a garbage collection or a busy machine does not count).
+// Usage: npm run fuzz -- [--from N] [--count M] [--chunk C --record FILE]
+//   Seeds are independent, so a range can be resumed or repeated. With --record, the range is run in
+//   chunks of C seeds; each chunk's result is appended to FILE (TSV) and chunks already there are skipped.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeDocument, initShellParser } from '../server/src/engine/document';
+import { analyzeDocument, initShellParser, inputRuleName } from '../server/src/engine/document';
+import type { DocumentAnalysis } from '../server/src/engine/document';
 import { applyEdits } from '../server/src/engine/edits';
 import { convertToMultiStage, internalErrorPrefix } from '../server/src/fixes/convert';
+import type { ConvertContext } from '../server/src/fixes/convert';
+import { readConvertContext } from '../server/src/fixes/convert/contextFiles';
+import { LineIndex } from '../server/src/model/text';
+import type { Finding } from '../server/src/engine/finding';
+import type { Fix } from '../server/src/rules/types';
 
-const corpusDir = process.env.LAYERLENS_CORPUS ?? join(__dirname, '../../shared/corpus/dockerfiles');
-const argument = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const from = argument('--from', 0);
-const count = argument('--count', 2000);
+export const defaultCorpusDir = process.env.LAYERLENS_CORPUS ?? join(__dirname, '../../shared/corpus/dockerfiles');
+/** Convertible projects with their contexts: no corpus file converts without its context, these do. */
+const convertFixtures = join(__dirname, '../test/fixtures/convert');
+
+/** A file the fuzzer mutates, with the build context a conversion reads (none for corpus files). */
+export interface FuzzSource {
+  text: string;
+  context: ConvertContext;
+}
 
 /** Fragments that broke parsers, matchers and fixes before; spliced in at random places. */
 const hostile = [
@@ -95,97 +108,313 @@ function mutate(text: string, random: () => number): string {
   return result;
 }
 
-interface Failure {
+export interface Failure {
   seed: number;
   kind: string;
   detail: string;
 }
 
-function check(text: string, failures: Failure[], seed: number): void {
-  const fail = (kind: string, detail: string) => failures.push({ seed, kind, detail: detail.slice(0, 200) });
+export interface FuzzSummary {
+  from: number;
+  count: number;
+  corpusFiles: number;
+  seconds: number;
+  /** Fixes applied and re-analysed, conversions made (each checked). */
+  fixes: number;
+  conversions: number;
+  medianMs: number;
+  /** The slowest input's time over the median, an outlier's time being the minimum of its re-timings. */
+  worstRatio: number;
+  worstSeed: number;
+  failures: Failure[];
+}
+
+/** Slower than this many medians is a failure, when every re-timing is too. */
+const slowFactor = 100;
+const retimings = 3;
+
+function hasInputProblem(analysis: DocumentAnalysis): boolean {
+  return !analysis.model || analysis.findings.some((finding) => finding.rule === inputRuleName);
+}
+
+/** Where `offset` of the text before the edits is in the text after them. */
+function mapOffset(lines: LineIndex, fix: Fix, offset: number): number {
+  let shift = 0;
+  for (const edit of fix.edits) {
+    const start = lines.offsetAt(edit.range.start);
+    const end = lines.offsetAt(edit.range.end);
+    if (end <= offset && !(start === end && end === offset)) shift += edit.newText.length - (end - start);
+    else if (start < offset) shift += start - offset;
+  }
+  return offset + shift;
+}
+
+interface Counts {
+  fixes: number;
+  conversions: number;
+}
+
+function check(
+  text: string,
+  context: ConvertContext,
+  fail: (kind: string, detail: string) => void,
+  counts: Counts,
+): void {
   const analysis = analyzeDocument(text);
+  const inputProblem = hasInputProblem(analysis);
+  const lines = new LineIndex(text);
   for (const finding of analysis.findings)
     if (/internal error|failed on this file/.test(finding.message)) fail('internal-error', finding.message);
   for (const finding of analysis.findings) {
-    for (const fix of finding.fixes) {
-      let fixed: string;
-      try {
-        fixed = applyEdits(text, fix.edits);
-      } catch (error) {
-        fail('fix-edits', `${finding.rule}: ${fix.title}: ${String(error)}`);
-        continue;
-      }
-      const after = analyzeDocument(fixed);
-      if (!after.model) fail('fix-reparse', `${finding.rule}: ${fix.title}`);
-      const before = analysis.findings.filter((entry) => entry.rule === finding.rule).length;
-      const left = after.findings.filter((entry) => entry.rule === finding.rule).length;
-      if (left >= before) fail('fix-leaves-finding', `${finding.rule}: ${fix.title}`);
-    }
+    for (const fix of finding.fixes) checkFix(text, lines, analysis, inputProblem, finding, fix, fail, counts);
   }
-  const converted = convertToMultiStage(text);
+  const converted = convertToMultiStage(text, context);
   if (!converted.ok && converted.reason.startsWith(internalErrorPrefix)) fail('convert', converted.reason);
   if (converted.ok) {
-    const twice = convertToMultiStage(converted.text);
+    counts.conversions++;
+    if (!inputProblem && hasInputProblem(analyzeDocument(converted.text)))
+      fail('convert-reparse', 'a converted file does not parse');
+    const twice = convertToMultiStage(converted.text, context);
     if (twice.ok) fail('convert-not-idempotent', 'a converted file converted again');
     else if (twice.reason.startsWith(internalErrorPrefix)) fail('convert', twice.reason);
   }
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(corpusDir)) {
-    // Under CI the skip is said loudly, so a missing corpus is never mistaken for a pass.
-    console.log(`${process.env.CI ? 'NOTICE: ' : ''}fuzz: corpus ${corpusDir} not found, skipped`);
+function checkFix(
+  text: string,
+  lines: LineIndex,
+  analysis: DocumentAnalysis,
+  inputProblem: boolean,
+  finding: Finding,
+  fix: Fix,
+  fail: (kind: string, detail: string) => void,
+  counts: Counts,
+): void {
+  const name = `${finding.rule}: ${fix.title}`;
+  let fixed: string;
+  try {
+    fixed = applyEdits(text, fix.edits);
+  } catch (error) {
+    fail('fix-edits', `${name}: ${String(error)}`);
     return;
   }
-  await initShellParser();
+  counts.fixes++;
+  const after = analyzeDocument(fixed);
+  if (!inputProblem && hasInputProblem(after)) fail('fix-reparse', name);
+  const before = analysis.findings.filter((entry) => entry.rule === finding.rule).length;
+  const left = after.findings.filter((entry) => entry.rule === finding.rule);
+  if (left.length >= before) fail('fix-leaves-finding', name);
+  // The same finding after the fix (its rule, where its start moved to), if it is still there, must not be
+  // changed again by the same fix.
+  const moved = mapOffset(lines, fix, lines.offsetAt(finding.range.start));
+  const afterLines = new LineIndex(fixed);
+  const again = left
+    .filter((entry) => afterLines.offsetAt(entry.range.start) === moved)
+    .flatMap((entry) => entry.fixes)
+    .find((candidate) => candidate.title === fix.title);
+  if (!again) return;
+  let twice: string;
+  try {
+    twice = applyEdits(fixed, again.edits);
+  } catch (error) {
+    fail('fix-edits', `${name} (applied again): ${String(error)}`);
+    return;
+  }
+  if (twice !== fixed) fail('fix-not-idempotent', name);
+}
+
+/**
+ * The files fuzzed, in a fixed order (seeds pick from it): the corpus, then the convert fixtures with their
+ * contexts. Undefined when the corpus is absent.
+ */
+export function loadCorpus(corpusDir = defaultCorpusDir): FuzzSource[] | undefined {
+  if (!existsSync(corpusDir)) return undefined;
   const corpus = readdirSync(corpusDir)
     .filter((name) => /dockerfile|containerfile/i.test(name))
     .sort()
-    .map((name) => readFileSync(join(corpusDir, name), 'utf8'));
-  const failures: Failure[] = [];
-  const times: { seed: number; ms: number }[] = [];
-  const inputOf = (seed: number) => {
-    const random = mulberry32(seed);
-    return mutate(corpus[Math.floor(random() * corpus.length)], random);
-  };
-  const started = performance.now();
-  for (let seed = from; seed < from + count; seed++) {
-    const text = inputOf(seed);
-    const begin = performance.now();
-    try {
-      check(text, failures, seed);
-    } catch (error) {
-      failures.push({
-        seed,
-        kind: 'exception',
-        detail: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      });
-    }
-    times.push({ seed, ms: performance.now() - begin });
-  }
-  const sorted = times.map((entry) => entry.ms).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  let worstRatio = 0;
-  for (const { seed, ms } of times) {
-    if (ms <= 100 * median) continue;
-    // Confirmed by a second run, so a garbage collection or a busy machine does not count.
-    const begin = performance.now();
-    check(inputOf(seed), [], seed);
-    const again = performance.now() - begin;
-    worstRatio = Math.max(worstRatio, Math.min(ms, again) / median);
-    if (again > 100 * median)
-      failures.push({ seed, kind: 'slow', detail: `${again.toFixed(0)} ms, median ${median.toFixed(1)} ms` });
-  }
-  worstRatio = Math.max(worstRatio, (sorted[sorted.length - 1] ?? 0) / (median || 1));
-  const kinds = new Map<string, number>();
-  for (const failure of failures) kinds.set(failure.kind, (kinds.get(failure.kind) ?? 0) + 1);
-  console.log(
-    `fuzz: seeds ${from}..${from + count - 1} (${count} inputs, ${corpus.length} corpus files) in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `median ${median.toFixed(2)} ms, slowest ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} ms (${worstRatio.toFixed(1)}× median); ` +
-      `failures: ${failures.length}${failures.length ? ` (${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')})` : ''}`,
-  );
-  for (const failure of failures.slice(0, 20)) console.log(`  seed ${failure.seed} ${failure.kind}: ${failure.detail}`);
-  if (failures.length > 0) process.exitCode = 1;
+    .map((name) => ({ text: readFileSync(join(corpusDir, name), 'utf8'), context: {} }));
+  const fixtures = readdirSync(convertFixtures)
+    .filter((group) => group !== 'refuse')
+    .sort()
+    .flatMap((group) =>
+      readdirSync(join(convertFixtures, group))
+        .sort()
+        .map((name) => join(convertFixtures, group, name)),
+    )
+    .map((dir) => {
+      const context = readConvertContext(dir);
+      const rootEntries = context.rootEntries?.filter((name) => !/^(expected\.Dockerfile|reason\.txt)$/.test(name));
+      return { text: readFileSync(join(dir, 'Dockerfile'), 'utf8'), context: { ...context, rootEntries } };
+    });
+  return [...corpus, ...fixtures];
 }
 
-void main();
+/** The input a seed makes from the sources. */
+export function fuzzInput(sources: readonly FuzzSource[], seed: number): FuzzSource {
+  const random = mulberry32(seed);
+  const source = sources[Math.floor(random() * sources.length)];
+  return { text: mutate(source.text, random), context: source.context };
+}
+
+/** Fuzzes seeds from..from+count-1 of the corpus. */
+export async function runFuzz(corpus: readonly FuzzSource[], from: number, count: number): Promise<FuzzSummary> {
+  await initShellParser();
+  const failures: Failure[] = [];
+  const counts: Counts = { fixes: 0, conversions: 0 };
+  const times = new Float64Array(count);
+  const started = performance.now();
+  const run = (seed: number, record: boolean): number => {
+    const { text, context } = fuzzInput(corpus, seed);
+    const fail = (kind: string, detail: string) => {
+      if (record) failures.push({ seed, kind, detail: detail.slice(0, 300) });
+    };
+    const begin = performance.now();
+    try {
+      check(text, context, fail, record ? counts : { fixes: 0, conversions: 0 });
+    } catch (error) {
+      fail('exception', error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    return performance.now() - begin;
+  };
+  for (let index = 0; index < count; index++) times[index] = run(from + index, true);
+  const median = [...times].sort((a, b) => a - b)[Math.floor(count / 2)] ?? 0;
+  let worstRatio = 0;
+  let worstSeed = from;
+  for (let index = 0; index < count; index++) {
+    let ms = times[index];
+    // An outlier is timed again; its fastest run counts, so one pause of the machine does not.
+    for (let retiming = 0; retiming < retimings && ms > slowFactor * median; retiming++)
+      ms = Math.min(ms, run(from + index, false));
+    const ratio = median > 0 ? ms / median : 0;
+    if (ratio > worstRatio) [worstRatio, worstSeed] = [ratio, from + index];
+    if (ms > slowFactor * median)
+      failures.push({
+        seed: from + index,
+        kind: 'slow',
+        detail: `${ms.toFixed(0)} ms at best of ${retimings + 1} runs, median ${median.toFixed(2)} ms`,
+      });
+  }
+  return {
+    from,
+    count,
+    corpusFiles: corpus.length,
+    seconds: (performance.now() - started) / 1000,
+    fixes: counts.fixes,
+    conversions: counts.conversions,
+    medianMs: median,
+    worstRatio,
+    worstSeed,
+    failures,
+  };
+}
+
+export function kindsOf(failures: readonly Failure[]): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const failure of failures) kinds.set(failure.kind, (kinds.get(failure.kind) ?? 0) + 1);
+  return kinds;
+}
+
+function describe(summary: FuzzSummary): string {
+  const { from, count, failures } = summary;
+  const kinds = kindsOf(failures);
+  return (
+    `fuzz: seeds ${from}..${from + count - 1} (${count} inputs, ${summary.corpusFiles} files) in ${summary.seconds.toFixed(1)} s; ` +
+    `${summary.fixes} fixes and ${summary.conversions} conversions checked; median ${summary.medianMs.toFixed(2)} ms, ` +
+    `slowest ${summary.worstRatio.toFixed(1)}× median (seed ${summary.worstSeed}); ` +
+    `failures: ${failures.length}${failures.length ? ` (${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')})` : ''}`
+  );
+}
+
+const recordHeader = [
+  'from',
+  'to',
+  'inputs',
+  'fixes',
+  'conversions',
+  'seconds',
+  'median_ms',
+  'worst_ratio',
+  'exceptions',
+  'slow',
+  'other_failures',
+  'failing_seeds',
+  'commit',
+  'finished',
+].join('\t');
+
+/** Seed ranges already in the record file, so a run resumes after the last recorded chunk. */
+function recordedRanges(file: string): Set<string> {
+  if (!existsSync(file)) return new Set();
+  return new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split('\t').slice(0, 2).join('-')),
+  );
+}
+
+function record(file: string, summary: FuzzSummary): void {
+  if (!existsSync(file)) appendFileSync(file, `${recordHeader}\n`);
+  const kinds = kindsOf(summary.failures);
+  const exceptions = kinds.get('exception') ?? 0;
+  const slow = kinds.get('slow') ?? 0;
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
+  } catch {
+    // Outside a checkout the commit is not known; the row is still worth keeping.
+  }
+  const failingSeeds = [...new Set(summary.failures.map((failure) => failure.seed))].slice(0, 20).join(',');
+  const row = [
+    summary.from,
+    summary.from + summary.count - 1,
+    summary.count,
+    summary.fixes,
+    summary.conversions,
+    summary.seconds.toFixed(1),
+    summary.medianMs.toFixed(3),
+    summary.worstRatio.toFixed(1),
+    exceptions,
+    slow,
+    summary.failures.length - exceptions - slow,
+    failingSeeds || '-',
+    commit,
+    new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  ];
+  appendFileSync(file, `${row.join('\t')}\n`);
+}
+
+async function main(): Promise<void> {
+  const argument = (name: string, fallback: number) => {
+    const index = process.argv.indexOf(name);
+    return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  };
+  const recordIndex = process.argv.indexOf('--record');
+  const recordFile = recordIndex >= 0 ? process.argv[recordIndex + 1] : undefined;
+  const from = argument('--from', 0);
+  const count = argument('--count', 2000);
+  const chunk = argument('--chunk', count);
+  const corpus = loadCorpus();
+  if (!corpus) {
+    // Under CI the skip is said loudly, so a missing corpus is never mistaken for a pass.
+    console.log(`${process.env.CI ? 'NOTICE: ' : ''}fuzz: corpus ${defaultCorpusDir} not found, skipped`);
+    return;
+  }
+  const done = recordFile ? recordedRanges(recordFile) : new Set<string>();
+  for (let start = from; start < from + count; start += chunk) {
+    const size = Math.min(chunk, from + count - start);
+    if (done.has(`${start}-${start + size - 1}`)) {
+      console.log(`fuzz: seeds ${start}..${start + size - 1} already recorded in ${recordFile}, skipped`);
+      continue;
+    }
+    const summary = await runFuzz(corpus, start, size);
+    console.log(describe(summary));
+    for (const failure of summary.failures.slice(0, 20))
+      console.log(`  seed ${failure.seed} ${failure.kind}: ${failure.detail}`);
+    if (recordFile) record(recordFile, summary);
+    if (summary.failures.length > 0) process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main();
