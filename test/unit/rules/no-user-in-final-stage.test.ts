@@ -177,6 +177,7 @@ ruleTester(rule, {
     {
       name: 'a heredoc terminated on the last line, without a line break: USER after it',
       code: 'FROM «node:22»\nRUN <<EOF\nnpm ci\nEOF',
+      fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set'],
       output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node',
     },
@@ -184,6 +185,7 @@ ruleTester(rule, {
       // Fuzz seed 738: the continuation skips comment and blank lines, so the escape is not on the last line.
       name: 'continuation running on into comment and blank lines at the end: the escape goes, USER after',
       code: 'FROM «node:22»\nRUN npm ci \\\n    # the cache stays\n\n   ',
+      fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set'],
       output: 'FROM node:22\nRUN npm ci\n    # the cache stays\n\n   \nUSER node',
     },
