@@ -162,32 +162,33 @@ ruleTester(rule, {
       output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node\nCMD ["node", "server.js"]\n',
     },
     {
-      // Fuzz seeds 86, 618, 963, 1281, 1447: a USER after it would be part of the heredoc's body.
+      // Fuzz seeds 86, 618, 963, 1281, 1447: a USER after it would be part of the heredoc's body. (The CMD
+      // comes first so that the USER goes at the end.)
       name: 'last instruction a heredoc never terminated: no fix',
-      code: 'FROM «node:22»\nCOPY <<EOF /etc/app.conf\nkey=value\n',
+      code: 'FROM «node:22»\nCMD ["node", "server.js"]\nCOPY <<EOF /etc/app.conf\nkey=value\n',
       messages: ['no USER is set'],
       output: null,
     },
     {
       name: 'a heredoc the parser never sees terminated (`<<"EOF""` names `EOF"`): no fix',
-      code: 'FROM «node:22»\nRUN <<"EOF""\nnpm ci\nEOF\n',
+      code: 'FROM «node:22»\nCMD ["node", "server.js"]\nRUN <<"EOF""\nnpm ci\nEOF\n',
       messages: ['no USER is set'],
       output: null,
     },
     {
       name: 'a heredoc terminated on the last line, without a line break: USER after it',
-      code: 'FROM «node:22»\nRUN <<EOF\nnpm ci\nEOF',
+      code: 'FROM «node:22»\nCMD ["node", "server.js"]\nRUN <<EOF\nnpm ci\nEOF',
       fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set'],
-      output: 'FROM node:22\nRUN <<EOF\nnpm ci\nEOF\nUSER node',
+      output: 'FROM node:22\nCMD ["node", "server.js"]\nRUN <<EOF\nnpm ci\nEOF\nUSER node',
     },
     {
       // Fuzz seed 738: the continuation skips comment and blank lines, so the escape is not on the last line.
       name: 'continuation running on into comment and blank lines at the end: the escape goes, USER after',
-      code: 'FROM «node:22»\nRUN npm ci \\\n    # the cache stays\n\n   ',
+      code: 'FROM «node:22»\nCMD ["node", "server.js"]\nRUN npm ci \\\n    # the cache stays\n\n   ',
       fixes: [{ title: 'Add USER node', preferred: true }],
       messages: ['no USER is set'],
-      output: 'FROM node:22\nRUN npm ci\n    # the cache stays\n\n   \nUSER node',
+      output: 'FROM node:22\nCMD ["node", "server.js"]\nRUN npm ci\n    # the cache stays\n\n   \nUSER node',
     },
     {
       name: '.NET 8 suggests the app user',
