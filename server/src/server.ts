@@ -7,7 +7,7 @@ import type { DocumentState, EstimateResult, Sized } from './documents';
 import { ContextCache } from './context/contextCache';
 import { initShellParser } from './model/shell';
 import { codeActionsFor, splitRules } from './features/codeActions';
-import { toDiagnostic } from './features/diagnostics';
+import { toDiagnostic, withFindingDetails } from './features/diagnostics';
 import { defaultSettings, normalizeSettings, settingsProblems, sizeBudgetOf } from './settings';
 import { budgetFor, checkSizeBudget } from './engine/sizeBudget';
 import { sortFindings } from './engine/analyze';
@@ -269,7 +269,15 @@ connection.onHover(async (params) => {
   const sized = await estimateOf(document);
   if (!sized) return null;
   const hover = sizeHover(sized.estimate, sized.model, params.position);
-  return withMeasuredHover(hover, sized.model, sized.estimate, measured.get(document.uri), params.position);
+  const settings = await settingsFor(document.uri);
+  const findings = settings.enable ? [...analysisOf(document, settings).findings] : [];
+  const overBudget = settings.enable ? await budgetFindingOf(document, settings) : undefined;
+  if (overBudget) findings.push(overBudget);
+  return withFindingDetails(
+    withMeasuredHover(hover, sized.model, sized.estimate, measured.get(document.uri), params.position),
+    findings,
+    params.position,
+  );
 });
 
 connection.onCodeLens(async (params) => {

@@ -204,10 +204,20 @@ describe('language server over stdio', function () {
       { severity: over.severity, message: over.message, line: over.range.start.line },
       {
         severity: 1,
-        message:
-          'The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk. Budget set by layerlens.sizeBudget.',
+        message: 'The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk.',
         line: 0,
       },
+    );
+    // The diagnostic says what is wrong; the hover there has the whole message, where the budget came from too.
+    const hover = await client.connection.sendRequest<{ contents: { kind: string; value: string } } | null>(
+      'textDocument/hover',
+      { textDocument: { uri }, position: { line: 0, character: 1 } },
+    );
+    assert.ok(
+      hover?.contents.value.endsWith(
+        '**size-budget**: The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk. Budget set by layerlens.sizeBudget.',
+      ),
+      hover?.contents.value,
     );
     client.settings = { ...focused(), sizeBudget: '1GB' };
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });

@@ -25,7 +25,7 @@ describe('CLI size budget (built bundle)', () => {
         code: 1,
         stderr: '',
         lines: [
-          'Dockerfile:1:1 error size-budget The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk. Budget set by --max-size.',
+          'Dockerfile:1:1 error size-budget The shipped image is over its 10 MB budget: ≈ 68 MB (56–77) on disk.',
           '1 finding in 1 file: 1 error',
         ],
       },

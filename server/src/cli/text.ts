@@ -1,11 +1,13 @@
 import type { Severity } from '../rules/types';
 import { severities } from '../rules/types';
 import type { FileFindings } from './sarif';
+import { messageSummary } from '../engine/messages';
 
 const severityColours: Record<Severity, string> = { error: '31', warning: '33', info: '36', hint: '90' };
 
 /**
- * The default report: `file:line:col severity rule message`, one finding a line (editors and terminals
+ * The default report: `file:line:col severity rule message`, the message's first sentence (what is wrong;
+ * the why and the how are in `--format json` and the rule's docs), one finding a line (editors and terminals
  * turn the location into a link), files in the order given, then the count per severity. With `color`
  * (a terminal, NO_COLOR unset) the severity is coloured and the rule dimmed.
  */
@@ -18,7 +20,7 @@ export function toText(results: FileFindings[], fileCount: number, color: boolea
       counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
       const location = `${file}:${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
       lines.push(
-        `${location} ${paint(severityColours[finding.severity], finding.severity)} ${paint('2', finding.rule)} ${finding.message}`,
+        `${location} ${paint(severityColours[finding.severity], finding.severity)} ${paint('2', finding.rule)} ${messageSummary(finding.message)}`,
       );
     }
   }

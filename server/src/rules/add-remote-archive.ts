@@ -29,10 +29,10 @@ export const rule = defineRule({
     },
     messages: {
       unverified:
-        '`ADD {{url}}` downloads without a checksum, so the build uses whatever the server returns. Pin it with `--checksum=sha256:…` or download and verify it in a RUN.',
-      kept: '`ADD {{url}}` keeps the archive in its own layer and the RUN on line {{line}} unpacks it again: the image carries both. Download, unpack and delete it in one RUN (or unpack it in a build stage).',
+        '`ADD {{url}}` downloads without a checksum. The build uses whatever the server returns; pin it with `--checksum=sha256:…` or download and verify it in a RUN.',
+      kept: '`ADD {{url}}` keeps the archive in its own layer. The RUN on line {{line}} unpacks it again, so the image carries both. Download, unpack and delete it in one RUN (or unpack it in a build stage).',
       unverifiedKept:
-        '`ADD {{url}}` downloads without a checksum and keeps the archive in its own layer; the RUN on line {{line}} unpacks it again, so the image carries both. Download, verify (sha256sum -c), unpack and delete it in one RUN.',
+        '`ADD {{url}}` downloads without a checksum and keeps the archive in its own layer. The RUN on line {{line}} unpacks it again, so the image carries both. Download, verify (sha256sum -c), unpack and delete it in one RUN.',
     },
   },
   check({ model, report }) {

@@ -24,7 +24,7 @@ export const rule = defineRule({
     },
     messages: {
       recommends:
-        '`{{command}}`{{more}} also installs the packages that what it names only recommends, which the shipped image rarely needs. Add `--no-install-recommends`.',
+        '`{{command}}`{{more}} also installs recommended packages. The shipped image rarely needs what its packages only recommend; add `--no-install-recommends`.',
     },
     compat: { hadolint: ['DL3015'] },
   },

@@ -70,7 +70,7 @@ export const rule = defineRule({
     },
     messages: {
       tools:
-        '`{{tools}}` ({{kinds}}) ship in the final image although they are needed only to build. Install them in a build stage and COPY --from it only the result, or remove them in this same RUN.',
+        '`{{tools}}` ({{kinds}}) ship in the final image. They are needed only to build: install them in a build stage and COPY --from it only the result, or remove them in this same RUN.',
     },
   },
   check({ model, report }) {

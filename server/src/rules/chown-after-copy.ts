@@ -47,8 +47,8 @@ export const rule = defineRule({
       good: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]\n',
     },
     messages: {
-      tree: '`{{command}}` rewrites the files the {{copy}} on line {{line}} put in `{{path}}`: the image stores them twice. Set {{what}} in the {{copy}} (`--{{kind}}=…`) instead.',
-      file: '`{{command}}` stores `{{path}}` (from the {{copy}} on line {{line}}) a second time just to change its {{what}}. Set it in the {{copy}} (`--{{kind}}=…`) instead.',
+      tree: '`{{command}}` rewrites the files the {{copy}} on line {{line}} put in `{{path}}`. The image stores them twice; set {{what}} in the {{copy}} (`--{{kind}}=…`) instead.',
+      file: '`{{command}}` stores `{{path}}` a second time just to change its {{what}}. It came from the {{copy}} on line {{line}}; set it in the {{copy}} (`--{{kind}}=…`) instead.',
     },
   },
   check({ model, report }) {

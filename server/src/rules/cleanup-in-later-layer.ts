@@ -46,9 +46,9 @@ export const rule = defineRule({
       good: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
     },
     messages: {
-      path: '`{{cleanup}}` deletes {{what}} that the {{creator}} on line {{line}} put in an earlier layer: the bytes stay in the image. Delete it in that same instruction.',
+      path: '`{{cleanup}}` deletes {{what}} that the {{creator}} on line {{line}} put in an earlier layer. The bytes stay in the image; delete it in that same instruction.',
       package:
-        '`{{cleanup}}` removes {{what}} installed by the RUN on line {{line}}: that layer keeps the package, so the image does not shrink. Install and remove in one RUN (or build in another stage).',
+        '`{{cleanup}}` removes {{what}} installed by the RUN on line {{line}}. That layer keeps the package, so the image does not shrink; install and remove in one RUN (or build in another stage).',
     },
   },
   check({ model, report }) {

@@ -43,9 +43,9 @@ export const rule = defineRule<MessageId>({
     },
     messages: {
       noStage:
-        'No stage is named `{{name}}`, so Docker takes it for an image and tries to pull `{{name}}:latest`. Did you mean the stage `{{suggestion}}` (line {{line}})?',
+        'No stage is named `{{name}}`. Docker takes it for an image and tries to pull `{{name}}:latest`. Did you mean the stage `{{suggestion}}` (line {{line}})?',
       unknownName:
-        'No stage is named `{{name}}` and it is not an official image: Docker will try to pull an image `{{name}}`, unless the build passes `--build-context {{name}}=…`.',
+        'No stage is named `{{name}}` and it is not an official image. Docker will try to pull an image `{{name}}`, unless the build passes `--build-context {{name}}=…`.',
       malformed: '`--from` without `=` fails the build ("missing a value on flag: from"): write `--from={{name}}`.',
       badIndex:
         '`{{name}}` is not a stage index: the stages are numbered 0 to {{last}}, so the build fails with "invalid stage index".',

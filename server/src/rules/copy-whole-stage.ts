@@ -28,7 +28,7 @@ export const rule = defineRule({
     },
     messages: {
       toolchain:
-        '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` into the shipped image, with the {{toolchain}} toolchain it builds with (line {{line}}). Copy only the build output.',
+        '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` into the shipped image. That includes the {{toolchain}} toolchain it builds with (line {{line}}). Copy only the build output.',
       otherBase:
         '`COPY --from={{stage}} {{source}}` copies the whole filesystem of stage `{{stage}}` (all of `{{image}}` and what the stage added) over the shipped `{{base}}`, so the image carries both. Copy only the directories the application needs.',
     },

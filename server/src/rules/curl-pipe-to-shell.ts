@@ -45,10 +45,10 @@ export const rule = defineRule({
     },
     messages: {
       pipe:
-        '`{{downloader}} … | {{runner}}` runs a downloaded script without checking it: whatever the server sends (or the part of it that arrived) is executed. ' +
+        '`{{downloader}} … | {{runner}}` runs a downloaded script without checking it. Whatever the server sends (or the part of it that arrived) is executed. ' +
         'Download it to a file, verify its checksum or signature, then run it.',
       substitution:
-        '`{{runner}}` runs what `{{downloader}}` downloads without checking it: whatever the server sends is executed. ' +
+        '`{{runner}}` runs what `{{downloader}}` downloads without checking it. Whatever the server sends is executed. ' +
         'Download it to a file, verify its checksum or signature, then run it.',
     },
   },

@@ -109,7 +109,7 @@ export const rule = defineRule({
       good: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n',
     },
     messages: {
-      devDependencies: '`{{command}}` installs {{what}} into the shipped image. {{advice}}',
+      devDependencies: '`{{command}}` installs {{what}} in the shipped image. {{advice}}',
       buildNeedsThem:
         '`{{command}}` installs {{what}} for `{{build}}` on line {{line}}, and they ship with the image. Build in an earlier stage and install here with {{flag}}, or prune in this same RUN (`{{prune}}`).',
     },
@@ -261,7 +261,7 @@ function positional(command: EffectiveCommand, valueOptions: Set<string>): Docum
 /** `yarn --version` prints; a bare `yarn` installs. */
 const informational = new Set(['--version', '-v', '--help', '-h']);
 
-const nodeWhat = 'devDependencies (test runners, bundlers, type definitions)';
+const nodeWhat = 'devDependencies (test tools, bundlers, types)';
 
 function devInstallOf(
   command: EffectiveCommand,

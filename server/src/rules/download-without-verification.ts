@@ -121,7 +121,7 @@ export const rule = defineRule({
     },
     messages: {
       unverified:
-        '`{{command}}` downloads {{what}} that this RUN {{use}} without checking a checksum or signature. Check it in the same RUN (`sha256sum -c`, `gpg --verify`).',
+        '`{{command}}` downloads {{what}} unverified. This RUN {{use}} it without checking a checksum or signature; check it in the same RUN (`sha256sum -c`, `gpg --verify`).',
     },
   },
   check({ model, report }) {

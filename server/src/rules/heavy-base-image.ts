@@ -32,7 +32,7 @@ export const rule = defineRule({
     },
     messages: {
       heavy:
-        '`{{image}}` is the full variant{{sizes}}; `{{slim}}` has the same runtime without {{dropped}}. Use it {{unless}}.{{pinned}}',
+        '`{{image}}` is the full variant{{sizes}}. `{{slim}}` has the same runtime without {{dropped}}. Use it {{unless}}.{{pinned}}',
     },
   },
   check({ model, report }) {

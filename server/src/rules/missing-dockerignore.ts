@@ -32,7 +32,7 @@ export const rule = defineRule({
     },
     messages: {
       missing:
-        'There is no .dockerignore, so `{{instruction}}` {{verb}} everything in the build context{{present}}. Add one that leaves out .git, local .env files and host build output.',
+        'There is no .dockerignore, so `{{instruction}}` {{verb}} everything in the build context.{{present}} Add one that leaves out .git, local .env files and host build output.',
     },
   },
   check({ model, context, report }) {
@@ -54,7 +54,7 @@ export const rule = defineRule({
         createFiles: [{ path: '.dockerignore', content: proposal.content }],
       };
       const present =
-        exposed && exposed.length > 0 ? ` (${exposed.map((entry) => `\`${entry.name}\``).join(', ')} included)` : '';
+        exposed && exposed.length > 0 ? ` That includes ${exposed.map((entry) => `\`${entry.name}\``).join(', ')}.` : '';
       report({
         messageId: 'missing',
         data: { instruction: wide.shown, verb: wide.verb, present },

@@ -48,19 +48,19 @@ export const rule = defineRule({
     },
     messages: {
       usedInBuild:
-        '`{{package}}` puts {{tool}} in the shipped image: the build uses it (line {{line}}) and leaves it there for whoever gets code execution in the container to fetch payloads or open connections. ' +
+        '`{{package}}` puts {{tool}} in the shipped image. The build uses it (line {{line}}) and leaves it there for whoever gets code execution in the container to fetch payloads or open connections. ' +
         'Use it in a build stage and COPY --from the result, or remove it in the same RUN.',
       runtime:
-        '`{{package}}` puts {{tool}} in the shipped image and the build never runs it, so it is there for the container. ' +
+        '`{{package}}` puts {{tool}} in the shipped image, where the build never runs it. It is there for the container. ' +
         'If the application does not need it, leave it out: it serves whoever gets code execution in the container to fetch payloads or open connections.',
       documented:
-        '`{{package}}` puts {{tool}} in the shipped image; the comment on line {{line}} mentions it, so it looks deliberate. ' +
+        '`{{package}}` puts {{tool}} in the shipped image. The comment on line {{line}} mentions it, so it looks deliberate. ' +
         'It still serves whoever gets code execution in the container to fetch payloads or open connections.',
       toolbox:
-        '`{{package}}` puts {{tool}} in the shipped image next to `{{toolchain}}`: a build or development image, where a network client is part of the kit. ' +
+        '`{{package}}` puts {{tool}} in the shipped image next to `{{toolchain}}`. That makes it a build or development image, where a network client is part of the kit. ' +
         'If the image is meant to run an application, build in an earlier stage and ship only the result.',
       healthcheck:
-        '`{{package}}` puts {{tool}} in the shipped image; the HEALTHCHECK on line {{line}} {{how}}, so it is kept on purpose. ' +
+        '`{{package}}` puts {{tool}} in the shipped image. The HEALTHCHECK on line {{line}} {{how}}, so it is kept on purpose. ' +
         'A probe from the orchestrator or a check built into the application would not need it{{alternative}}.',
     },
   },

@@ -31,7 +31,7 @@ export const rule = defineRule({
     },
     messages: {
       noUser:
-        'The shipped image runs as root: no USER is set and {{base}} runs as root by default. Add a USER{{hint}} before CMD/ENTRYPOINT.',
+        'The shipped image runs as root: no USER is set. Its base {{base}} runs as root by default. Add a USER{{hint}} before CMD/ENTRYPOINT.',
       rootUser:
         '`USER {{user}}` is the last USER of the shipped stage, so the container runs as root. Switch to an unprivileged user{{hint}}.',
     },

@@ -39,9 +39,9 @@ export const rule = defineRule({
       good: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir psycopg\nUSER nobody\n',
     },
     messages: {
-      flag: '`{{command}}` leaves {{what}} in this layer of the shipped image. Add `{{flag}}`.',
+      flag: '`{{command}}` leaves {{what}} in a shipped layer. Add `{{flag}}`.',
       append:
-        '`{{command}}` leaves {{what}} in this layer of the shipped image. End the same RUN with `{{cleanup}}`, or use a cache mount.',
+        '`{{command}}` leaves {{what}} in a shipped layer. End the same RUN with `{{cleanup}}`, or use a cache mount.',
     },
     compat: { hadolint: ['DL3009', 'DL3019', 'DL3042', 'DL3060', 'DL3032', 'DL3036', 'DL3040'] },
   },

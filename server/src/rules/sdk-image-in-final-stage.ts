@@ -76,7 +76,7 @@ export const rule = defineRule({
         'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nCMD ["/app"]\n',
     },
     messages: {
-      sdk: '`{{image}}` is a {{toolchain}} build image{{size}}, so the whole toolchain ships with the program. Run the built output on {{runtimes}}{{note}}, and use `{{image}}` only in an earlier build stage.',
+      sdk: '`{{image}}` is a {{toolchain}} build image{{size}}. The whole toolchain ships with the program: run the built output on {{runtimes}}{{note}}, and use `{{image}}` only in an earlier build stage.',
       builtCode:
         '`{{image}}` is the full Node.js image{{size}}, with compilers and headers for native modules, but this stage installs and builds nothing: `{{runtime}}` runs the same code.',
     },

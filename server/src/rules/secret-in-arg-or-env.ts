@@ -35,10 +35,10 @@ export const rule = defineRule({
     },
     messages: {
       env:
-        "`ENV {{name}}` looks like a secret, and ENV values stay in the shipped image's config, where `docker inspect` shows them. " +
+        "`ENV {{name}}` looks like a secret. ENV values stay in the shipped image's config, where `docker inspect` shows them. " +
         'Pass it at run time, or use `RUN --mount=type=secret,id={{id}}` where the build needs it.',
       arg:
-        '`ARG {{name}}` looks like a secret: build-arg values are recorded in the image history (`docker history`) of the RUNs that use them. ' +
+        '`ARG {{name}}` looks like a secret. Build-arg values are recorded in the image history (`docker history`) of the RUNs that use them. ' +
         'Use `RUN --mount=type=secret,id={{id}}` instead.',
       buildStage:
         '`{{keyword}} {{name}}` looks like a secret. This stage is not shipped, but build args can still show up in provenance attestations; ' +

@@ -27,7 +27,7 @@ export const rule = defineRule({
     },
     messages: {
       builds:
-        '`{{command}}` builds in the only stage, so the {{toolchain}} toolchain and build inputs ship in the image. Build in a builder stage and COPY --from it only the output.',
+        '`{{command}}` builds in the only stage, so the {{toolchain}} toolchain ships in the image. Build inputs ship too: build in a builder stage and COPY --from it only the output.',
     },
   },
   check({ model, report }) {

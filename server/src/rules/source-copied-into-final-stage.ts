@@ -36,11 +36,11 @@ export const rule = defineRule<MessageId>({
     },
     messages: {
       wholeContext:
-        '`{{instruction}}` copies the whole build context into the shipped image, not just what the app runs: tests, build files, docs and anything else in the folder go in too. Copy only what it runs, or build in an earlier stage and COPY --from it.',
+        '`{{instruction}}` copies the whole build context into the shipped image. Tests, build files, docs and anything else in the folder go in too, not just what the app runs. Copy only what it runs, or build in an earlier stage and COPY --from it.',
       noDockerignore:
-        '`{{instruction}}` copies the whole build context into the shipped image and there is no .dockerignore: everything in it goes in{{present}}. Add a .dockerignore and copy only what the app runs.',
+        '`{{instruction}}` copies the whole build context into the shipped image, with no .dockerignore. Everything in it goes in{{present}}. Add a .dockerignore and copy only what the app runs.',
       notIgnored:
-        '`{{instruction}}` copies the whole build context into the shipped image; {{names}} {{verb}} not excluded by .dockerignore. Exclude {{them}} there and copy only what the app runs.',
+        '`{{instruction}}` copies the whole build context into the shipped image. {{names}} {{verb}} not excluded by .dockerignore. Exclude {{them}} there and copy only what the app runs.',
     },
   },
   check({ model, context, report }) {

@@ -35,7 +35,7 @@ export const rule = defineRule({
         '`sudo -u {{target}}` only drops to another user, yet needs the sudo package in the image. Run this RUN under `USER {{target}}` ' +
         '(and switch back after it), or use `setpriv`, `gosu` or `su-exec`.',
       asUser:
-        '`sudo` in a RUN that runs as {{user}}: it needs the sudo package and a sudoers entry, which every process of the container can use too. ' +
+        '`sudo` in a RUN that runs as {{user}}. It needs the sudo package and a sudoers entry, which every process of the container can use too. ' +
         'Put `USER root` before this RUN and switch back after it.',
     },
     compat: { hadolint: ['DL3004'] },

@@ -37,11 +37,11 @@ export const rule = defineRule({
     },
     messages: {
       digestOnly:
-        '`{{image}}`{{via}} publishes no version tags, so without a digest the build uses whatever `latest` is that day{{role}}. Pin a digest (`@sha256:…`) and let a bot (Renovate, Dependabot) move it.',
+        '`{{image}}`{{via}} publishes no version tags and is not pinned by digest. The build uses whatever `latest` is that day{{role}}. Pin a digest (`@sha256:…`) and let a bot (Renovate, Dependabot) move it.',
       noTag:
-        '`{{image}}`{{via}} has no tag, so the build uses whatever `latest` is that day{{role}}. Pin a version tag (and a digest for repeatable builds).',
+        '`{{image}}`{{via}} has no tag. The build uses whatever `latest` is that day{{role}}. Pin a version tag (and a digest for repeatable builds).',
       latest:
-        '`{{image}}`{{via}} follows `latest`, which moves with every release{{role}}. Pin a version tag (and a digest for repeatable builds).',
+        '`{{image}}`{{via}} follows `latest`. It moves with every release{{role}}. Pin a version tag (and a digest for repeatable builds).',
     },
     compat: { hadolint: ['DL3006', 'DL3007'] },
   },

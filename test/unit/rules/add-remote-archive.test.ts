@@ -46,24 +46,24 @@ ruleTester(rule, {
       name: 'an unverified archive unpacked by a later RUN',
       code: 'FROM debian:bookworm-slim\nADD «https://example.com/tool-1.2.tar.gz» /tmp/\nRUN tar -xzf /tmp/tool-1.2.tar.gz -C /opt\n',
       messages: [
-        'downloads without a checksum and keeps the archive in its own layer; the RUN on line 3 unpacks it again',
+        'downloads without a checksum and keeps the archive in its own layer. The RUN on line 3 unpacks it again',
       ],
     },
     {
       name: 'a verified archive unpacked by a later RUN and kept',
       code: `FROM debian:12-slim\nWORKDIR /tmp\nADD --checksum=${sha} «https://example.com/tool.zip» .\nRUN unzip tool.zip -d /opt\n`,
-      messages: ['keeps the archive in its own layer and the RUN on line 4 unpacks it again: the image carries both'],
+      messages: ['keeps the archive in its own layer. The RUN on line 4 unpacks it again, so the image carries both'],
     },
     {
       name: 'an archive renamed by ADD and unpacked with old-style tar options',
       code: 'FROM debian:12-slim\nADD «https://example.com/download?id=7» /tmp/tool.tar.gz\nRUN cd /tmp && tar xzf /tmp/tool.tar.gz\n',
-      messages: ['the RUN on line 3 unpacks it again'],
+      messages: ['The RUN on line 3 unpacks it again'],
     },
     {
       name: 'in a build stage the shipped image copies from (a hint)',
       code: 'FROM alpine:3.20 AS fetch\nADD «https://github.com/just-containers/s6-overlay/releases/download/v3.2.0.2/s6-overlay-noarch.tar.xz» /tmp/\nRUN mkdir /root-out && tar -C /root-out -Jxpf /tmp/s6-overlay-noarch.tar.xz\nFROM scratch\nCOPY --from=fetch /root-out/ /\n',
       severity: 'hint',
-      messages: ['downloads without a checksum, so the build uses whatever the server returns'],
+      messages: ['downloads without a checksum. The build uses whatever the server returns'],
     },
     {
       name: 'inherited from a parent stage',

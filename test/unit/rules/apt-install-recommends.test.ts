@@ -54,7 +54,7 @@ ruleTester(rule, {
       name: 'apt-get install: the option is added after install',
       code: 'FROM debian:12\nRUN apt-get update && «apt-get install» -y curl\n',
       fixes: [{ title: 'Add --no-install-recommends', preferred: false }],
-      messages: ['`apt-get install` also installs the packages that what it names only recommends'],
+      messages: ['`apt-get install` also installs recommended packages'],
       output: 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n',
     },
     {

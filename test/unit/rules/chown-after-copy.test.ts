@@ -44,7 +44,7 @@ ruleTester(rule, {
         },
       ],
       messages: [
-        '`chown -R node:node /app` rewrites the files the COPY on line 3 put in `/app`: the image stores them twice.',
+        '`chown -R node:node /app` rewrites the files the COPY on line 3 put in `/app`. The image stores them twice;',
       ],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN chown node:node /app\nUSER node\n',
     },
@@ -54,7 +54,7 @@ ruleTester(rule, {
       fixes: [
         { title: 'Set --chmod=755 on the COPY on line 2 and change only the directory itself here', preferred: true },
       ],
-      messages: ['Set the mode in the COPY (`--chmod=…`)'],
+      messages: ['set the mode in the COPY (`--chmod=…`)'],
       output: 'FROM debian:12-slim\nCOPY --chmod=755 dist/ /opt/app/\nRUN chmod 755 /opt/app\n',
     },
     {
@@ -75,7 +75,7 @@ ruleTester(rule, {
       severity: 'info',
       fixes: [{ title: 'Set --chown=app:app on the COPY on line 2 and drop this RUN', preferred: true }],
       messages: [
-        '`chown app:app /app/app.jar` stores `/app/app.jar` (from the COPY on line 2) a second time just to change its owner.',
+        '`chown app:app /app/app.jar` stores `/app/app.jar` a second time just to change its owner.',
       ],
       output: 'FROM eclipse-temurin:21-jre\nCOPY --chown=app:app target/app.jar /app/app.jar\nUSER app\n',
     },
@@ -84,7 +84,7 @@ ruleTester(rule, {
       code: 'FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nRUN «chmod +x /usr/local/bin/entrypoint.sh»\n',
       severity: 'info',
       messages: [
-        'stores `/usr/local/bin/entrypoint.sh` (from the COPY on line 2) a second time just to change its mode',
+        'stores `/usr/local/bin/entrypoint.sh` a second time just to change its mode',
       ],
       output: null,
     },

@@ -72,7 +72,7 @@ ruleTester(rule, {
       code: 'FROM axllent/mailpit:v1.20 AS mailpit\nFROM discourse/base:slim AS repo-fetcher\nRUN git clone https://github.com/discourse/discourse /repo\nFROM discourse/base:slim\nCOPY --from=«templates» /redis.template.yml /pups/redis.yml\n',
       severity: 'info',
       messages: [
-        'No stage is named `templates` and it is not an official image: Docker will try to pull an image `templates`, unless the build passes `--build-context templates=…`.',
+        'No stage is named `templates` and it is not an official image. Docker will try to pull an image `templates`, unless the build passes `--build-context templates=…`.',
       ],
       output: null,
     },
@@ -88,7 +88,7 @@ ruleTester(rule, {
       code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=«buidler» /out/app /app\n`,
       fixes: [{ title: 'Use the stage builder', preferred: true }],
       messages: [
-        'No stage is named `buidler`, so Docker takes it for an image and tries to pull `buidler:latest`. Did you mean the stage `builder` (line 1)?',
+        'No stage is named `buidler`. Docker takes it for an image and tries to pull `buidler:latest`. Did you mean the stage `builder` (line 1)?',
       ],
       output: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=builder /out/app /app\n`,
     },

@@ -53,7 +53,7 @@ ruleTester(rule, {
       name: 'whole Go build stage into distroless',
       code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=build «/» /\nENTRYPOINT ["/out/app"]\n`,
       messages: [
-        '`COPY --from=build /` copies the whole filesystem of stage `build` into the shipped image, with the Go toolchain it builds with (line 4). Copy only the build output.',
+        '`COPY --from=build /` copies the whole filesystem of stage `build` into the shipped image. That includes the Go toolchain it builds with (line 4). Copy only the build output.',
       ],
       output: null,
     },
@@ -61,7 +61,7 @@ ruleTester(rule, {
       name: '`.` is the stage root for COPY --from',
       code: 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM node:22-slim\nWORKDIR /app\nCOPY --from=build «.» .\nUSER node\n',
       messages: [
-        '`COPY --from=build .` copies the whole filesystem of stage `build` into the shipped image, with the Node.js toolchain',
+        '`COPY --from=build .` copies the whole filesystem of stage `build` into the shipped image. That includes the Node.js toolchain',
       ],
     },
     {
@@ -74,7 +74,7 @@ ruleTester(rule, {
     {
       name: 'squash of a stage that compiled',
       code: `${goBuild}FROM scratch\nCOPY --from=build «/» /\nENTRYPOINT ["/out/app"]\n`,
-      messages: ['with the Go toolchain it builds with (line 4)'],
+      messages: ['That includes the Go toolchain it builds with (line 4)'],
     },
     {
       name: 'inherited by the shipped stage through FROM <stage>',

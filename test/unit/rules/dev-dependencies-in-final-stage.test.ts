@@ -104,7 +104,7 @@ ruleTester(rule, {
       code: `${node}RUN «npm ci»\n${start}`,
       fixes: [{ title: 'Add --omit=dev', preferred: true }],
       messages: [
-        '`npm ci` installs devDependencies (test runners, bundlers, type definitions) into the shipped image. Add --omit=dev',
+        '`npm ci` installs devDependencies (test tools, bundlers, types) in the shipped image. Add --omit=dev',
       ],
       output: `${node}RUN npm ci --omit=dev\n${start}`,
     },
@@ -140,7 +140,7 @@ ruleTester(rule, {
       name: 'a build in the same RUN needs them: no fix',
       code: `${node}COPY . .\nRUN «npm ci» && npm run build\n${start}`,
       messages: [
-        '`npm ci` installs devDependencies (test runners, bundlers, type definitions) for `npm run build` on line 5, and they ship with the image. Build in an earlier stage and install here with --omit=dev, or prune in this same RUN (`npm prune --omit=dev`).',
+        '`npm ci` installs devDependencies (test tools, bundlers, types) for `npm run build` on line 5, and they ship with the image. Build in an earlier stage and install here with --omit=dev, or prune in this same RUN (`npm prune --omit=dev`).',
       ],
       output: null,
     },
@@ -178,7 +178,7 @@ ruleTester(rule, {
     {
       name: 'poetry install',
       code: 'FROM python:3.12-slim\nRUN «poetry install --no-root --no-interaction»\nCMD ["python", "app.py"]\n',
-      messages: ['installs the dev dependency group into the shipped image. Add --only main (or --without dev).'],
+      messages: ['installs the dev dependency group in the shipped image. Add --only main (or --without dev).'],
     },
     {
       name: 'uv sync',
@@ -194,13 +194,13 @@ ruleTester(rule, {
       name: 'bundle install without BUNDLE_WITHOUT',
       code: 'FROM ruby:3.3-slim\nRUN «bundle install --jobs 4»\nCMD ["bundle", "exec", "puma"]\n',
       messages: [
-        'the development and test gem groups into the shipped image. Set `ENV BUNDLE_WITHOUT="development:test"` before it.',
+        'the development and test gem groups in the shipped image. Set `ENV BUNDLE_WITHOUT="development:test"` before it.',
       ],
     },
     {
       name: 'composer install',
       code: 'FROM php:8.3-fpm\nRUN «composer install --no-interaction»\nCMD ["php-fpm"]\n',
-      messages: ['the require-dev packages into the shipped image. Add --no-dev.'],
+      messages: ['the require-dev packages in the shipped image. Add --no-dev.'],
     },
     {
       name: 'exec form: reported, no fix inside the JSON array',

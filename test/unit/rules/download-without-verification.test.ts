@@ -47,33 +47,33 @@ ruleTester(rule, {
     {
       name: 'downloaded and unpacked',
       code: 'FROM debian:12\nRUN «curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz» \\\n    && tar -xzf /tmp/tool.tgz -C /usr/local/bin\n',
-      messages: ['downloads `tool.tgz` that this RUN unpacks without checking a checksum or signature'],
+      messages: ['downloads `tool.tgz` unverified. This RUN unpacks it without checking a checksum or signature'],
       output: null,
     },
     {
       name: 'piped into tar',
       code: 'FROM debian:12\nRUN «curl -fsSL https://example.com/tool.tar.gz» | tar -xz -C /usr/local/bin\n',
-      messages: ['downloads an archive that this RUN unpacks'],
+      messages: ['downloads an archive unverified. This RUN unpacks'],
     },
     {
       name: 'wget to a file that is run',
       code: 'FROM debian:12\nRUN «wget -O /tmp/setup.sh https://deb.example.com/setup_22.x» && bash /tmp/setup.sh\n',
-      messages: ['downloads `setup.sh` that this RUN runs or installs'],
+      messages: ['downloads `setup.sh` unverified. This RUN runs or installs'],
     },
     {
       name: 'a binary made executable',
       code: 'FROM alpine:3.20\nRUN «wget -qO /usr/local/bin/kubectl https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl» \\\n    && chmod +x /usr/local/bin/kubectl\n',
-      messages: ['downloads `kubectl` that this RUN runs or installs'],
+      messages: ['downloads `kubectl` unverified. This RUN runs or installs'],
     },
     {
       name: 'curl -O keeps the remote name; a .deb installed',
       code: 'FROM debian:12\nRUN «curl -sSL -O https://packages.example.com/config/prod.deb» && dpkg -i prod.deb\n',
-      messages: ['downloads `prod.deb` that this RUN runs or installs'],
+      messages: ['downloads `prod.deb` unverified. This RUN runs or installs'],
     },
     {
       name: 'a redirect to a file that is kept',
       code: 'FROM debian:12\nRUN «curl -fsSL https://example.com/tool» > /usr/local/bin/tool\n',
-      messages: ['downloads `tool` that this RUN keeps'],
+      messages: ['downloads `tool` unverified. This RUN keeps'],
     },
     {
       name: 'a checksum check of another RUN does not count',

@@ -34,7 +34,7 @@ ruleTester(rule, {
       code: `FROM «python:3.12»\n${app}`,
       fixes: [{ title: 'Switch to the slim variant (python:3.12-slim)', preferred: false }],
       messages: [
-        '`python:3.12` is the full variant (≈ 411 MB to pull; the slim one ≈ 43 MB); `python:3.12-slim` has the same runtime without compilers, -dev headers and version-control tools',
+        '`python:3.12` is the full variant (≈ 411 MB to pull; the slim one ≈ 43 MB). `python:3.12-slim` has the same runtime without compilers, -dev headers and version-control tools',
       ],
       output: `FROM python:3.12-slim\n${app}`,
     },
@@ -49,7 +49,7 @@ ruleTester(rule, {
       name: 'node installing modules',
       code: 'FROM «node:22»\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
       fixes: [{ title: 'Switch to the slim variant (node:22-slim)', preferred: false }],
-      messages: ['`node:22` is the full variant (≈ 408 MB to pull; the slim one ≈ 80 MB); `node:22-slim`'],
+      messages: ['`node:22` is the full variant (≈ 408 MB to pull; the slim one ≈ 80 MB). `node:22-slim`'],
       output:
         'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD ["node", "server.js"]\n',
     },
@@ -65,7 +65,7 @@ ruleTester(rule, {
       code: 'FROM «debian:12»\nCOPY app /app\nCMD ["/app"]\n',
       fixes: [{ title: 'Switch to the slim variant (debian:12-slim)', preferred: false }],
       messages: [
-        '`debian:12` is the full variant (≈ 48 MB to pull; the slim one ≈ 28 MB); `debian:12-slim` has the same runtime without man pages, documentation and most locales. Use it unless the container reads man pages',
+        '`debian:12` is the full variant (≈ 48 MB to pull; the slim one ≈ 28 MB). `debian:12-slim` has the same runtime without man pages, documentation and most locales. Use it unless the container reads man pages',
       ],
       output: 'FROM debian:12-slim\nCOPY app /app\nCMD ["/app"]\n',
     },

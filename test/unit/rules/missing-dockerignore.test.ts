@@ -52,7 +52,7 @@ ruleTester(rule, {
       context: none('.git', '.env', 'node_modules', 'package.json', 'package-lock.json', 'server.js'),
       fixes: [{ title: 'Create a .dockerignore (Node.js)', preferred: true }],
       messages: [
-        'There is no .dockerignore, so `COPY . .` copies everything in the build context (`.git`, `.env`, `node_modules` included)',
+        'There is no .dockerignore, so `COPY . .` copies everything in the build context. That includes `.git`, `.env`, `node_modules`.',
       ],
       output: nodeApp,
       createdFiles: {
@@ -64,7 +64,7 @@ ruleTester(rule, {
       code: 'FROM node:22-slim\nWORKDIR /app\n«COPY . .»\nCMD ["node", "server.js"]\n',
       context: none('node_modules', 'package.json', 'server.js'),
       fixes: [{ title: 'Create a .dockerignore (Node.js)', preferred: true }],
-      messages: ['(`node_modules` included)'],
+      messages: ['That includes `node_modules`.'],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
       createdFiles: {
         '.dockerignore': `${header}${common}\n# Node.js\nnpm-debug.log*\nyarn-debug.log*\nyarn-error.log*\n`,
@@ -97,7 +97,7 @@ ruleTester(rule, {
       code: 'FROM node:22-slim\nCOPY .env ./\nCOPY Dockerfile.template /etc/\n«COPY . .»\n',
       context: none('.env', 'Dockerfile.template', 'index.js'),
       fixes: [{ title: 'Create a .dockerignore', preferred: true }],
-      messages: ['(`.env` included)'],
+      messages: ['That includes `.env`.'],
       output: 'FROM node:22-slim\nCOPY .env ./\nCOPY Dockerfile.template /etc/\nCOPY . .\n',
       createdFiles: { '.dockerignore': `${header}.git\n.env.local\n.env.*.local\n.dockerignore\n` },
     },
@@ -106,7 +106,7 @@ ruleTester(rule, {
       code: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\n«COPY . .»\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
       context: none('.git', 'pom.xml', 'src', 'target'),
       fixes: [{ title: 'Create a .dockerignore (Maven)', preferred: true }],
-      messages: ['`COPY . .` copies everything in the build context (`.git` included)'],
+      messages: ['`COPY . .` copies everything in the build context. That includes `.git`.'],
       output:
         'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn -B package -DskipTests\nFROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\nCOPY . /unrelated\n',
       createdFiles: { '.dockerignore': `${header}${common}\n# Maven\ntarget\n` },
@@ -153,7 +153,7 @@ ruleTester(rule, {
       code: 'FROM golang:1.23 AS build\n«COPY . .»\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
       context: none('.git', 'go.mod', 'vendor'),
       fixes: [{ title: 'Create a .dockerignore', preferred: true }],
-      messages: ['(`.git` included)'],
+      messages: ['That includes `.git`.'],
       output:
         'FROM golang:1.23 AS build\nCOPY . .\nRUN go build -ldflags "-X main.version=$(git describe --tags)" -o /app\n',
       createdFiles: { '.dockerignore': `${header}.env\n.env.local\n.env.*.local\nDockerfile*\n.dockerignore\n` },
@@ -163,7 +163,7 @@ ruleTester(rule, {
       code: 'FROM golang:1.23 AS build\nRUN «--mount=type=bind,target=.» \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
       context: none('.git', 'go.mod', 'main.go'),
       fixes: [{ title: 'Create a .dockerignore', preferred: true }],
-      messages: ['so `RUN --mount=type=bind,target=.` mounts everything in the build context (`.git` included)'],
+      messages: ['so `RUN --mount=type=bind,target=.` mounts everything in the build context. That includes `.git`.'],
       output:
         'FROM golang:1.23 AS build\nRUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    go build -o /bin/server .\n',
       createdFiles: { '.dockerignore': `${header}${common}` },

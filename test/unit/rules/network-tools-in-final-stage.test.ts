@@ -53,19 +53,19 @@ ruleTester(rule, {
       code:
         'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates «curl» \\\n' +
         '    && curl -fsSLo /usr/local/bin/app https://example.com/app \\\n    && rm -rf /var/lib/apt/lists/*\n',
-      messages: ['`curl` puts curl in the shipped image: the build uses it (line 3)'],
+      messages: ['`curl` puts curl in the shipped image. The build uses it (line 3)'],
       output: null,
     },
     {
       name: 'used by a later RUN, through a substitution',
       code: 'FROM alpine:3.20\nRUN apk add --no-cache «wget»\nRUN VERSION="$(wget -qO- https://example.com/latest)" && echo "$VERSION" > /version\n',
-      messages: ['the build uses it (line 3)'],
+      messages: ['The build uses it (line 3)'],
     },
     {
       name: 'installed but never run by the build: informational',
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends «curl» \\\n    && rm -rf /var/lib/apt/lists/*\n',
       severity: 'info',
-      messages: ['`curl` puts curl in the shipped image and the build never runs it'],
+      messages: ['`curl` puts curl in the shipped image, where the build never runs it'],
     },
     {
       name: 'several tools and managers, versions pinned',
@@ -103,7 +103,7 @@ ruleTester(rule, {
       name: 'HEALTHCHECK uses curl: informational',
       code: 'FROM nginx:1.27\nRUN apt-get update && apt-get install -y «curl»\nHEALTHCHECK --interval=30s CMD curl -f http://localhost/ || exit 1\n',
       severity: 'info',
-      messages: ['the HEALTHCHECK on line 3 uses it'],
+      messages: ['The HEALTHCHECK on line 3 uses it'],
     },
     {
       name: 'exec-form HEALTHCHECK on Alpine suggests busybox wget',
@@ -116,7 +116,7 @@ ruleTester(rule, {
       code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y build-essential git «curl» «openssh-client» \\\n    && curl -fsSL https://example.com/x -o /x\n',
       severity: 'info',
       messages: [
-        '`curl` puts curl in the shipped image next to `build-essential`: a build or development image',
+        '`curl` puts curl in the shipped image next to `build-essential`. That makes it a build or development image',
         '`openssh-client` puts ssh',
       ],
     },
@@ -126,7 +126,7 @@ ruleTester(rule, {
         'FROM debian:12\nRUN apt-get update && apt-get install -y «curl» && curl -fsSLo /app https://example.com/app\n' +
         'RUN apt-get install -y curl jq\nHEALTHCHECK --interval=60s CMD ["/healthcheck.sh"]\n',
       severity: 'info',
-      messages: ['the HEALTHCHECK on line 4 runs a script that probably uses it'],
+      messages: ['The HEALTHCHECK on line 4 runs a script that probably uses it'],
     },
     {
       name: 'a comment inside the RUN says why curl stays',
@@ -134,13 +134,13 @@ ruleTester(rule, {
         'FROM debian:12\nRUN apt-get update; \\\n    apt-get install -y --no-install-recommends \\\n# Pkg needs a download agent at runtime: curl, wget or fetch\n' +
         '        «curl» \\\n    ; curl -fsSLo /julia.tgz https://example.com/julia.tgz\n',
       severity: 'info',
-      messages: ['the comment on line 4 mentions it, so it looks deliberate'],
+      messages: ['The comment on line 4 mentions it, so it looks deliberate'],
     },
     {
       name: 'a comment above the RUN names the tools',
       code: 'FROM ruby:3.4-slim\n# curl and nc are needed for network checks\nARG TARGETARCH\nRUN apt-get update && apt-get install -y «curl» «netcat-openbsd» \\\n    && curl -fsSLo /usr/local/bin/yq https://example.com/yq\n',
       severity: 'info',
-      messages: ['the comment on line 2 mentions it', 'the comment on line 2 mentions it'],
+      messages: ['The comment on line 2 mentions it', 'The comment on line 2 mentions it'],
     },
     {
       name: 'HEALTHCHECK NONE does not excuse it',

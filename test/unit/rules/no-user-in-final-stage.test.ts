@@ -102,7 +102,7 @@ ruleTester(rule, {
     {
       name: 'no USER on node: insert USER node before CMD',
       code: 'FROM «node:22-slim»\nWORKDIR /app\nCOPY . .\nCMD ["node", "index.js"]\n',
-      messages: ['no USER is set and `node:22-slim` runs as root'],
+      messages: ['no USER is set. Its base `node:22-slim` runs as root'],
       fixes: [{ title: 'Add USER node', preferred: true }],
       output: 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n',
     },

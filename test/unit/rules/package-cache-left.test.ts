@@ -105,7 +105,7 @@ ruleTester(rule, {
       name: 'apt lists on one line: the cleanup is appended',
       code: 'FROM debian:12\nRUN «apt-get update» && apt-get install -y --no-install-recommends curl\n',
       fixes: [{ title: 'Delete apt package lists (/var/lib/apt/lists) in the same RUN', preferred: true }],
-      messages: ['`apt-get update` leaves the apt package lists (/var/lib/apt/lists) in this layer'],
+      messages: ['`apt-get update` leaves the apt package lists (/var/lib/apt/lists) in a shipped layer'],
       output:
         'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
     },
@@ -129,7 +129,7 @@ ruleTester(rule, {
       name: 'semicolon style, as official images write it',
       code: 'FROM node:22-alpine\nRUN set -eux; \\\n\t«npm install» -g pm2; \\\n\tpm2 --version\n',
       fixes: [{ title: "Delete npm's cache (~/.npm) in the same RUN", preferred: true }],
-      messages: ["`npm install` leaves npm's cache (~/.npm) in this layer"],
+      messages: ["`npm install` leaves npm's cache (~/.npm) in a shipped layer"],
       output:
         'FROM node:22-alpine\nRUN set -eux; \\\n\tnpm install -g pm2; \\\n\tpm2 --version; \\\n\tnpm cache clean --force\n',
     },
@@ -158,7 +158,7 @@ ruleTester(rule, {
       code: 'FROM alpine:3.20\nRUN «apk add» --virtual .run-deps curl\n',
       fixes: [{ title: 'Add --no-cache', preferred: true }],
       messages: [
-        '`apk add` leaves the apk package index (/var/cache/apk) in this layer of the shipped image. Add `--no-cache`.',
+        '`apk add` leaves the apk package index (/var/cache/apk) in a shipped layer. Add `--no-cache`.',
       ],
       output: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .run-deps curl\n',
     },

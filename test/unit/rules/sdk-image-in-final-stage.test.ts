@@ -66,7 +66,7 @@ ruleTester(rule, {
       name: 'Go SDK as the final base',
       code: `${goBuild}FROM «golang:1.23»\nCOPY --from=build /app /app\nCMD ["/app"]\n`,
       messages: [
-        '`golang:1.23` is a Go build image, so the whole toolchain ships with the program. Run the built output on `gcr.io/distroless/static-debian13` or `scratch` (for a CGO_ENABLED=0 binary)',
+        '`golang:1.23` is a Go build image. The whole toolchain ships with the program: run the built output on `gcr.io/distroless/static-debian13` or `scratch` (for a CGO_ENABLED=0 binary)',
       ],
       output: null,
     },
@@ -78,7 +78,7 @@ ruleTester(rule, {
     {
       name: 'the Debian release of the tag is kept, with the size when known',
       code: 'FROM rust:1.80-slim-bookworm AS build\nRUN cargo build --release\n\nFROM «rust:1.80-slim-bookworm»\nCOPY --from=build /target/release/app /app\nCMD ["/app"]\n',
-      messages: ['Run the built output on `gcr.io/distroless/cc-debian12` or `debian:bookworm-slim`'],
+      messages: ['run the built output on `gcr.io/distroless/cc-debian12` or `debian:bookworm-slim`'],
       output: null,
     },
     {
@@ -90,7 +90,7 @@ ruleTester(rule, {
       name: 'JDK tag swapped for the JRE tag of the same variant',
       code: 'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM «eclipse-temurin:21-jdk-jammy»\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
       fixes: [{ title: 'Switch to eclipse-temurin:21-jre-jammy', preferred: false }],
-      messages: ['Run the built output on `eclipse-temurin:21-jre-jammy`'],
+      messages: ['run the built output on `eclipse-temurin:21-jre-jammy`'],
       output:
         'FROM eclipse-temurin:21-jdk-jammy AS build\nRUN ./mvnw -q package\n\nFROM eclipse-temurin:21-jre-jammy\nCOPY --from=build /target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
     },

@@ -58,13 +58,13 @@ ruleTester(rule, {
     {
       name: 'ARG NPM_TOKEN in the shipped stage',
       code: 'FROM node:22-slim\nARG «NPM_TOKEN»\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci\n',
-      messages: ['`ARG NPM_TOKEN` looks like a secret: build-arg values are recorded in the image history'],
+      messages: ['`ARG NPM_TOKEN` looks like a secret. Build-arg values are recorded in the image history'],
       output: null,
     },
     {
       name: 'hard-coded password in ENV, legacy form',
       code: 'FROM mysql:8.4\nENV «MYSQL_PASSWORD» gordonpassword\n',
-      messages: ["`ENV MYSQL_PASSWORD` looks like a secret, and ENV values stay in the shipped image's config"],
+      messages: ["`ENV MYSQL_PASSWORD` looks like a secret. ENV values stay in the shipped image's config"],
     },
     {
       name: 'several ENV pairs on continuation lines',
@@ -79,7 +79,7 @@ ruleTester(rule, {
     {
       name: 'inherited through FROM <stage>',
       code: 'FROM node:22 AS base\nENV «API_KEY»=abc123\nFROM base\nCMD ["node"]\n',
-      messages: ['`ENV API_KEY` looks like a secret, and ENV values stay'],
+      messages: ['`ENV API_KEY` looks like a secret. ENV values stay'],
     },
     {
       name: 'build stage: a hint that never repeats the value',

@@ -124,7 +124,7 @@ ruleTester(rule, {
       name: 'single stage, context unknown: info, nothing said about .dockerignore',
       code: 'FROM node:22-slim\nWORKDIR /app\n«COPY . .»\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
       messages: [
-        '`COPY . .` copies the whole build context into the shipped image, not just what the app runs: tests, build files, docs',
+        '`COPY . .` copies the whole build context into the shipped image. Tests, build files, docs',
       ],
       output: null,
     },
@@ -163,7 +163,7 @@ ruleTester(rule, {
       context: { dockerignore: null, rootEntries: nodeProject },
       severity: 'warning',
       messages: [
-        'there is no .dockerignore: everything in it goes in, `.git`, `.env`, `node_modules`, `test` included',
+        'with no .dockerignore. Everything in it goes in, `.git`, `.env`, `node_modules`, `test` included',
       ],
     },
     {
@@ -171,14 +171,14 @@ ruleTester(rule, {
       code: 'FROM python:3.12-slim\n«COPY . /app»\n',
       context: { dockerignore: null },
       severity: 'warning',
-      messages: ['there is no .dockerignore: everything in it goes in, `.git`, `.env`, `.env.local` too if present'],
+      messages: ['with no .dockerignore. Everything in it goes in, `.git`, `.env`, `.env.local` too if present'],
     },
     {
       name: 'no .dockerignore, nothing hazardous in the folder',
       code: 'FROM python:3.12-slim\n«COPY . /app»\n',
       context: { dockerignore: null, rootEntries: ['app.py', 'requirements.txt'] },
       severity: 'warning',
-      messages: ['there is no .dockerignore: everything in it goes in. Add a .dockerignore'],
+      messages: ['with no .dockerignore. Everything in it goes in. Add a .dockerignore'],
     },
     {
       name: '.dockerignore that forgets .git and .env',
@@ -214,25 +214,25 @@ ruleTester(rule, {
       name: 'a complete .dockerignore leaves the base finding',
       code: 'FROM node:22-slim\n«COPY . .»\n',
       context: { dockerignore: dockerignore('.git\n.env\nnode_modules\ntest\n'), rootEntries: nodeProject },
-      messages: ['`COPY . .` copies the whole build context into the shipped image, not just what the app runs'],
+      messages: ['`COPY . .` copies the whole build context into the shipped image. Tests, build files'],
     },
     {
       name: 'an allow-list .dockerignore',
       code: 'FROM node:22-slim\n«COPY . .»\n',
       context: { dockerignore: dockerignore('*\n!package*.json\n!server.js\n'), rootEntries: nodeProject },
-      messages: ['copies the whole build context into the shipped image, not just what the app runs'],
+      messages: ['copies the whole build context into the shipped image. Tests, build files'],
     },
     {
       name: 'COPY --exclude counts like .dockerignore lines',
       code: 'FROM node:22-slim\n«COPY --exclude=.git --exclude=.env* --exclude=test . .»\n',
       context: { dockerignore: dockerignore('node_modules\n'), rootEntries: nodeProject },
-      messages: ['copies the whole build context into the shipped image, not just what the app runs'],
+      messages: ['copies the whole build context into the shipped image. Tests, build files'],
     },
     {
       name: 'a .dockerignore Docker rejects: nothing claimed about it',
       code: 'FROM node:22-slim\n«COPY . .»\n',
       context: { dockerignore: dockerignore('[broken\n'), rootEntries: nodeProject },
-      messages: ['copies the whole build context into the shipped image, not just what the app runs'],
+      messages: ['copies the whole build context into the shipped image. Tests, build files'],
     },
   ],
 });

@@ -78,7 +78,7 @@ ruleTester(rule, {
     {
       name: 'non-root USER: no fix, suggest USER root',
       code: 'FROM ubuntu:24.04\nRUN useradd -m dev\nUSER dev\nRUN «sudo» apt-get install -y vim\n',
-      messages: ['`sudo` in a RUN that runs as `dev`: it needs the sudo package'],
+      messages: ['`sudo` in a RUN that runs as `dev`. It needs the sudo package'],
       output: null,
     },
     {

@@ -42,7 +42,7 @@ ruleTester(rule, {
     {
       name: 'no tag',
       code: 'FROM «python»\nCMD ["python"]\n',
-      messages: ['`python` has no tag, so the build uses whatever `latest` is that day. Pin a version tag'],
+      messages: ['`python` has no tag. The build uses whatever `latest` is that day. Pin a version tag'],
       output: null,
     },
     {
@@ -71,7 +71,7 @@ ruleTester(rule, {
       name: 'distroless without a tag: only a digest pins it',
       code: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM «gcr.io/distroless/static-debian12»\nCOPY --from=build /app /app\n',
       messages: [
-        '`gcr.io/distroless/static-debian12` publishes no version tags, so without a digest the build uses whatever `latest` is that day. Pin a digest',
+        '`gcr.io/distroless/static-debian12` publishes no version tags and is not pinned by digest. The build uses whatever `latest` is that day. Pin a digest',
       ],
     },
     {
