@@ -32,7 +32,11 @@ export function toDiagnostic(finding: Finding): Diagnostic {
  * The full messages (the why and the how after the first sentence) of the findings under the cursor
  * whose diagnostic shows only their first sentence, added below the hover there is (size, measured).
  */
-export function withFindingDetails(hover: Hover | null, findings: readonly Finding[], position: Position): Hover | null {
+export function withFindingDetails(
+  hover: Hover | null,
+  findings: readonly Finding[],
+  position: Position,
+): Hover | null {
   const details = findings
     .filter(
       (finding) =>

@@ -54,7 +54,9 @@ export const rule = defineRule({
         createFiles: [{ path: '.dockerignore', content: proposal.content }],
       };
       const present =
-        exposed && exposed.length > 0 ? ` That includes ${exposed.map((entry) => `\`${entry.name}\``).join(', ')}.` : '';
+        exposed && exposed.length > 0
+          ? ` That includes ${exposed.map((entry) => `\`${entry.name}\``).join(', ')}.`
+          : '';
       report({
         messageId: 'missing',
         data: { instruction: wide.shown, verb: wide.verb, present },

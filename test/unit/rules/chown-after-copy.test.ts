@@ -74,18 +74,14 @@ ruleTester(rule, {
       code: 'FROM eclipse-temurin:21-jre\nCOPY target/app.jar /app/app.jar\nRUN «chown app:app /app/app.jar»\nUSER app\n',
       severity: 'info',
       fixes: [{ title: 'Set --chown=app:app on the COPY on line 2 and drop this RUN', preferred: true }],
-      messages: [
-        '`chown app:app /app/app.jar` stores `/app/app.jar` a second time just to change its owner.',
-      ],
+      messages: ['`chown app:app /app/app.jar` stores `/app/app.jar` a second time just to change its owner.'],
       output: 'FROM eclipse-temurin:21-jre\nCOPY --chown=app:app target/app.jar /app/app.jar\nUSER app\n',
     },
     {
       name: 'chmod +x of a copied script: octal only, so no fix without a recent syntax',
       code: 'FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nRUN «chmod +x /usr/local/bin/entrypoint.sh»\n',
       severity: 'info',
-      messages: [
-        'stores `/usr/local/bin/entrypoint.sh` a second time just to change its mode',
-      ],
+      messages: ['stores `/usr/local/bin/entrypoint.sh` a second time just to change its mode'],
       output: null,
     },
     {

@@ -214,7 +214,7 @@ ruleTester(rule, {
     {
       name: 'no CMD of its own on an application image: the base application runs as root',
       code: 'FROM «nginx:1.27»\nCOPY site /usr/share/nginx/html\n',
-      messages: ['no USER is set and `nginx:1.27` runs as root'],
+      messages: ['no USER is set. Its base `nginx:1.27` runs as root'],
       output: null,
     },
     {

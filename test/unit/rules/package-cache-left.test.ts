@@ -157,9 +157,7 @@ ruleTester(rule, {
       name: 'apk add: --no-cache is added',
       code: 'FROM alpine:3.20\nRUN «apk add» --virtual .run-deps curl\n',
       fixes: [{ title: 'Add --no-cache', preferred: true }],
-      messages: [
-        '`apk add` leaves the apk package index (/var/cache/apk) in a shipped layer. Add `--no-cache`.',
-      ],
+      messages: ['`apk add` leaves the apk package index (/var/cache/apk) in a shipped layer. Add `--no-cache`.'],
       output: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .run-deps curl\n',
     },
     {

@@ -123,9 +123,7 @@ ruleTester(rule, {
     {
       name: 'single stage, context unknown: info, nothing said about .dockerignore',
       code: 'FROM node:22-slim\nWORKDIR /app\n«COPY . .»\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
-      messages: [
-        '`COPY . .` copies the whole build context into the shipped image. Tests, build files, docs',
-      ],
+      messages: ['`COPY . .` copies the whole build context into the shipped image. Tests, build files, docs'],
       output: null,
     },
     {
@@ -162,9 +160,7 @@ ruleTester(rule, {
       code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\n',
       context: { dockerignore: null, rootEntries: nodeProject },
       severity: 'warning',
-      messages: [
-        'with no .dockerignore. Everything in it goes in, `.git`, `.env`, `node_modules`, `test` included',
-      ],
+      messages: ['with no .dockerignore. Everything in it goes in, `.git`, `.env`, `node_modules`, `test` included'],
     },
     {
       name: 'no .dockerignore, entries unknown',
