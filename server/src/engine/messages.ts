@@ -42,7 +42,7 @@ export function messageSummary(message: string): string {
     );
     if (!longest || longest.index === undefined || longest[1].length <= minimumSpan) break;
     const keep = Math.max(minimumSpan - 1, longest[1].length - (sentence.length - maxFirstSentence) - 1);
-    const shortened = `\`${[...longest[1]].slice(0, keep).join('')}…\``;
+    const shortened = `\`${longest[1].slice(0, keep)}…\``;
     sentence = sentence.slice(0, longest.index) + shortened + sentence.slice(longest.index + longest[0].length);
   }
   return sentence;
