@@ -1,3 +1,4 @@
+import { isOfficialImageName } from '../knowledge/images';
 import type { Stage } from '../model/model';
 import { rootStage } from '../model/model';
 import type { Severity } from './types';
@@ -31,7 +32,8 @@ export const rule = defineRule({
         'no version tags (distroless, Chainguard) can only be pinned by digest, and the message says so. `scratch`, ' +
         'stage names and ARG-resolved tags with a pinned default are fine; an image from an ARG without a default ' +
         'cannot be judged, and names no registry serves (template placeholders in capitals, Compose-built ' +
-        '`project_service` images) are skipped.',
+        '`project_service` images, and bare names that are not Docker Hub official images, such as a test ' +
+        "harness's `bats-jenkins`: images built locally or passed with `--build-context`) are skipped.",
       bad: 'FROM python\nCOPY app.py /app/\nUSER nobody\nCMD ["python", "/app/app.py"]\n',
       good: 'FROM python:3.12-slim\nCOPY app.py /app/\nUSER nobody\nCMD ["python", "/app/app.py"]\n',
     },
@@ -86,7 +88,8 @@ function tagOf(resolved: string): string | null | undefined {
 
 /**
  * False for names no registry serves: template placeholders (`REPLACE-ME`, `cgr.dev/ORG/base`: references
- * are lower case) and images a Compose project builds locally (`project_service`).
+ * are lower case), images a Compose project builds locally (`project_service`) and bare names that are not
+ * official images (`bats-jenkins`).
  */
 function looksPublished(image: string): boolean {
   const slash = image.indexOf('/');
@@ -94,6 +97,9 @@ function looksPublished(image: string): boolean {
   const written = first.includes('.') || first.includes(':') || first === 'localhost' ? image.slice(slash + 1) : image;
   const path = written.replace(/\$\{[^}]*\}|\$\w+/g, '');
   if (/[A-Z]/.test(path)) return false;
+  // A bare name on Docker Hub is `library/<name>`, where only the official images live: any other bare name
+  // is an image the build harness made locally (or a named build context), whatever its tag.
+  if (written === image && !path.includes('/')) return isOfficialImageName(path);
   return path.includes('/') || !path.includes('_');
 }
 

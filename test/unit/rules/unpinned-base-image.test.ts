@@ -36,9 +36,26 @@ ruleTester(rule, {
     { name: 'registry from an ARG, tag written', code: 'FROM ${REGISTRY}/library/nginx:1.27\n' },
     { name: 'a template placeholder is no image', code: 'FROM REPLACE-ME\nFROM cgr.dev/ORG/chainguard-base:latest\n' },
     { name: 'an image a Compose project built', code: 'FROM playwright_oidc_vaultwarden_prebuilt\n' },
+    {
+      name: 'a bare name that is no official image: built locally by a test harness',
+      code: 'FROM bats-jenkins\nRUN jenkins-plugin-cli --version\n',
+    },
+    { name: 'a bare local image following latest', code: 'FROM nanoserverapiscan:latest\nONBUILD COPY . /scan\n' },
     { name: 'distroless variant tags are what it publishes', code: 'FROM gcr.io/distroless/static-debian12:nonroot\n' },
   ],
   invalid: [
+    {
+      name: 'an official image under its bare name, no tag',
+      code: 'FROM «buildpack-deps»\nRUN make\n',
+      messages: ['`buildpack-deps` has no tag'],
+      output: null,
+    },
+    {
+      name: 'a namespaced Docker Hub image without a tag',
+      code: 'FROM «jenkins/jenkins»\nCOPY plugins.txt /usr/share/jenkins/ref/\n',
+      messages: ['`jenkins/jenkins` has no tag'],
+      output: null,
+    },
     {
       name: 'no tag',
       code: 'FROM «python»\nCMD ["python"]\n',
