@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyzeDocument } from '../../server/src/engine/document';
+import { applyEdits } from '../../server/src/engine/edits';
 import { closestRuleName, editDistance, isKnownRuleName } from '../../server/src/engine/ruleNames';
 import { normalizeSettings, settingsProblems } from '../../server/src/settings';
 
@@ -31,25 +32,33 @@ describe('unknown rule names', () => {
     );
   });
 
-  it('warns on an unknown name in a layerlens ignore comment, on the comment, with the closest name', () => {
+  it('warns on an unknown name in a layerlens ignore comment, on the name, with the closest name and a fix', () => {
     for (const eol of ['\n', '\r\n']) {
-      const text = [
-        'FROM node:22-slim',
-        '# layerlens ignore=no-user-in-final,DL3015',
-        'USER node',
-        'CMD ["node"]',
-        '',
-      ].join(eol);
+      const text = ['FROM node:22-slim', '# layerlens ignore=DL3015, no-user-in-final', 'CMD ["node"]', ''].join(eol);
       const findings = analyzeDocument(text).findings.filter((finding) => finding.rule === 'unknown-rule-name');
+      const range = { start: { line: 1, character: 27 }, end: { line: 1, character: 43 } };
       assert.deepEqual(
-        findings.map(({ severity, message, range }) => ({ severity, message, range })),
+        findings.map(({ severity, message, range, fixes }) => ({ severity, message, range, fixes })),
         [
           {
             severity: 'warning',
             message: 'Unknown rule "no-user-in-final" in this ignore comment; did you mean "no-user-in-final-stage"?',
-            range: { start: { line: 1, character: 0 }, end: { line: 1, character: 42 } },
+            range,
+            fixes: [
+              {
+                title: 'Change to no-user-in-final-stage',
+                edits: [{ range, newText: 'no-user-in-final-stage' }],
+                preferred: true,
+              },
+            ],
           },
         ],
+      );
+      // The fix names the rule, which then is silenced for the CMD, and the warning is gone.
+      const fixed = applyEdits(text, findings[0].fixes[0].edits);
+      assert.deepEqual(
+        analyzeDocument(fixed).findings.map((finding) => finding.rule),
+        [],
       );
     }
   });

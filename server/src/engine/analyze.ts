@@ -5,7 +5,7 @@ import { rules as allRules } from '../rules';
 import type { BuildContextFacts, Report, Rule, Severity } from '../rules/types';
 import type { Finding } from './finding';
 import { collectSuppressions } from './suppressions';
-import { unknownRuleMessage } from './ruleNames';
+import { closestRuleName, unknownRuleMessage } from './ruleNames';
 
 /** The engine's own finding for a suppression comment naming no rule: the comment silences nothing. */
 export const unknownRuleFinding = 'unknown-rule-name';
@@ -36,7 +36,13 @@ export function analyze(
     severity: 'warning',
     message: unknownRuleMessage(name, 'this ignore comment'),
     range,
-    fixes: [],
+    fixes: [
+      {
+        title: `Change to ${closestRuleName(name)}`,
+        edits: [{ range, newText: closestRuleName(name) }],
+        preferred: true,
+      },
+    ],
     docsUrl: 'https://github.com/layerlens/layerlens/blob/main/docs/compatibility.md',
     unnecessary: false,
   }));

@@ -9,7 +9,7 @@ export interface Suppressions {
   allBuildkitChecks: boolean;
   /** Instruction index → rule names ignored for it. */
   byInstruction: Map<number, Set<string>>;
-  /** Names in `# layerlens ignore=` comments that no rule answers to (hadolint's comments may name checks LayerLens lacks). */
+  /** Names in `# layerlens ignore=` comments that no rule answers to, with the name's range (hadolint's comments may name checks LayerLens lacks). */
   unknown: { name: string; range: Range }[];
 }
 
@@ -40,8 +40,25 @@ export function collectSuppressions(model: DockerfileModel): Suppressions {
       .split(',')
       .map((name) => name.trim().split(/\s+/)[0])
       .filter((name) => name !== '');
-    if (/^layerlens/i.test(match[0]))
-      for (const name of names) if (!isKnownRuleName(name)) suppressions.unknown.push({ name, range: comment.range });
+    if (/^layerlens/i.test(match[0])) {
+      const start = model.lines.offsetAt(comment.range.start);
+      const line = model.text.slice(start, model.lines.offsetAt(comment.range.end));
+      let from = line.indexOf('=') + 1;
+      for (const name of names) {
+        // The name itself, so the fix replaces just it: the first whole occurrence after `=`.
+        const at = findToken(line, name, from);
+        from = at + name.length;
+        if (isKnownRuleName(name)) continue;
+        const character = comment.range.start.character + at;
+        suppressions.unknown.push({
+          name,
+          range: {
+            start: { line: comment.range.start.line, character },
+            end: { line: comment.range.start.line, character: character + name.length },
+          },
+        });
+      }
+    }
     if (match[1]) {
       for (const name of names) suppressions.global.add(name);
       continue;
@@ -55,6 +72,16 @@ export function collectSuppressions(model: DockerfileModel): Suppressions {
     suppressions.byInstruction.set(target.index, set);
   }
   return suppressions;
+}
+
+/** Where `name` stands as a whole list item (between `=`, `,` or blanks) in `line`, from `from` on. */
+function findToken(line: string, name: string, from: number): number {
+  for (let at = line.indexOf(name, from); at !== -1; at = line.indexOf(name, at + 1)) {
+    const before = line[at - 1] ?? ' ';
+    const after = line[at + name.length] ?? ' ';
+    if (/[\s=,]/.test(before) && /[\s,#]|^$/.test(after)) return at;
+  }
+  return line.indexOf(name, from);
 }
 
 /** The line to insert above an instruction so that a rule is ignored for it. */

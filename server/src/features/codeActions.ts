@@ -3,6 +3,7 @@ import type { CodeAction, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } f
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../engine/document';
 import { ignoreCommentFor } from '../engine/suppressions';
+import { isKnownRuleName } from '../engine/ruleNames';
 import type { Finding } from '../engine/finding';
 import type { DockerfileModel } from '../model/model';
 import type { Fix } from '../rules/types';
@@ -56,7 +57,8 @@ export function codeActionsFor(
         diagnostics: [diagnostic],
         edit: splitting.edit,
       });
-    if (analysis.model && finding.rule !== 'input') {
+    // Only a rule can be ignored: the engine's own findings (input, unknown-rule-name) answer to no comment.
+    if (analysis.model && isKnownRuleName(finding.rule)) {
       const ignore = ignoreEdit(analysis.model, finding);
       if (ignore) {
         actions.push({
