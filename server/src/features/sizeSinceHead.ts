@@ -19,8 +19,14 @@ interface HeadState {
   commit: string | undefined;
   /** The shipped image at HEAD; undefined when the file or its FROM did not exist there. */
   atHead: ImageSizeEstimate | undefined;
-  checking: boolean;
+  /** The running check, if any. */
+  checking: Promise<void> | undefined;
+  /** When HEAD was last looked up (ms): a commit changes HEAD without an edit, so it is looked up again after a while. */
+  checkedAt: number;
 }
+
+/** How long a HEAD lookup stands for an unchanged document: a commit shows within this on the next lens request. */
+const headRecheckMs = 30_000;
 
 /**
  * The "+120 MB since HEAD" lens on the shipped FROM: the estimate of the same Dockerfile and build
@@ -31,7 +37,15 @@ export class SizeSinceHead {
   private readonly states = new Map<string, HeadState>();
 
   /** `onChanged` is called when a HEAD estimate arrived or went away, so lenses are asked for again. */
-  constructor(private readonly onChanged: () => void) {}
+  constructor(
+    private readonly onChanged: () => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Resolves when the HEAD check a lens request started for `uri` has ended (tests, benchmarks). */
+  async settled(uri: string): Promise<void> {
+    await this.states.get(uri)?.checking;
+  }
 
   lenses(
     uri: string,
@@ -44,12 +58,16 @@ export class SizeSinceHead {
     if (!trusted || !uri.startsWith('file:')) return [];
     let state = this.states.get(uri);
     if (!state) {
-      state = { version: -1, commit: undefined, atHead: undefined, checking: false };
+      state = { version: -1, commit: undefined, atHead: undefined, checking: undefined, checkedAt: 0 };
       this.states.set(uri, state);
     }
-    if (state.version !== version && !state.checking) {
+    const stale = state.version !== version || this.now() - state.checkedAt > headRecheckMs;
+    if (stale && !state.checking) {
       state.version = version;
-      void this.check(uri, state);
+      state.checkedAt = this.now();
+      state.checking = this.check(uri, state).finally(() => {
+        state.checking = undefined;
+      });
     }
     if (!state.atHead) return [];
     const diff = diffEstimates(state.atHead, estimate);
@@ -76,7 +94,6 @@ export class SizeSinceHead {
   }
 
   private async check(uri: string, state: HeadState): Promise<void> {
-    state.checking = true;
     try {
       const path = fileURLToPath(uri);
       const commit = await headCommit(dirname(path), { timeoutMs: gitTimeoutMs });
@@ -95,8 +112,6 @@ export class SizeSinceHead {
         state.commit = undefined;
         this.onChanged();
       }
-    } finally {
-      state.checking = false;
     }
   }
 }
