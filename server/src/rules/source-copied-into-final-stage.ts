@@ -1,7 +1,8 @@
 import { contextSources, copyPaths, excludePatterns, exposedEntries, isTestImage } from '../knowledge/dockerignore';
 import type { ExposedEntry } from '../knowledge/dockerignore';
 import type { DockerfileModel, Instruction } from '../model/model';
-import { layersOf } from '../model/model';
+import { layersOf, rootStage } from '../model/model';
+import { isEnvironmentImage } from '../knowledge/imagePurpose';
 import { runtimeConfig } from '../model/runtime';
 import type { BuildContextFacts, Severity } from './types';
 import { defineRule } from './types';
@@ -22,7 +23,9 @@ export const rule = defineRule<MessageId>({
         'compiled app no longer needs, tests, build scripts and, without a good .dockerignore, `.git` (the whole history), ' +
         'local `.env` files with secrets and host-built `node_modules` or virtualenvs. In a build stage this is the right ' +
         'way to compile, so only the shipped stage (and the stages it is built `FROM`) is checked, and not a test image ' +
-        '(a stage named `test`, `e2e`, `dev`…, or an ENTRYPOINT/CMD that runs tests), which runs the sources it copies. The finding is info; it ' +
+        '(a stage named `test`, `e2e`, `dev`…, or an ENTRYPOINT/CMD that runs tests), which runs the sources it copies, ' +
+        'nor a build or development environment with no program of its own (no CMD on an OS or language image, a ' +
+        'shell, ONBUILD), whose input the sources are. The finding is info; it ' +
         'becomes a warning when the .dockerignore is missing or lets `.git`, local `.env` files, `node_modules` or a ' +
         "virtualenv through, checked with Docker's own matching (`!` re-includes, `**`) against the entries actually in the " +
         'context. Copy only what the app runs, or build in an earlier stage and `COPY --from` its output. When a build ' +
@@ -52,6 +55,8 @@ export const rule = defineRule<MessageId>({
       if (!instruction.copy || !contextSources(instruction).some((source) => source.wide)) continue;
       // A test image runs the sources it copies.
       if ((testImage ??= runsTests(model))) return;
+      // A build or development environment (no program of its own) works on the sources it copies.
+      if (isEnvironmentImage(layersOf(shipped), rootStage(shipped).image)) return;
       const { messageId, data, severity } = assess(instruction, context);
       report({
         messageId,

@@ -68,8 +68,19 @@ ruleTester(rule, {
       code: 'FROM node:22-slim AS app\nCOPY server.js .\nFROM app AS dev\nCOPY . .\n',
       target: 'app',
     },
+    {
+      name: 'a build environment without a program of its own works on the sources it copies',
+      code: 'FROM nixos/nix:2.24.9\nWORKDIR /workspace\nCOPY . .\nRUN nix build\n',
+    },
+    { name: 'an image that starts a shell', code: 'FROM debian:12\nCOPY . /src\nCMD ["bash"]\n' },
   ],
   invalid: [
+    {
+      name: 'no CMD of its own on an application image: the application serves what was copied',
+      code: 'FROM nginx:1.27\n«COPY . /usr/share/nginx/html»\n',
+      messages: ['`COPY . /usr/share/nginx/html` copies the whole build context into the shipped image'],
+      output: null,
+    },
     {
       name: 'fix: the shipped stage rebuilds what the build stage made: COPY --from it and drop the rebuild',
       code:
@@ -128,7 +139,7 @@ ruleTester(rule, {
     },
     {
       name: 'every spelling of the whole context',
-      code: 'FROM python:3.12-slim\n«COPY . /app»\n«ADD . .»\n«COPY ./ /app/»\n«COPY * ./»\n«COPY ./* /srv/»\n«COPY [".", "/opt/app"]»\n«copy --chown=app:app . .»\n',
+      code: 'FROM python:3.12-slim\n«COPY . /app»\n«ADD . .»\n«COPY ./ /app/»\n«COPY * ./»\n«COPY ./* /srv/»\n«COPY [".", "/opt/app"]»\n«copy --chown=app:app . .»\nCMD ["./run"]\n',
       messages: [
         '`COPY . /app`',
         '`ADD . .`',
@@ -141,7 +152,7 @@ ruleTester(rule, {
     },
     {
       name: 'continuation lines',
-      code: 'FROM python:3.12-slim\n«COPY --chown=app:app \\\n    . \\\n    /app»\n',
+      code: 'FROM python:3.12-slim\n«COPY --chown=app:app \\\n    . \\\n    /app»\nCMD ["./run"]\n',
       messages: ['`COPY . /app`'],
     },
     {
@@ -151,41 +162,41 @@ ruleTester(rule, {
     },
     {
       name: 'the --target stage',
-      code: 'FROM node:22-slim AS app\n«COPY . .»\nFROM app AS debug\nRUN apt-get update\n',
+      code: 'FROM node:22-slim AS app\n«COPY . .»\nCMD ["./run"]\nFROM app AS debug\nRUN apt-get update\n',
       target: 'app',
       messages: ['`COPY . .`'],
     },
     {
       name: 'after node_modules came from a builder: the host copy lands on top',
-      code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\n',
+      code: 'FROM node:20-alpine AS builder\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\nCOPY --from=builder /node_modules ./node_modules\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: null, rootEntries: nodeProject },
       severity: 'warning',
       messages: ['with no .dockerignore. Everything in it goes in, `.git`, `.env`, `node_modules`, `test` included'],
     },
     {
       name: 'no .dockerignore, entries unknown',
-      code: 'FROM python:3.12-slim\n«COPY . /app»\n',
+      code: 'FROM python:3.12-slim\n«COPY . /app»\nCMD ["./run"]\n',
       context: { dockerignore: null },
       severity: 'warning',
       messages: ['with no .dockerignore. Everything in it goes in, `.git`, `.env`, `.env.local` too if present'],
     },
     {
       name: 'no .dockerignore, nothing hazardous in the folder',
-      code: 'FROM python:3.12-slim\n«COPY . /app»\n',
+      code: 'FROM python:3.12-slim\n«COPY . /app»\nCMD ["./run"]\n',
       context: { dockerignore: null, rootEntries: ['app.py', 'requirements.txt'] },
       severity: 'warning',
       messages: ['with no .dockerignore. Everything in it goes in. Add a .dockerignore'],
     },
     {
       name: '.dockerignore that forgets .git and .env',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('node_modules\nnpm-debug.log\n'), rootEntries: nodeProject },
       severity: 'warning',
       messages: ['`.git`, `.env`, `test` are not excluded by .dockerignore. Exclude them there'],
     },
     {
       name: 'a re-include brings a secret back',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: {
         dockerignore: dockerignore('.git\n.env*\n!.env.production.local\nnode_modules\ntest\n'),
         rootEntries: ['.git', '.env', '.env.production.local', 'node_modules', 'test'],
@@ -195,38 +206,38 @@ ruleTester(rule, {
     },
     {
       name: 'unknown entries: .git and local .env files are probed',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('node_modules\n') },
       severity: 'warning',
       messages: ['`.git`, `.env`, `.env.local` are not excluded by .dockerignore'],
     },
     {
       name: 'only tests get through: listed',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('**/.git\n**/.env\nnode_modules\n'), rootEntries: nodeProject },
       messages: ['`test` is not excluded by .dockerignore'],
     },
     {
       name: 'a complete .dockerignore leaves the base finding',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('.git\n.env\nnode_modules\ntest\n'), rootEntries: nodeProject },
       messages: ['`COPY . .` copies the whole build context into the shipped image. Tests, build files'],
     },
     {
       name: 'an allow-list .dockerignore',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('*\n!package*.json\n!server.js\n'), rootEntries: nodeProject },
       messages: ['copies the whole build context into the shipped image. Tests, build files'],
     },
     {
       name: 'COPY --exclude counts like .dockerignore lines',
-      code: 'FROM node:22-slim\n«COPY --exclude=.git --exclude=.env* --exclude=test . .»\n',
+      code: 'FROM node:22-slim\n«COPY --exclude=.git --exclude=.env* --exclude=test . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('node_modules\n'), rootEntries: nodeProject },
       messages: ['copies the whole build context into the shipped image. Tests, build files'],
     },
     {
       name: 'a .dockerignore Docker rejects: nothing claimed about it',
-      code: 'FROM node:22-slim\n«COPY . .»\n',
+      code: 'FROM node:22-slim\n«COPY . .»\nCMD ["./run"]\n',
       context: { dockerignore: dockerignore('[broken\n'), rootEntries: nodeProject },
       messages: ['copies the whole build context into the shipped image. Tests, build files'],
     },
@@ -235,7 +246,9 @@ ruleTester(rule, {
 
 describe('source-copied-into-final-stage severity', () => {
   const severity = (context: BuildContextFacts) =>
-    analyze(buildModel('FROM node:22-slim\nCOPY . .\n'), {}, [rule], context).map((finding) => finding.severity);
+    analyze(buildModel('FROM node:22-slim\nCOPY . .\nCMD ["node", "server.js"]\n'), {}, [rule], context).map(
+      (finding) => finding.severity,
+    );
 
   it('is info when the context is unknown or well excluded', () => {
     assert.deepEqual(severity({}), ['info']);
