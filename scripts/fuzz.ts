@@ -354,17 +354,21 @@ function recordedRanges(file: string): Set<string> {
   );
 }
 
-function record(file: string, summary: FuzzSummary): void {
+/** The commit the fuzzer's code came from, read once when it starts (a long run outlives later commits). */
+function currentCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
+  } catch {
+    // Outside a checkout the commit is not known; the row is still worth keeping.
+    return 'unknown';
+  }
+}
+
+function record(file: string, summary: FuzzSummary, commit: string): void {
   if (!existsSync(file)) appendFileSync(file, `${recordHeader}\n`);
   const kinds = kindsOf(summary.failures);
   const exceptions = kinds.get('exception') ?? 0;
   const slow = kinds.get('slow') ?? 0;
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-  } catch {
-    // Outside a checkout the commit is not known; the row is still worth keeping.
-  }
   const failingSeeds = [...new Set(summary.failures.map((failure) => failure.seed))].slice(0, 20).join(',');
   const row = [
     summary.from,
@@ -402,6 +406,7 @@ async function main(): Promise<void> {
     return;
   }
   const done = recordFile ? recordedRanges(recordFile) : new Set<string>();
+  const commit = currentCommit();
   for (let start = from; start < from + count; start += chunk) {
     const size = Math.min(chunk, from + count - start);
     if (done.has(`${start}-${start + size - 1}`)) {
@@ -412,7 +417,7 @@ async function main(): Promise<void> {
     console.log(describe(summary));
     for (const failure of summary.failures.slice(0, 20))
       console.log(`  seed ${failure.seed} ${failure.kind}: ${failure.detail}`);
-    if (recordFile) record(recordFile, summary);
+    if (recordFile) record(recordFile, summary, commit);
     if (summary.failures.length > 0) process.exitCode = 1;
   }
 }
