@@ -5,6 +5,7 @@
 // from the parser the model uses, not from a second reading of the syntax.
 import { DockerfileParser } from 'dockerfile-ast';
 import type { DockerfileModel, Instruction } from './model';
+import { joinContinuations } from './script';
 import type { Range } from './text';
 
 export interface InstructionTail {
@@ -12,6 +13,11 @@ export interface InstructionTail {
   line: number;
   /** The escape (and the blanks before it) ending that line when it continues the instruction into what follows. */
   danglingEscape?: Range;
+  /**
+   * BuildKit ends the instruction on an earlier line than dockerfile-ast does: a line ending in an escaped
+   * escape (`foo \\`) does not continue for BuildKit, and the lines after it are not this instruction's.
+   */
+  endsEarlierInBuildKit?: boolean;
 }
 
 /** True for a line a continuation skips: blank, or a comment (its first non-blank character is `#`). */
@@ -33,7 +39,11 @@ export function instructionTail(model: DockerfileModel, instruction: Instruction
       : lines.lineText(at);
   if (!heredoc) while (line > first && skippedInContinuation(textOf(line))) line--;
   const text = textOf(line).trimEnd();
-  if (heredoc || !text.endsWith(model.escapeChar)) return { line };
+  if (heredoc) return { line };
+  // The model's script is joined by BuildKit's rule: where that join stops is where BuildKit's instruction ends.
+  const joined = joinContinuations(lines, instruction.start, line, model.escapeChar);
+  if (lines.positionAt(joined.toDocument(joined.text.length)).line < line) return { line, endsEarlierInBuildKit: true };
+  if (!text.endsWith(model.escapeChar)) return { line };
   // The blanks before the escape go with it, so no trailing whitespace is left behind.
   const from = text.slice(0, -1).trimEnd().length;
   return { line, danglingEscape: { start: { line, character: from }, end: { line, character: text.length } } };

@@ -89,7 +89,8 @@ function referencesOf(model: DockerfileModel, instruction: Instruction): Referen
         stage,
         value: flag.value,
         start: valueStart,
-        end: valueStart + flag.value.length,
+        // The flag's end as written: a value continued on the next line (`--from=\` ⏎ `build`) is longer there.
+        end: Math.max(valueStart, model.lines.offsetAt(flag.range.end)),
         acceptsIndex: true,
       });
     } else if (instruction.keyword === 'RUN' && flag.name === 'mount') {
@@ -122,6 +123,9 @@ function malformed(model: DockerfileModel, instruction: Instruction, flag: Flag)
   return { instruction, stage, value: instruction.copy?.from ?? '', start, end, acceptsIndex: true, malformed: true };
 }
 
+/** Characters of stage names, indexes, image references and the variables that make them. */
+const plausibleReference = /^[\w.:/@${}-]+$/;
+
 function judge(
   model: DockerfileModel,
   reference: Reference,
@@ -131,15 +135,16 @@ function judge(
   const range = model.lines.range(reference.start, reference.end);
   if (reference.malformed) {
     if (!value) return { messageId: 'malformed', data: { name: 'NAME' }, range };
-    // The blanks between `--from` and the name become `=`.
+    // The blanks between `--from` and the name become `=` (or go, when the `=` follows them: `--from =build`).
     const blanks = model.text.slice(reference.end).search(/\S/);
-    const edit = { range: model.lines.range(reference.end, reference.end + blanks), newText: '=' };
-    return {
-      messageId: 'malformed',
-      data: { name: value },
-      range,
-      fix: { title: `Write --from=${value}`, edits: [edit] },
+    const name = value.startsWith('=') ? value.slice(1) : value;
+    const edit = {
+      range: model.lines.range(reference.end, reference.end + blanks),
+      newText: name === value ? '=' : '',
     };
+    // Only a word that can name a stage, an index or an image is offered as the value (not `|` of `--from | sh`).
+    if (!plausibleReference.test(name)) return { messageId: 'malformed', data: { name: 'NAME' }, range };
+    return { messageId: 'malformed', data: { name }, range, fix: { title: `Write --from=${name}`, edits: [edit] } };
   }
   // Variables are resolved at build time.
   if (value === '' || value.includes('$')) return undefined;

@@ -175,7 +175,7 @@ function insertUser(model: DockerfileModel, stage: Stage, user: string): Fix | u
   const title = `Add USER ${user}`;
   if (anchor) {
     const line = anchor.range.start.line;
-    const indent = /^\s*/.exec(model.lines.lineText(line))?.[0] ?? '';
+    const indent = /^[ \t]*/.exec(model.lines.lineText(line))?.[0] ?? '';
     return {
       title,
       edits: [

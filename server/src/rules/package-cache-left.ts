@@ -288,8 +288,10 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
   const last = instruction.range.end.line;
   const texts: string[] = [];
   for (let line = first; line <= last; line++) texts.push(lines.lineText(line));
-  // A continuation over trailing comment lines would put the command inside the last comment.
-  if (instructionTail(model, instruction).danglingEscape) return undefined;
+  // A continuation over trailing comment lines would put the command inside the last comment; after an escaped
+  // escape (`foo \\`) BuildKit's RUN, which the script is, ends before the line the command would go on.
+  const tail = instructionTail(model, instruction);
+  if (tail.danglingEscape || tail.endsEarlierInBuildKit) return undefined;
   const continued = (text: string) => {
     const trimmed = text.trimEnd();
     return trimmed.endsWith(escape) ? trimmed.slice(0, -1).trimEnd() : undefined;
@@ -305,7 +307,7 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
     else if (body?.endsWith(';')) trailingSemicolon++;
     if (index > 0 && /^\s*&&/.test(text)) {
       leadingAnd++;
-      leadingIndent = /^\s*/.exec(text)![0];
+      leadingIndent = /^[ \t]*/.exec(text)![0];
     }
     const previous = index > 0 ? continued(texts[index - 1]) : undefined;
     if (
@@ -314,7 +316,7 @@ export function appendToRun(model: DockerfileModel, instruction: Instruction, co
       text.trim() !== '' &&
       !text.trimStart().startsWith('#')
     ) {
-      trailingIndent = /^\s*/.exec(text)![0];
+      trailingIndent = /^[ \t]*/.exec(text)![0];
     }
   });
   const style =

@@ -84,6 +84,29 @@ ruleTester(rule, {
       output: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\n',
     },
     {
+      // Fuzz seed 36155: the `=` after the blanks; writing another `=` made `--from==build`.
+      name: '--from =build: the blanks go',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY «--from»\t=build /app /app\n',
+      fixes: [{ title: 'Write --from=build', preferred: true }],
+      messages: ['`--from` without `=` fails the build ("missing a value on flag: from"): write `--from=build`.'],
+      output: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\n',
+    },
+    {
+      // Fuzz seed 14495: `--from=|` names no stage nor image either.
+      name: '--from followed by a word that cannot name a stage or image: no fix',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY «--from» | sh=build /app /app\n',
+      messages: ['`--from` without `=` fails the build ("missing a value on flag: from"): write `--from=NAME`.'],
+      output: null,
+    },
+    {
+      // Fuzz seed 159124: the range was the value's length from its start, one character per line break short.
+      name: 'a typo in a value continued on the next line: the whole value is replaced',
+      code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=«\\\nbuidler» /out/app /app\n`,
+      fixes: [{ title: 'Use the stage builder', preferred: true }],
+      messages: ['Did you mean the stage `builder`'],
+      output: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=builder /out/app /app\n`,
+    },
+    {
       name: 'typo of a stage name',
       code: `${goBuild}FROM gcr.io/distroless/static-debian12\nCOPY --from=«buidler» /out/app /app\n`,
       fixes: [{ title: 'Use the stage builder', preferred: true }],

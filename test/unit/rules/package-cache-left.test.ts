@@ -249,10 +249,29 @@ ruleTester(rule, {
       output: null,
     },
     {
+      // Fuzz seeds 6350, 9477, 10009, 19788, 31740: `\\` ends BuildKit's RUN (the script the rule reads) but not
+      // dockerfile-ast's, so a cleanup appended at the parser's end was never part of the RUN.
+      name: 'a line ending in an escaped escape ends the RUN early: no fix',
+      code: 'FROM debian:12\nRUN «apt-get update» && apt-get install -y --no-install-recommends curl \\\\\n    && rm -rf /var/lib/apt/lists/*\n',
+      messages: ['leaves the apt package lists'],
+      output: null,
+      variants: { escape: false },
+    },
+    {
       name: 'heredoc never terminated: no fix (there is no line before a terminator)',
       code: 'FROM debian:12\nRUN <<EOF\n«apt-get update»\napt-get install -y --no-install-recommends curl\n',
       messages: ['leaves the apt package lists'],
       output: null,
+    },
+    {
+      // Fuzz seeds 116198, 247359, 361608: JavaScript's \\s took the byte-order mark into the copied indentation,
+      // and the shell read `\uFEFFnpm` as the command.
+      name: 'indentation is copied as blanks only, not a stray byte-order mark',
+      code: 'FROM node:22-alpine\nRUN «npm install» -g pm2 && \\\n \uFEFF   pm2 --version\n',
+      fixes: [{ title: "Delete npm's cache (~/.npm) in the same RUN", preferred: true }],
+      messages: ["`npm install` leaves npm's cache (~/.npm) in this layer"],
+      output:
+        'FROM node:22-alpine\nRUN npm install -g pm2 && \\\n \uFEFF   pm2 --version && \\\n npm cache clean --force\n',
     },
     {
       name: 'exec form: reported without a fix',
