@@ -269,7 +269,7 @@ ruleTester(rule, {
       name: 'indentation is copied as blanks only, not a stray byte-order mark',
       code: 'FROM node:22-alpine\nRUN «npm install» -g pm2 && \\\n \uFEFF   pm2 --version\n',
       fixes: [{ title: "Delete npm's cache (~/.npm) in the same RUN", preferred: true }],
-      messages: ["`npm install` leaves npm's cache (~/.npm) in this layer"],
+      messages: ["`npm install` leaves npm's cache (~/.npm) in "],
       output:
         'FROM node:22-alpine\nRUN npm install -g pm2 && \\\n \uFEFF   pm2 --version && \\\n npm cache clean --force\n',
     },
